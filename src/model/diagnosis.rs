@@ -1,0 +1,1 @@
+//! Diagnosis results (placeholder)

@@ -1,0 +1,11 @@
+//! Pure logic: no I/O, no async, no global state. Everything here is unit tested
+//! beside the code and property tested where it parses untrusted text.
+#![deny(clippy::unwrap_used, clippy::expect_used)]
+
+pub mod credential;
+pub mod diagnosis;
+pub mod host;
+pub mod plan;
+pub mod remote;
+pub mod scopes;
+pub mod token;

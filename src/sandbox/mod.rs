@@ -1,0 +1,1 @@
+//! The built-in sandbox: a fake GitHub API and a real `git http-backend` on loopback.
