@@ -41,7 +41,11 @@ pub fn parse(input: &[u8]) -> Result<Credential, CredentialError> {
 impl Credential {
     /// protocol + host, the shape used to look up or erase a host's credential.
     pub fn for_host(protocol: &str, host: &str) -> Credential {
-        Credential { protocol: Some(protocol.into()), host: Some(host.into()), ..Default::default() }
+        Credential {
+            protocol: Some(protocol.into()),
+            host: Some(host.into()),
+            ..Default::default()
+        }
     }
     /// The block git expects: known keys in git's order, then the terminating blank line.
     /// Refuses any value containing `\n`, `\r` or NUL (protocol injection).

@@ -31,7 +31,11 @@ impl HostUrl {
     }
     /// `https://github.com`.
     pub fn github() -> HostUrl {
-        HostUrl { scheme: "https".into(), host: "github.com".into(), port: None }
+        HostUrl {
+            scheme: "https".into(),
+            host: "github.com".into(),
+            port: None,
+        }
     }
     /// True for github.com (its API lives on api.github.com).
     pub fn is_dotcom(&self) -> bool {

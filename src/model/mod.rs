@@ -4,6 +4,7 @@
 
 pub mod credential;
 pub mod diagnosis;
+pub mod helpers;
 pub mod host;
 pub mod plan;
 pub mod remote;

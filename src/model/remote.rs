@@ -63,7 +63,11 @@ pub enum RemoteUrlError {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Classified {
     /// A repository on our host.
-    GitHub { repo: RepoRef, transport: Transport, embeds_secret: bool },
+    GitHub {
+        repo: RepoRef,
+        transport: Transport,
+        embeds_secret: bool,
+    },
     /// A URL on some other host (gitlab.com, a mirror…), or our host but not OWNER/REPO.
     Foreign { host: String },
     /// A local path or file:// URL.

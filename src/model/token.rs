@@ -80,7 +80,10 @@ pub enum LintIssue {
     /// Longer than GitHub's 255-character maximum.
     TooLong(usize),
     /// A known prefix with an unusual length (warning only: GitHub may change lengths).
-    UnusualLength { kind: TokenKind, len: usize },
+    UnusualLength {
+        kind: TokenKind,
+        len: usize,
+    },
     /// `ghr_`/`ghs_`: not a token a person uses for git.
     NotForGit(TokenKind),
 }

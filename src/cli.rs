@@ -1,0 +1,117 @@
+//! Command-line interface (CONTRACT.md). Doc comments are the help text.
+
+use clap::{Args, Parser, Subcommand};
+
+/// Get from `fatal: Authentication failed` back to a working `git push`.
+///
+/// git-reauth diagnoses why git cannot authenticate to GitHub over HTTPS, checks a
+/// personal access token, switches SSH remotes to HTTPS, and replaces the stale
+/// password your credential helper keeps handing to git. Every change is shown first,
+/// can be previewed with --dry-run, and can be reverted with `git-reauth undo`.
+#[derive(Debug, Parser)]
+#[command(name = "git-reauth", version, about, long_about, after_help = EXAMPLES)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+const EXAMPLES: &str = "\
+Examples:
+  git-reauth doctor                       what is wrong, one line per check
+  printf '%s\\n' \"$TOKEN\" | git-reauth setup --token-stdin --switch-remote --dry-run
+  git-reauth status --json                who git authenticates as
+  git-reauth undo                         revert the last change set
+
+Exit codes: 0 ok, 1 a problem was found, 2 bad input, 130 interrupted.";
+
+/// Options for every command.
+#[derive(Debug, Args)]
+pub struct Global {
+    /// GitHub host: https://github.com, a GitHub Enterprise Server URL, or http:// on loopback (tests)
+    #[arg(
+        long,
+        global = true,
+        env = "GIT_REAUTH_HOST_URL",
+        default_value = "https://github.com",
+        value_name = "URL"
+    )]
+    pub host_url: String,
+    /// Explain errors in more detail and log to stderr
+    #[arg(long, short, global = true)]
+    pub verbose: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Diagnose git's authentication to GitHub; changes nothing, never prompts
+    #[command(
+        after_help = "Examples:\n  git-reauth doctor\n  git-reauth doctor --json | jq '.checks[] | select(.status==\"fail\")'\n\nExit codes: 0 healthy, 1 at least one check failed."
+    )]
+    Doctor(DoctorArgs),
+    /// Non-interactive fix: check a token read from stdin and make git use it
+    #[command(
+        after_help = "Examples:\n  printf '%s\\n' \"$TOKEN\" | git-reauth setup --token-stdin --dry-run\n  gh auth token | git-reauth setup --token-stdin --switch-remote --yes\n\nOrder: check the token's shape, ask GitHub who it belongs to, check the repository, print the plan,\nstop here with --dry-run, apply (rolled back on failure), verify, record for `git-reauth undo`."
+    )]
+    Setup(SetupArgs),
+    /// Who git authenticates as for the host, with which token, its scopes and expiry
+    #[command(after_help = "Examples:\n  git-reauth status\n  git-reauth status --json")]
+    Status(StatusArgs),
+    /// Revert the last applied change set (remote URLs, git config keys)
+    #[command(after_help = "Examples:\n  git-reauth undo --dry-run\n  git-reauth undo")]
+    Undo(UndoArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// Print JSON (see CONTRACT.md) instead of text
+    #[arg(long)]
+    pub json: bool,
+    /// Check this remote instead of origin
+    #[arg(long, value_name = "NAME")]
+    pub remote: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct SetupArgs {
+    /// Read the token from stdin (one line). Required: tokens never go on the command line
+    #[arg(long, required = true)]
+    pub token_stdin: bool,
+    /// Switch the remote (and its push URL) from SSH to HTTPS, removing insteadOf rules that force SSH
+    #[arg(long)]
+    pub switch_remote: bool,
+    /// Use this remote instead of origin
+    #[arg(long, value_name = "NAME")]
+    pub remote: Option<String>,
+    /// Where git keeps the token: `helper` = your configured credential helper(s)
+    #[arg(long, value_enum, default_value_t = StoreArg::Helper)]
+    pub store: StoreArg,
+    /// Check and print the plan, change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Do not ask for confirmation (setup never prompts; accepted for scripts)
+    #[arg(long, short)]
+    pub yes: bool,
+}
+
+/// Where the token is stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum StoreArg {
+    /// The user's own credential helper chain (`git credential approve`)
+    Helper,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct UndoArgs {
+    /// Show what would be reverted, change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}

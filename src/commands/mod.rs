@@ -1,0 +1,144 @@
+//! The command-line face: parse, wire the edges, run the engine, render its report as
+//! text or JSON, and turn every failure into one line + a hint + an exit code.
+
+mod doctor;
+mod setup;
+mod status;
+mod style;
+mod undo;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+use tokio_util::sync::CancellationToken;
+
+use crate::cli::{Cli, Command};
+use crate::engine::Deps;
+use crate::env::Env;
+use crate::error::{Problem, exit};
+use crate::model::host::HostUrl;
+
+pub use style::Style;
+
+/// Entry point of the binary.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing(cli.global.verbose);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start: {e}");
+            return ExitCode::from(exit::PROBLEM);
+        }
+    };
+    let verbose = cli.global.verbose;
+    let code = runtime.block_on(run(cli));
+    // Child processes are killed on drop; do not wait for stray blocking tasks.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(200));
+    match code {
+        Ok(code) => ExitCode::from(code),
+        Err(problem) => {
+            report(&problem, verbose);
+            ExitCode::from(problem.exit_code())
+        }
+    }
+}
+
+fn init_tracing(verbose: bool) {
+    let filter = std::env::var("RUST_LOG")
+        .ok()
+        .or_else(|| verbose.then(|| "git_reauth=debug".to_string()));
+    if let Some(filter) = filter {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+            .with_writer(std::io::stderr)
+            .try_init();
+    }
+}
+
+/// Print a failure: one line, then the hint.
+fn report(problem: &Problem, verbose: bool) {
+    let s = Style::stderr();
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "{} {problem}", s.fail("error:"));
+    if let Some(h) = problem.hint() {
+        let _ = writeln!(err, "{} {h}", s.dim("hint:"));
+    }
+    if verbose {
+        let _ = writeln!(err, "{} {problem:?}", s.dim("detail:"));
+    }
+}
+
+/// Build the engine's dependencies from this process.
+fn deps(host_url: &str) -> Result<Deps, Problem> {
+    let host = HostUrl::parse(host_url).map_err(|e| Problem::BadHostUrl(e.to_string()))?;
+    let env = Env::from_process().map_err(|e| Problem::Other(format!("cannot read the current directory: {e}")))?;
+    Deps::new(env, host).map_err(|e| Problem::Other(format!("cannot set up the HTTP client: {e}")))
+}
+
+async fn run(cli: Cli) -> Result<u8, Problem> {
+    let Some(command) = cli.command else {
+        return Err(Problem::Other(
+            "the interactive wizard is not part of this build yet; run `git-reauth doctor`, then `git-reauth setup --token-stdin`".into(),
+        ));
+    };
+    let deps = deps(&cli.global.host_url)?;
+    let cancel = CancellationToken::new();
+    spawn_signal_watch(cancel.clone());
+    match command {
+        // Read-only commands stop at once on Ctrl-C: nothing to roll back.
+        Command::Doctor(a) => until_cancelled(&cancel, doctor::run(&deps, a)).await,
+        Command::Status(a) => until_cancelled(&cancel, status::run(&deps, a)).await,
+        Command::Undo(a) => undo::run(&deps, a).await,
+        // Setup finishes or rolls back the step in flight, then reports the interruption.
+        Command::Setup(a) => setup::run(&deps, a, &cancel).await,
+    }
+}
+
+async fn until_cancelled<F: std::future::Future<Output = Result<u8, Problem>>>(
+    cancel: &CancellationToken,
+    f: F,
+) -> Result<u8, Problem> {
+    tokio::select! {
+        r = f => r,
+        _ = cancel.cancelled() => Err(Problem::Interrupted),
+    }
+}
+
+/// Ctrl-C, SIGTERM and SIGHUP all cancel.
+fn spawn_signal_watch(cancel: CancellationToken) {
+    tokio::spawn(async move {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            let (Ok(mut term), Ok(mut hup)) = (signal(SignalKind::terminate()), signal(SignalKind::hangup())) else {
+                let _ = tokio::signal::ctrl_c().await;
+                cancel.cancel();
+                return;
+            };
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+                _ = hup.recv() => {}
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = tokio::signal::ctrl_c().await;
+        cancel.cancel();
+    });
+}
+
+/// Write to stdout; a closed pipe (`| head`) ends quietly.
+pub(crate) fn out(text: &str) -> Result<(), Problem> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Problem::Other(format!("cannot write output: {e}"))),
+    }
+}

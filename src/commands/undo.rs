@@ -1,0 +1,41 @@
+//! `git-reauth undo`.
+
+use crate::cli::UndoArgs;
+use crate::engine::Deps;
+use crate::engine::undo::undo;
+use crate::error::{Problem, exit};
+
+use super::{Style, out};
+
+pub async fn run(deps: &Deps, args: UndoArgs) -> Result<u8, Problem> {
+    let r = undo(deps, args.dry_run).await?;
+    let s = Style::stdout();
+    let mut text = format!(
+        "{} change set {} ({})\n",
+        if r.dry_run { "Would revert" } else { "Reverted" },
+        r.entry.id,
+        r.entry.host
+    );
+    if r.reverted.is_empty() {
+        text.push_str("  (no remote or config changes to revert)\n");
+    }
+    for c in &r.reverted {
+        text.push_str(&format!(
+            "  {} {}\n",
+            s.ok(if r.dry_run { "-" } else { "✓" }),
+            c.describe()
+        ));
+    }
+    if !r.kept.is_empty() {
+        text.push_str("Not reverted (credentials):\n");
+        for c in &r.kept {
+            text.push_str(&format!("  - {}\n", c.describe()));
+        }
+        text.push_str("  The stale password that was forgotten cannot be restored (it no longer worked); the new token stays\n  stored. Remove it with: printf 'protocol=https\\nhost=github.com\\n\\n' | git credential reject\n");
+    }
+    if r.dry_run {
+        text.push_str("Dry run: nothing was changed.\n");
+    }
+    out(&text)?;
+    Ok(exit::OK)
+}

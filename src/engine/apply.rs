@@ -1,0 +1,104 @@
+//! Carry out one change of a plan, refusing when the setting no longer holds the
+//! value the plan was made from (someone else changed it in between).
+
+use secrecy::SecretString;
+
+use crate::engine::Deps;
+use crate::error::Problem;
+use crate::git::{read_values, write_values};
+use crate::model::plan::Change;
+
+/// The new token, for `StoreCredential`.
+pub struct NewSecret<'a> {
+    pub secret: &'a SecretString,
+    pub expiry_utc: Option<i64>,
+}
+
+/// (what the setting holds now, what the change expects it to hold).
+type NowAndExpected = (Vec<String>, Vec<String>);
+
+/// The values a config-like change expects to find, and where.
+fn current(change: &Change) -> Option<Result<NowAndExpected, Problem>> {
+    match change {
+        Change::RemoteUrl {
+            config,
+            remote,
+            push,
+            from,
+            ..
+        } => {
+            let key = Change::remote_key(remote, *push);
+            Some(
+                read_values(config, &key)
+                    .map(|v| (v, from.iter().cloned().collect()))
+                    .map_err(Problem::from),
+            )
+        }
+        Change::ConfigKey { file, key, from, .. } => {
+            Some(read_values(file, key).map(|v| (v, from.clone())).map_err(Problem::from))
+        }
+        _ => None,
+    }
+}
+
+/// True when the setting still holds what the change expects to replace.
+pub fn still_as_planned(change: &Change) -> Result<bool, Problem> {
+    match current(change) {
+        None => Ok(true),
+        Some(r) => {
+            let (now, expected) = r?;
+            Ok(now == expected)
+        }
+    }
+}
+
+/// Apply one change.
+pub async fn apply_change(deps: &Deps, change: &Change, new: Option<&NewSecret<'_>>) -> Result<(), Problem> {
+    if !still_as_planned(change)? {
+        return Err(Problem::UndoConflict(format!(
+            "cannot {}: the current value is different from what was planned",
+            change.describe()
+        )));
+    }
+    match change {
+        Change::RemoteUrl {
+            config,
+            remote,
+            push,
+            to,
+            ..
+        } => {
+            let values: Vec<String> = to.iter().cloned().collect();
+            write_values(config, &Change::remote_key(remote, *push), &values)?;
+        }
+        Change::ConfigKey { file, key, to, .. } => write_values(file, key, to)?,
+        Change::ForgetCredential { username, .. } => deps.credential().reject(username.as_deref()).await?,
+        Change::StoreCredential { username, .. } => {
+            let new = new.ok_or_else(|| Problem::Other("internal: no token to store".into()))?;
+            deps.credential().approve(username, new.secret, new.expiry_utc).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Undo already-applied changes, last first; returns what could not be reverted.
+pub async fn roll_back(deps: &Deps, applied: &[Change]) -> Vec<String> {
+    let mut failures = Vec::new();
+    for change in applied.iter().rev() {
+        let result = match change {
+            // A token we stored is removed again; a forgotten secret stays forgotten.
+            Change::StoreCredential { username, .. } => {
+                deps.credential().reject(Some(username)).await.map_err(Problem::from)
+            }
+            Change::ForgetCredential { .. } => Ok(()),
+            other => match other.inverse() {
+                Some(inv) => apply_change(deps, &inv, None).await,
+                None => Ok(()),
+            },
+        };
+        if let Err(e) = result {
+            failures.push(format!("{}: {e}", change.describe()));
+        }
+    }
+    failures
+}

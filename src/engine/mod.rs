@@ -1,0 +1,52 @@
+//! The engine: observe → diagnose → plan → apply → verify. Each command is
+//! `(opts, &Deps) -> report`; nothing here prints.
+
+pub mod apply;
+pub mod doctor;
+pub mod journal;
+pub mod observe;
+pub mod setup;
+pub mod status;
+pub mod undo;
+
+use crate::env::Env;
+use crate::git::{Git, GitCredential};
+use crate::github::GitHub;
+use crate::model::host::HostUrl;
+
+/// What the engine needs from the outside world.
+#[derive(Clone, Debug)]
+pub struct Deps {
+    pub env: Env,
+    pub host: HostUrl,
+    pub git: Git,
+    pub github: GitHub,
+}
+
+impl Deps {
+    /// Wire the real edges (inside a tokio runtime).
+    pub fn new(env: Env, host: HostUrl) -> anyhow::Result<Deps> {
+        let github = GitHub::new(&host)?;
+        Ok(Deps {
+            git: Git::new(env.clone()),
+            env,
+            host,
+            github,
+        })
+    }
+
+    /// Credential operations for the host (`git credential …`).
+    pub fn credential(&self) -> GitCredential {
+        let port = self
+            .host
+            .host_port()
+            .rsplit_once(':')
+            .and_then(|(h, p)| (!h.ends_with(':')).then(|| p.parse().ok()).flatten());
+        let port = if self.host.host_port().ends_with(']') {
+            None
+        } else {
+            port
+        };
+        GitCredential::new(self.git.clone(), self.host.scheme(), self.host.host(), port)
+    }
+}

@@ -1,0 +1,154 @@
+//! Look at the local setup (git, repository, remote, rewrite rules) without changing
+//! anything or touching the network.
+
+use crate::engine::Deps;
+use crate::git::{self, GitError, InsteadOfRule, MIN_GIT, RemoteInfo, RepoInfo};
+use crate::model::remote::{self, Classified, RepoRef, Transport};
+
+/// The remote we work on, classified against the host.
+#[derive(Clone, Debug)]
+pub struct RemoteView {
+    pub info: RemoteInfo,
+    pub repo: RepoRef,
+    /// How the configured URL reaches the server.
+    pub transport: Transport,
+    /// How git really pushes (after insteadOf).
+    pub push_transport: Transport,
+    pub fetch_transport: Transport,
+    /// The configured URL carries a password or token.
+    pub embeds_secret: bool,
+}
+
+impl RemoteView {
+    /// True when fetches or pushes go over SSH (configured or forced by insteadOf).
+    pub fn uses_ssh(&self) -> bool {
+        self.push_transport == Transport::Ssh || self.fetch_transport == Transport::Ssh
+    }
+    /// True when the URL as written is HTTPS but a rewrite rule makes git use SSH.
+    pub fn forced_to_ssh(&self) -> bool {
+        matches!(self.transport, Transport::Https | Transport::Http) && self.uses_ssh()
+    }
+}
+
+/// Why there is no usable remote.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RemoteProblem {
+    NoRemotes,
+    Missing(String),
+    NotGitHub { remote: String, url: String },
+}
+
+/// What `observe` found.
+#[derive(Debug)]
+pub struct Observation {
+    pub git_version: Result<(u32, u32, u32), ObserveGitError>,
+    pub repo: Option<RepoInfo>,
+    pub remote: Option<Result<RemoteView, RemoteProblem>>,
+    pub insteadof: Vec<InsteadOfRule>,
+}
+
+/// git itself is unusable.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ObserveGitError {
+    Missing,
+    TooOld(String),
+    Broken(String),
+}
+
+impl Observation {
+    /// The usable remote, if any.
+    pub fn remote_view(&self) -> Option<&RemoteView> {
+        self.remote.as_ref().and_then(|r| r.as_ref().ok())
+    }
+}
+
+/// Which remote to use: the one asked for, else `origin`, else the only one.
+pub fn pick_remote(repo: &RepoInfo, wanted: Option<&str>) -> Result<String, RemoteProblem> {
+    if let Some(w) = wanted {
+        return if repo.remotes.iter().any(|r| r == w) {
+            Ok(w.to_string())
+        } else {
+            Err(RemoteProblem::Missing(w.into()))
+        };
+    }
+    if repo.remotes.iter().any(|r| r == "origin") {
+        return Ok("origin".into());
+    }
+    match repo.remotes.as_slice() {
+        [] => Err(RemoteProblem::NoRemotes),
+        [only] => Ok(only.clone()),
+        _ => Err(RemoteProblem::Missing("origin".into())),
+    }
+}
+
+fn transport_of(url: &str) -> Transport {
+    remote::parse(url).map(|r| r.transport).unwrap_or(Transport::Other)
+}
+
+/// Look at git, the repository and the chosen remote.
+pub async fn observe(deps: &Deps, wanted_remote: Option<&str>) -> Observation {
+    let git_version = match deps.git.version().await {
+        Ok(v) if v < MIN_GIT => Err(ObserveGitError::TooOld(format!("{}.{}.{}", v.0, v.1, v.2))),
+        Ok(v) => Ok(v),
+        Err(GitError::Missing) => Err(ObserveGitError::Missing),
+        Err(e) => Err(ObserveGitError::Broken(e.to_string())),
+    };
+    if git_version.is_err() {
+        return Observation {
+            git_version,
+            repo: None,
+            remote: None,
+            insteadof: Vec::new(),
+        };
+    }
+    let repo = git::discover(&deps.git);
+    let insteadof = git::insteadof_rules(&deps.git).await.unwrap_or_default();
+    let remote = match &repo {
+        None => None,
+        Some(repo) => Some(match pick_remote(repo, wanted_remote) {
+            Err(p) => Err(p),
+            Ok(name) => view(deps, repo, &name).await,
+        }),
+    };
+    Observation {
+        git_version,
+        repo,
+        remote,
+        insteadof,
+    }
+}
+
+async fn view(deps: &Deps, repo: &RepoInfo, name: &str) -> Result<RemoteView, RemoteProblem> {
+    let info = git::remote_info(&deps.git, repo, name)
+        .await
+        .map_err(|_| RemoteProblem::Missing(name.into()))?;
+    let written = info.url.clone().unwrap_or_else(|| info.effective_fetch.clone());
+    // The URL as written decides the repository; if it is a shorthand that only an
+    // insteadOf rule expands, the effective URL does.
+    let classified = match remote::classify(&written, &deps.host) {
+        c @ Classified::GitHub { .. } => c,
+        _ => remote::classify(&info.effective_fetch, &deps.host),
+    };
+    match classified {
+        Classified::GitHub {
+            repo,
+            transport,
+            embeds_secret,
+        } => Ok(RemoteView {
+            repo,
+            transport,
+            push_transport: transport_of(&info.effective_push),
+            fetch_transport: transport_of(&info.effective_fetch),
+            embeds_secret: embeds_secret
+                || info
+                    .pushurl
+                    .as_deref()
+                    .is_some_and(|p| remote::parse(p).is_ok_and(|r| r.embeds_secret)),
+            info,
+        }),
+        _ => Err(RemoteProblem::NotGitHub {
+            remote: name.into(),
+            url: remote::redact(&written),
+        }),
+    }
+}

@@ -1,0 +1,422 @@
+//! `setup`: lint the token offline, ask the API about it, check the repository,
+//! plan, and (unless dry-run) apply with rollback, verify, and record for undo.
+
+use secrecy::ExposeSecret;
+use tokio_util::sync::CancellationToken;
+
+use crate::engine::Deps;
+use crate::engine::apply::{NewSecret, apply_change, roll_back};
+use crate::engine::doctor::machine_name;
+use crate::engine::journal::{Entry, EntryState, Journal};
+use crate::engine::observe::{ObserveGitError, RemoteProblem, RemoteView, observe};
+use crate::error::Problem;
+use crate::git::{InsteadOfRule, RepoInfo, read_values};
+use crate::github::{Account, Probe, RepoVisibility, Service};
+use crate::model::diagnosis::{GitFailure, classify_git_error};
+use crate::model::helpers::HelperEntry;
+use crate::model::plan::{Change, Plan};
+use crate::model::remote::{self, Transport};
+use crate::model::token::{Token, TokenKind, lint};
+
+/// Options for `setup`.
+#[derive(Clone, Debug, Default)]
+pub struct SetupOpts {
+    pub remote: Option<String>,
+    pub switch_remote: bool,
+}
+
+/// The repository part of a fix.
+#[derive(Clone, Debug)]
+pub struct RepoTarget {
+    pub repo: RepoInfo,
+    pub view: RemoteView,
+    /// The user's role allows pushing and the token may push (checked live).
+    pub can_push: bool,
+}
+
+/// Everything decided before any change: shown to the user, then applied.
+#[derive(Clone, Debug)]
+pub struct Prepared {
+    pub account: Account,
+    pub kind: TokenKind,
+    /// Lint warnings (not fatal).
+    pub warnings: Vec<String>,
+    pub target: Option<RepoTarget>,
+    pub chain: Vec<HelperEntry>,
+    pub plan: Plan,
+    /// Things the user should know that are not changes (e.g. SSH kept).
+    pub notes: Vec<String>,
+}
+
+/// Check the token and decide the plan. Changes nothing.
+pub async fn prepare(deps: &Deps, token: &Token, opts: &SetupOpts) -> Result<Prepared, Problem> {
+    let linted = lint(token.expose());
+    if let Some(fatal) = linted.fatal() {
+        return Err(Problem::BadToken(fatal.message()));
+    }
+    let warnings = linted
+        .issues
+        .iter()
+        .filter(|i| !i.is_fatal())
+        .map(|i| i.message())
+        .collect();
+
+    let obs = observe(deps, opts.remote.as_deref()).await;
+    match &obs.git_version {
+        Err(ObserveGitError::Missing) => return Err(Problem::GitMissing),
+        Err(ObserveGitError::TooOld(v)) => return Err(Problem::GitTooOld(v.clone())),
+        Err(ObserveGitError::Broken(e)) => return Err(Problem::Other(format!("git does not run: {e}"))),
+        Ok(_) => {}
+    }
+    let wants_repo = opts.switch_remote || opts.remote.is_some();
+    let view = match (&obs.repo, obs.remote.clone()) {
+        (None, _) if wants_repo => return Err(Problem::NotInRepo(deps.env.cwd.clone())),
+        (None, _) => None,
+        (Some(_), Some(Ok(v))) => Some(v),
+        (Some(_), Some(Err(RemoteProblem::Missing(n)))) => return Err(Problem::RemoteMissing(n)),
+        (Some(_), Some(Err(RemoteProblem::NotGitHub { remote, url }))) => {
+            return Err(Problem::NotGitHubRemote {
+                remote,
+                url,
+                host: deps.host.host().into(),
+            });
+        }
+        (Some(_), Some(Err(RemoteProblem::NoRemotes))) if wants_repo => return Err(Problem::NoRemotes),
+        (Some(_), _) => None,
+    };
+    let cred = deps.credential();
+    let chain = cred.chain().await?;
+    if chain.is_empty() {
+        return Err(Problem::NoHelper {
+            host: deps.host.host_port(),
+        });
+    }
+
+    let secret = token.secret();
+    let account = deps.github.whoami(secret).await?;
+    let kind = token.kind();
+    let create_url = deps.host.classic_token_url(&machine_name());
+
+    let target = match (view, &obs.repo) {
+        (Some(view), Some(repo)) => {
+            let r = &view.repo;
+            let (vis, write) = tokio::join!(
+                deps.github.repo(secret, r),
+                deps.github.probe(r, &account.login, secret, Service::Receive)
+            );
+            let private = match vis? {
+                RepoVisibility::SsoRequired { url } => {
+                    return Err(Problem::SsoRequired {
+                        repo: r.to_string(),
+                        url,
+                    });
+                }
+                RepoVisibility::NotFound => {
+                    return Err(Problem::RepoNotVisible {
+                        repo: r.to_string(),
+                        create_url,
+                    });
+                }
+                RepoVisibility::Visible { private, push } => {
+                    check_scopes(&account, !private, &create_url)?;
+                    match write? {
+                        Probe::Allowed => {}
+                        Probe::Forbidden { message } if classify_git_error(&message) == GitFailure::WriteNotGranted => {
+                            let create_url = deps.host.fine_grained_token_url(&machine_name(), Some(&r.owner));
+                            return Err(Problem::ReadOnly {
+                                repo: r.to_string(),
+                                create_url,
+                            });
+                        }
+                        Probe::Forbidden { .. } if !push => {
+                            return Err(Problem::NoWriteRole {
+                                repo: r.to_string(),
+                                login: account.login.clone(),
+                            });
+                        }
+                        Probe::Forbidden { message } => {
+                            return Err(Problem::Other(format!(
+                                "GitHub refuses pushes to {r}: {}",
+                                message.lines().next().unwrap_or("")
+                            )));
+                        }
+                        Probe::Unauthorized { .. } => return Err(Problem::TokenRejected),
+                        Probe::NotFound => {
+                            return Err(Problem::RepoNotVisible {
+                                repo: r.to_string(),
+                                create_url,
+                            });
+                        }
+                    }
+                    private
+                }
+            };
+            let _ = private;
+            Some(RepoTarget {
+                repo: repo.clone(),
+                view,
+                can_push: true,
+            })
+        }
+        _ => {
+            check_scopes(&account, false, &create_url)?;
+            None
+        }
+    };
+
+    let (plan, notes) = make_plan(deps, &account, target.as_ref(), &obs.insteadof, &chain, opts)?;
+    Ok(Prepared {
+        account,
+        kind,
+        warnings,
+        target,
+        chain,
+        plan,
+        notes,
+    })
+}
+
+fn check_scopes(account: &Account, public: bool, create_url: &str) -> Result<(), Problem> {
+    if let Some(scopes) = &account.scopes
+        && let Some(needed) = scopes.missing_for_push(public)
+    {
+        return Err(Problem::MissingScope {
+            needed: needed.into(),
+            have: scopes.display(),
+            create_url: create_url.into(),
+        });
+    }
+    Ok(())
+}
+
+/// Decide the changes. Pure apart from reading the config files the rules live in.
+fn make_plan(
+    deps: &Deps,
+    account: &Account,
+    target: Option<&RepoTarget>,
+    rules: &[InsteadOfRule],
+    chain: &[HelperEntry],
+    opts: &SetupOpts,
+) -> Result<(Plan, Vec<String>), Problem> {
+    let mut changes = Vec::new();
+    let mut notes = Vec::new();
+    if let Some(t) = target {
+        let v = &t.view;
+        let https = deps.host.repo_url(&v.repo);
+        if opts.switch_remote {
+            let config = t.repo.config_file.clone();
+            for (push, current) in [(false, &v.info.url), (true, &v.info.pushurl)] {
+                let Some(cur) = current else { continue };
+                let wanted = remote::to_https(cur, &deps.host).unwrap_or_else(|| https.clone());
+                if &wanted != cur {
+                    changes.push(Change::RemoteUrl {
+                        config: config.clone(),
+                        remote: v.info.name.clone(),
+                        push,
+                        from: Some(cur.clone()),
+                        to: Some(wanted),
+                    });
+                }
+            }
+            changes.extend(drop_ssh_rules(&https, rules, &mut notes)?);
+        } else if v.uses_ssh() {
+            notes.push(format!(
+                "{} uses SSH, so git will not use the token for it; add --switch-remote to switch it to {https}",
+                v.info.name
+            ));
+        } else if v.embeds_secret {
+            notes.push(format!(
+                "{}'s URL contains a secret; add --switch-remote to remove it",
+                v.info.name
+            ));
+        }
+    }
+    let via = chain.iter().map(|h| h.name()).collect::<Vec<_>>().join(", ");
+    changes.push(Change::ForgetCredential {
+        protocol: deps.host.scheme().into(),
+        host: deps.host.host_port(),
+        username: None,
+    });
+    changes.push(Change::StoreCredential {
+        protocol: deps.host.scheme().into(),
+        host: deps.host.host_port(),
+        username: account.login.clone(),
+        via: format!("your credential helper ({via})"),
+    });
+    Ok((Plan { changes }, notes))
+}
+
+/// ConfigKey changes removing insteadOf rules that would turn `https` back into SSH.
+fn drop_ssh_rules(https: &str, rules: &[InsteadOfRule], notes: &mut Vec<String>) -> Result<Vec<Change>, Problem> {
+    let mut changes: Vec<Change> = Vec::new();
+    for r in rules {
+        if !https.starts_with(&r.rule.prefix) {
+            continue;
+        }
+        let rewritten = format!("{}{}", r.rule.base, &https[r.rule.prefix.len()..]);
+        if !remote::parse(&rewritten).is_ok_and(|u| u.transport == Transport::Ssh) {
+            continue;
+        }
+        let Some(file) = r.entry.origin.strip_prefix("file:") else {
+            notes.push(format!(
+                "{} = {} is set on the command line or in the environment; remove it there",
+                r.entry.key, r.rule.prefix
+            ));
+            continue;
+        };
+        let file = std::path::PathBuf::from(file);
+        let file = if file.is_relative() {
+            std::env::current_dir().map(|d| d.join(&file)).unwrap_or(file)
+        } else {
+            file
+        };
+        if changes
+            .iter()
+            .any(|c| matches!(c, Change::ConfigKey { file: f, key, .. } if f == &file && key == &r.entry.key))
+        {
+            continue;
+        }
+        let from = read_values(&file, &r.entry.key)?;
+        let to: Vec<String> = from
+            .iter()
+            .filter(|v| !https.starts_with(v.as_str()))
+            .cloned()
+            .collect();
+        changes.push(Change::ConfigKey {
+            file,
+            key: r.entry.key.clone(),
+            from,
+            to,
+        });
+    }
+    Ok(changes)
+}
+
+/// What `apply` did.
+#[derive(Clone, Debug)]
+pub struct Applied {
+    pub entry: Entry,
+    pub journal: std::path::PathBuf,
+    /// What was checked after the change ("git credential fill returns the token", …).
+    pub verified: Vec<String>,
+}
+
+/// Apply the plan; on any failure or cancellation roll back what was applied.
+pub async fn apply(
+    deps: &Deps,
+    prepared: &Prepared,
+    token: &Token,
+    cancel: &CancellationToken,
+) -> Result<Applied, Problem> {
+    if cancel.is_cancelled() {
+        return Err(Problem::Interrupted);
+    }
+    let journal = Journal::new(&deps.env.state_dir);
+    let mut entry = Entry::new(
+        &deps.host.host_port(),
+        prepared.target.as_ref().map(|t| t.repo.workdir.clone()),
+        prepared.plan.clone(),
+    );
+    let journal = &journal;
+    let journal_err = |e: std::io::Error| Problem::Journal {
+        dir: journal.dir.clone(),
+        message: e.to_string(),
+    };
+    journal.write(&entry).map_err(journal_err)?;
+
+    let new = NewSecret {
+        secret: token.secret(),
+        expiry_utc: prepared.account.expires.map(|t| t.timestamp()),
+    };
+    let mut done: Vec<Change> = Vec::new();
+    let fail = |done: Vec<Change>, entry: Entry, problem: Problem| async move {
+        let leftovers = roll_back(deps, &done).await;
+        let mut entry = entry;
+        entry.state = EntryState::RolledBack;
+        let _ = journal.write(&entry);
+        if leftovers.is_empty() {
+            problem
+        } else {
+            Problem::Other(format!(
+                "{problem}; rolling back also failed for: {}",
+                leftovers.join("; ")
+            ))
+        }
+    };
+    for change in &prepared.plan.changes {
+        if cancel.is_cancelled() {
+            let p = if done.is_empty() {
+                Problem::Interrupted
+            } else {
+                Problem::InterruptedRolledBack
+            };
+            return Err(fail(done, entry, p).await);
+        }
+        if let Err(e) = apply_change(deps, change, Some(&new)).await {
+            return Err(fail(done, entry, e).await);
+        }
+        done.push(change.clone());
+    }
+
+    let mut verified = Vec::new();
+    match verify(deps, prepared, token).await {
+        Ok(v) => verified.extend(v),
+        Err(p) => return Err(fail(done, entry, p).await),
+    }
+    if cancel.is_cancelled() {
+        return Err(fail(done, entry, Problem::InterruptedRolledBack).await);
+    }
+    entry.state = EntryState::Applied;
+    let path = journal.write(&entry).map_err(journal_err)?;
+    Ok(Applied {
+        entry,
+        journal: path,
+        verified,
+    })
+}
+
+/// After applying: git must hand out the new token, and a live fetch must work.
+async fn verify(deps: &Deps, prepared: &Prepared, token: &Token) -> Result<Vec<String>, Problem> {
+    let mut verified = Vec::new();
+    let fill = deps.credential().fill().await?;
+    let got = fill
+        .credential
+        .as_ref()
+        .and_then(|c| c.password.as_ref())
+        .map(|p| p.expose_secret() == token.expose());
+    match got {
+        Some(true) => verified.push(format!(
+            "git credential fill returns the new token{}",
+            fill.helper()
+                .map(|h| format!(" (from {})", h.name()))
+                .unwrap_or_default()
+        )),
+        Some(false) => {
+            let who = fill
+                .helper()
+                .map(|h| format!("{} from {}", h.name(), h.file().unwrap_or(&h.origin)))
+                .unwrap_or_else(|| "a helper".into());
+            return Err(Problem::Verify {
+                message: format!("{who} still answers first with a different credential"),
+            });
+        }
+        None => {
+            return Err(Problem::Verify {
+                message: "no helper kept the token (a helper may have failed silently, e.g. a cache socket directory that is not 0700)".into(),
+            });
+        }
+    }
+    if let Some(t) = &prepared.target {
+        let url = deps.host.repo_url(&t.view.repo);
+        let git = crate::git::Git::new(deps.env.with_cwd(&t.repo.workdir));
+        match git.ls_remote(&url).await? {
+            Ok(()) => verified.push(format!("git ls-remote {url} works with it")),
+            Err(stderr) => {
+                return Err(Problem::Verify {
+                    message: format!("git ls-remote {url} failed: {}", crate::git::first_line(&stderr)),
+                });
+            }
+        }
+    }
+    Ok(verified)
+}

@@ -1,0 +1,139 @@
+//! The world the program acts on: working directory, home, state directory and the
+//! environment given to child processes. Built from the process for normal runs and
+//! explicitly for the demo and tests, so nothing reaches the user's real setup by
+//! accident.
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+
+/// Where we are and what child processes see.
+#[derive(Clone, Debug)]
+pub struct Env {
+    /// Where to look for a repository.
+    pub cwd: PathBuf,
+    /// Where the undo journal lives (`$XDG_STATE_HOME/git-reauth` or the platform's equivalent).
+    pub state_dir: PathBuf,
+    /// Variables set on every child process.
+    pub vars: Vec<(OsString, OsString)>,
+    /// Start children from an empty environment (plus `PATH` and `vars`) instead of ours.
+    pub clear: bool,
+    /// The git program.
+    pub git: PathBuf,
+}
+
+impl Env {
+    /// The environment of this process.
+    pub fn from_process() -> std::io::Result<Env> {
+        let cwd = std::env::current_dir()?;
+        let state_dir = state_dir_from(|k| std::env::var_os(k)).unwrap_or_else(|| cwd.join(".git-reauth-state"));
+        Ok(Env {
+            cwd,
+            state_dir,
+            vars: Vec::new(),
+            clear: false,
+            git: "git".into(),
+        })
+    }
+
+    /// A sealed environment: children get only `PATH` and `vars` (HOME, XDG dirs,
+    /// GIT_CONFIG_*…); the state dir is derived from those vars.
+    pub fn isolated(cwd: &Path, vars: &[(String, String)]) -> Env {
+        let lookup = |k: &str| vars.iter().find(|(n, _)| n == k).map(|(_, v)| OsString::from(v));
+        let state_dir = state_dir_from(lookup).unwrap_or_else(|| cwd.join(".git-reauth-state"));
+        Env {
+            cwd: cwd.to_path_buf(),
+            state_dir,
+            vars: vars.iter().map(|(k, v)| (k.into(), v.into())).collect(),
+            clear: true,
+            git: "git".into(),
+        }
+    }
+
+    /// The same environment in another directory.
+    pub fn with_cwd(&self, cwd: &Path) -> Env {
+        Env {
+            cwd: cwd.to_path_buf(),
+            ..self.clone()
+        }
+    }
+
+    /// A variable as children see it.
+    pub fn var(&self, key: &str) -> Option<OsString> {
+        if let Some((_, v)) = self.vars.iter().rev().find(|(k, _)| k == key) {
+            return Some(v.clone());
+        }
+        if self.clear && key != "PATH" {
+            None
+        } else {
+            std::env::var_os(key)
+        }
+    }
+
+    /// Apply this environment to a child command: sealed or inherited, plus ours,
+    /// and never anything that could make git prompt or show a GUI.
+    pub fn apply(&self, cmd: &mut tokio::process::Command) {
+        if self.clear {
+            cmd.env_clear();
+            if let Some(path) = std::env::var_os("PATH") {
+                cmd.env("PATH", path);
+            }
+        }
+        cmd.envs(self.vars.iter().map(|(k, v)| (k, v)));
+        cmd.env("GIT_TERMINAL_PROMPT", "0")
+            .env("GCM_INTERACTIVE", "never")
+            .env("LC_ALL", "C")
+            .env("LANGUAGE", "C")
+            .env_remove("GIT_ASKPASS")
+            .env_remove("SSH_ASKPASS")
+            .env_remove("GIT_TRACE")
+            .env_remove("GIT_TRACE_CURL")
+            .env_remove("GIT_TRACE_PACKET")
+            .current_dir(&self.cwd);
+    }
+}
+
+/// `$XDG_STATE_HOME/git-reauth`, else the platform's per-user state directory.
+fn state_dir_from(get: impl Fn(&str) -> Option<OsString>) -> Option<PathBuf> {
+    if let Some(x) = get("XDG_STATE_HOME").filter(|v| Path::new(v).is_absolute()) {
+        return Some(PathBuf::from(x).join("git-reauth"));
+    }
+    if cfg!(windows) {
+        return get("LOCALAPPDATA").map(|d| PathBuf::from(d).join("git-reauth"));
+    }
+    let home = PathBuf::from(get("HOME")?);
+    if cfg!(target_os = "macos") {
+        Some(home.join("Library/Application Support/git-reauth"))
+    } else {
+        Some(home.join(".local/state/git-reauth"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn isolated_env_derives_state_dir_from_its_own_vars() {
+        let vars = vec![("HOME".to_string(), "/tmp/h".to_string())];
+        let env = Env::isolated(Path::new("/tmp/w"), &vars);
+        if !cfg!(windows) && !cfg!(target_os = "macos") {
+            assert_eq!(env.state_dir, PathBuf::from("/tmp/h/.local/state/git-reauth"));
+        }
+        let vars = vec![("XDG_STATE_HOME".to_string(), "/tmp/s".to_string())];
+        assert_eq!(
+            Env::isolated(Path::new("/w"), &vars).state_dir,
+            PathBuf::from("/tmp/s/git-reauth")
+        );
+        // Sealed: the process's own HOME is invisible.
+        assert_eq!(Env::isolated(Path::new("/w"), &vars).var("HOME"), None);
+    }
+
+    #[test]
+    fn relative_xdg_state_home_is_ignored() {
+        let vars = vec![
+            ("XDG_STATE_HOME".to_string(), "rel".to_string()),
+            ("HOME".to_string(), "/h".to_string()),
+        ];
+        assert!(Env::isolated(Path::new("/w"), &vars).state_dir.starts_with("/h"));
+    }
+}

@@ -1,0 +1,68 @@
+//! Repositories and remotes: git2 for discovery and the raw configured URLs, the git
+//! binary for the effective URLs (after `insteadOf`), exactly as git push sees them.
+
+use std::path::PathBuf;
+
+use super::{Git, GitError};
+
+/// A discovered repository.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RepoInfo {
+    /// The working tree (or the git dir for a bare repository).
+    pub workdir: PathBuf,
+    /// `.git/config`: where remote URLs live.
+    pub config_file: PathBuf,
+    /// All remote names.
+    pub remotes: Vec<String>,
+}
+
+/// A remote as configured and as git uses it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RemoteInfo {
+    pub name: String,
+    /// `remote.<name>.url` as written in the config.
+    pub url: Option<String>,
+    /// `remote.<name>.pushurl` as written, if any.
+    pub pushurl: Option<String>,
+    /// The fetch URL after `insteadOf` (`git remote get-url`).
+    pub effective_fetch: String,
+    /// The push URL after `pushInsteadOf`/`insteadOf` (`git remote get-url --push`).
+    pub effective_push: String,
+}
+
+/// Find the repository containing the Env's working directory.
+pub fn discover(git: &Git) -> Option<RepoInfo> {
+    let repo = git2::Repository::discover(&git.env.cwd).ok()?;
+    let workdir = repo.workdir().unwrap_or_else(|| repo.path()).to_path_buf();
+    let config_file = repo.path().join("config");
+    let remotes = repo
+        .remotes()
+        .map(|names| names.iter().flatten().flatten().map(|n| n.to_string()).collect())
+        .unwrap_or_default();
+    Some(RepoInfo {
+        workdir,
+        config_file,
+        remotes,
+    })
+}
+
+/// Read one remote: raw values from the repository's config file, effective URLs from git.
+pub async fn remote_info(git: &Git, repo: &RepoInfo, name: &str) -> Result<RemoteInfo, GitError> {
+    let url = super::read_values(&repo.config_file, &format!("remote.{name}.url"))
+        .map_err(|e| GitError::Repo(e.to_string()))?
+        .pop();
+    let pushurl = super::read_values(&repo.config_file, &format!("remote.{name}.pushurl"))
+        .map_err(|e| GitError::Repo(e.to_string()))?
+        .pop();
+    let git = Git::new(git.env.with_cwd(&repo.workdir));
+    let fetch_args = ["remote", "get-url", name];
+    let push_args = ["remote", "get-url", "--push", name];
+    let (fetch, push) = tokio::join!(git.run_ok(&fetch_args), git.run_ok(&push_args));
+    Ok(RemoteInfo {
+        name: name.into(),
+        url,
+        pushurl,
+        effective_fetch: fetch?,
+        effective_push: push?,
+    })
+}

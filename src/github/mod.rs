@@ -1,0 +1,360 @@
+//! The GitHub edge: who a token belongs to, its scopes and expiry, whether it can see
+//! a repository (and SSO), rate limits, and a live probe of git's smart-HTTP endpoint.
+//! One octocrab client; the credential goes in a per-request sensitive header.
+
+use std::time::Duration;
+
+use base64::Engine;
+use chrono::{DateTime, Utc};
+use http::{HeaderMap, HeaderValue, StatusCode, header};
+use http_body_util::BodyExt;
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::model::host::HostUrl;
+use crate::model::remote::RepoRef;
+use crate::model::scopes::{Scopes, Sso, parse_expiry, parse_reset, parse_scopes, parse_sso};
+
+/// Why an API call did not give an answer about the token.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ApiError {
+    #[error("GitHub rejected the credential (Bad credentials): it is revoked, expired, or not a token")]
+    BadCredentials,
+    #[error("GitHub's API rate limit is exhausted{}", reset_text(.reset))]
+    RateLimited { reset: Option<DateTime<Utc>> },
+    #[error("GitHub asked to slow down (secondary rate limit); retry in {retry_after} s")]
+    SecondaryRateLimit { retry_after: u64 },
+    #[error("cannot reach {host}: {message}")]
+    Network { host: String, message: String },
+    #[error("{host} answered with a server error ({status}) several times; try again later")]
+    Server { host: String, status: u16 },
+    #[error("unexpected answer from {host}: {message}")]
+    Unexpected { host: String, message: String },
+}
+
+fn reset_text(reset: &Option<DateTime<Utc>>) -> String {
+    match reset {
+        Some(t) => format!("; it resets at {} UTC", t.format("%H:%M")),
+        None => String::new(),
+    }
+}
+
+/// The account and properties behind a working token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    pub login: String,
+    /// `None` for tokens without scopes (fine-grained, app tokens).
+    pub scopes: Option<Scopes>,
+    pub expires: Option<DateTime<Utc>>,
+}
+
+/// What `GET /repos/O/R` says about a token and a repository.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RepoVisibility {
+    /// Visible. `push` is the *user's* role, not proof the token may push.
+    Visible { private: bool, push: bool },
+    /// 404: private and invisible to this token, or does not exist.
+    NotFound,
+    /// 403 with `X-GitHub-SSO: required`: the token must be authorized for the org.
+    SsoRequired { url: Option<String> },
+}
+
+/// What git's smart-HTTP endpoint answered for a service.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Probe {
+    Allowed,
+    /// 401: the credential is not accepted (password, revoked token).
+    Unauthorized {
+        message: String,
+    },
+    /// 403: authenticated but not allowed (read-only token, no write role, SSO).
+    Forbidden {
+        message: String,
+    },
+    /// 404: repository not found for this credential.
+    NotFound,
+}
+
+/// Which git service to probe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Service {
+    /// Fetch (read).
+    Upload,
+    /// Push (write); GitHub checks write access already at `info/refs`.
+    Receive,
+}
+
+/// The GitHub client for one host.
+#[derive(Clone, Debug)]
+pub struct GitHub {
+    host: HostUrl,
+    client: octocrab::Octocrab,
+}
+
+const RETRIES: u32 = 2;
+
+impl GitHub {
+    /// Build the client (must run inside a tokio runtime).
+    pub fn new(host: &HostUrl) -> anyhow::Result<GitHub> {
+        let client = octocrab::Octocrab::builder()
+            .base_uri(host.api_base())?
+            .set_connect_timeout(Some(Duration::from_secs(10)))
+            .set_read_timeout(Some(Duration::from_secs(20)))
+            .add_header(header::USER_AGENT, format!("git-reauth/{}", env!("CARGO_PKG_VERSION")))
+            .build()?;
+        Ok(GitHub {
+            host: host.clone(),
+            client,
+        })
+    }
+
+    pub fn host(&self) -> &HostUrl {
+        &self.host
+    }
+
+    fn network(&self, e: impl std::fmt::Display) -> ApiError {
+        ApiError::Network {
+            host: self.host.host_port(),
+            message: scrub(&e.to_string()),
+        }
+    }
+
+    /// GET with an optional Authorization value; retries 5xx with backoff, never 401s.
+    async fn get(
+        &self,
+        uri: &str,
+        auth: Option<HeaderValue>,
+    ) -> Result<(StatusCode, HeaderMap, bytes::Bytes), ApiError> {
+        let mut attempt = 0;
+        loop {
+            let mut headers = HeaderMap::new();
+            if let Some(a) = &auth {
+                headers.insert(header::AUTHORIZATION, a.clone());
+            }
+            let resp = self
+                .client
+                ._get_with_headers(uri, Some(headers))
+                .await
+                .map_err(|e| self.network(error_chain(&e)))?;
+            let status = resp.status();
+            let (parts, body) = resp.into_parts();
+            let body = body
+                .collect()
+                .await
+                .map_err(|e| self.network(error_chain(&e)))?
+                .to_bytes();
+            if status.is_server_error() && attempt < RETRIES {
+                attempt += 1;
+                tokio::time::sleep(Duration::from_millis(250 * 3u64.pow(attempt - 1))).await;
+                continue;
+            }
+            if status.is_server_error() {
+                return Err(ApiError::Server {
+                    host: self.host.host_port(),
+                    status: status.as_u16(),
+                });
+            }
+            if let Some(limit) = rate_limited(status, &parts.headers) {
+                return Err(limit);
+            }
+            return Ok((status, parts.headers, body));
+        }
+    }
+
+    /// `GET /user`: login, scopes, expiry.
+    pub async fn whoami(&self, secret: &SecretString) -> Result<Account, ApiError> {
+        let (status, headers, body) = self.get("/user", Some(bearer(secret)?)).await?;
+        match status {
+            StatusCode::OK => {
+                let v: serde_json::Value =
+                    serde_json::from_slice(&body).map_err(|e| self.unexpected(format!("/user is not JSON: {e}")))?;
+                let login = v
+                    .get("login")
+                    .and_then(|l| l.as_str())
+                    .ok_or_else(|| self.unexpected("/user has no login".into()))?;
+                Ok(Account {
+                    login: login.to_string(),
+                    scopes: parse_scopes(header_str(&headers, "x-oauth-scopes")),
+                    expires: header_str(&headers, "github-authentication-token-expiration").and_then(parse_expiry),
+                })
+            }
+            StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => Err(ApiError::BadCredentials),
+            s => Err(self.unexpected(format!("GET /user answered {s}"))),
+        }
+    }
+
+    /// `GET /repos/O/R` with the token.
+    pub async fn repo(&self, secret: &SecretString, repo: &RepoRef) -> Result<RepoVisibility, ApiError> {
+        let path = format!("/repos/{}/{}", repo.owner, repo.name);
+        let (status, headers, body) = self.get(&path, Some(bearer(secret)?)).await?;
+        if let Some(Sso::Required { url }) = header_str(&headers, "x-github-sso").and_then(parse_sso) {
+            return Ok(RepoVisibility::SsoRequired { url });
+        }
+        match status {
+            StatusCode::OK => {
+                let v: serde_json::Value =
+                    serde_json::from_slice(&body).map_err(|e| self.unexpected(format!("{path} is not JSON: {e}")))?;
+                let private = v.get("private").and_then(|p| p.as_bool()).unwrap_or(true);
+                let push = v
+                    .pointer("/permissions/push")
+                    .and_then(|p| p.as_bool())
+                    .unwrap_or(false);
+                Ok(RepoVisibility::Visible { private, push })
+            }
+            StatusCode::NOT_FOUND => Ok(RepoVisibility::NotFound),
+            StatusCode::UNAUTHORIZED => Err(ApiError::BadCredentials),
+            s => Err(self.unexpected(format!("GET {path} answered {s}"))),
+        }
+    }
+
+    /// `GET /rate_limit` without credentials: is the API reachable, and not limited?
+    pub async fn reachable(&self) -> Result<(), ApiError> {
+        let (status, _, _) = self.get("/rate_limit", None).await?;
+        if status.is_success() || status == StatusCode::UNAUTHORIZED || status == StatusCode::NOT_FOUND {
+            Ok(())
+        } else {
+            Err(self.unexpected(format!("GET /rate_limit answered {status}")))
+        }
+    }
+
+    /// Ask git's smart-HTTP endpoint for `info/refs` of `repo` with Basic auth: the
+    /// same check git makes before a fetch or push, without git's side effect of
+    /// erasing a rejected credential from the user's helpers.
+    pub async fn probe(
+        &self,
+        repo: &RepoRef,
+        username: &str,
+        secret: &SecretString,
+        service: Service,
+    ) -> Result<Probe, ApiError> {
+        let svc = match service {
+            Service::Upload => "git-upload-pack",
+            Service::Receive => "git-receive-pack",
+        };
+        let url = format!("{}/info/refs?service={svc}", self.host.repo_url(repo));
+        let (status, _, body) = self.get(&url, Some(basic(username, secret)?)).await?;
+        let message = String::from_utf8_lossy(&body[..body.len().min(2048)])
+            .trim()
+            .to_string();
+        Ok(match status {
+            s if s.is_success() => Probe::Allowed,
+            StatusCode::UNAUTHORIZED => Probe::Unauthorized { message },
+            StatusCode::FORBIDDEN => Probe::Forbidden { message },
+            StatusCode::NOT_FOUND => Probe::NotFound,
+            s => return Err(self.unexpected(format!("{svc} answered {s}"))),
+        })
+    }
+
+    fn unexpected(&self, message: String) -> ApiError {
+        ApiError::Unexpected {
+            host: self.host.host_port(),
+            message,
+        }
+    }
+}
+
+fn header_str<'a>(h: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    h.get(name).and_then(|v| v.to_str().ok())
+}
+
+/// A 403/429 that is a rate limit, not a permission problem.
+fn rate_limited(status: StatusCode, h: &HeaderMap) -> Option<ApiError> {
+    if status != StatusCode::FORBIDDEN && status != StatusCode::TOO_MANY_REQUESTS {
+        return None;
+    }
+    if let Some(secs) = header_str(h, "retry-after").and_then(|v| v.trim().parse().ok()) {
+        return Some(ApiError::SecondaryRateLimit { retry_after: secs });
+    }
+    if header_str(h, "x-ratelimit-remaining").map(str::trim) == Some("0") {
+        return Some(ApiError::RateLimited {
+            reset: header_str(h, "x-ratelimit-reset").and_then(parse_reset),
+        });
+    }
+    (status == StatusCode::TOO_MANY_REQUESTS).then_some(ApiError::RateLimited { reset: None })
+}
+
+fn sensitive(value: String) -> Result<HeaderValue, ApiError> {
+    let value = zeroize::Zeroizing::new(value);
+    let mut v = HeaderValue::from_str(&value).map_err(|_| ApiError::BadCredentials)?;
+    v.set_sensitive(true);
+    Ok(v)
+}
+
+fn bearer(secret: &SecretString) -> Result<HeaderValue, ApiError> {
+    sensitive(format!("Bearer {}", secret.expose_secret()))
+}
+
+fn basic(username: &str, secret: &SecretString) -> Result<HeaderValue, ApiError> {
+    let raw = zeroize::Zeroizing::new(format!("{username}:{}", secret.expose_secret()));
+    sensitive(format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(raw.as_bytes())
+    ))
+}
+
+/// An error with its sources, for a one-line network message.
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut src = e.source();
+    while let Some(s) = src {
+        let s_text = s.to_string();
+        if !text.contains(&s_text) {
+            text.push_str(": ");
+            text.push_str(&s_text);
+        }
+        src = s.source();
+    }
+    text
+}
+
+/// Drop anything token-shaped from a message before it is shown or logged.
+pub fn scrub(text: &str) -> String {
+    text.split_inclusive(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .map(|w| {
+            let word = w.trim_end_matches(|c: char| !(c.is_ascii_alphanumeric() || c == '_'));
+            if crate::model::token::TokenKind::of(word) != crate::model::token::TokenKind::Unknown {
+                w.replacen(word, "***", 1)
+            } else {
+                w.to_string()
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rate_limits_are_told_apart_from_permissions() {
+        let mut h = HeaderMap::new();
+        assert_eq!(rate_limited(StatusCode::FORBIDDEN, &h), None);
+        h.insert("x-ratelimit-remaining", HeaderValue::from_static("0"));
+        h.insert("x-ratelimit-reset", HeaderValue::from_static("1893456000"));
+        assert!(matches!(
+            rate_limited(StatusCode::FORBIDDEN, &h),
+            Some(ApiError::RateLimited { reset: Some(_) })
+        ));
+        assert_eq!(rate_limited(StatusCode::OK, &h), None);
+        let mut h = HeaderMap::new();
+        h.insert("retry-after", HeaderValue::from_static("30"));
+        assert_eq!(
+            rate_limited(StatusCode::TOO_MANY_REQUESTS, &h),
+            Some(ApiError::SecondaryRateLimit { retry_after: 30 })
+        );
+    }
+
+    #[test]
+    fn auth_headers_are_sensitive() {
+        let s = SecretString::from("ghp_x".to_string());
+        assert!(bearer(&s).unwrap().is_sensitive());
+        let b = basic("octo", &s).unwrap();
+        assert!(b.is_sensitive());
+        assert_eq!(
+            b.to_str().unwrap(),
+            format!(
+                "Basic {}",
+                base64::engine::general_purpose::STANDARD.encode("octo:ghp_x")
+            )
+        );
+    }
+}

@@ -1,0 +1,260 @@
+//! Which credential helpers git runs for a URL, in order, and where each was
+//! configured: git's `credential.helper` / `credential.<url>.helper` rules.
+
+/// One entry of `git config -z --show-scope --show-origin --get-regexp`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigEntry {
+    pub scope: String,
+    pub origin: String,
+    pub key: String,
+    pub value: String,
+}
+
+/// A helper git will run, with where it came from.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct HelperEntry {
+    /// The configured value, e.g. `store`, `osxkeychain`, `!gh auth git-credential`.
+    pub value: String,
+    /// `global`, `system`, `local`, `command`…
+    pub scope: String,
+    /// `file:/home/me/.gitconfig`, `command line:`…
+    pub origin: String,
+}
+
+impl HelperEntry {
+    /// A short name for messages: `store`, `cache`, `osxkeychain`, `manager`,
+    /// `libsecret`, or the command's first word for `!` helpers.
+    pub fn name(&self) -> String {
+        let v = self.value.trim();
+        let first = v.trim_start_matches('!').split_whitespace().next().unwrap_or("");
+        let first = first.trim_matches(['\'', '"']);
+        let base = first.rsplit(['/', '\\']).next().unwrap_or(first);
+        let base = base.strip_prefix("git-credential-").unwrap_or(base);
+        if base.is_empty() { "(empty)".into() } else { base.into() }
+    }
+
+    /// The config file the helper came from, without git's `file:` prefix.
+    pub fn file(&self) -> Option<&str> {
+        self.origin.strip_prefix("file:")
+    }
+}
+
+/// Parse `git config -z --show-scope --show-origin --get-regexp …` output:
+/// records of `scope NUL origin NUL key [NL value] NUL`.
+pub fn parse_config_z(out: &[u8]) -> Vec<ConfigEntry> {
+    let text = String::from_utf8_lossy(out);
+    let mut fields = text.split('\0');
+    let mut entries = Vec::new();
+    while let (Some(scope), Some(origin), Some(kv)) = (fields.next(), fields.next(), fields.next()) {
+        if scope.is_empty() && origin.is_empty() && kv.is_empty() {
+            break;
+        }
+        let (key, value) = match kv.split_once('\n') {
+            Some((k, v)) => (k, v),
+            None => (kv, ""),
+        };
+        entries.push(ConfigEntry {
+            scope: scope.into(),
+            origin: origin.into(),
+            key: key.into(),
+            value: value.into(),
+        });
+    }
+    entries
+}
+
+/// The target of a credential lookup.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Target<'a> {
+    pub protocol: &'a str,
+    /// Host name, lower-case, without port.
+    pub host: &'a str,
+    pub port: Option<u16>,
+}
+
+/// The helpers git runs for `target`, in order: matching `credential.helper` and
+/// `credential.<url>.helper` entries in config order, an empty value clearing the
+/// list so far (git's rule).
+pub fn helper_chain(entries: &[ConfigEntry], target: &Target<'_>) -> Vec<HelperEntry> {
+    let mut chain = Vec::new();
+    for e in entries {
+        let key = e.key.as_str();
+        let Some(rest) = strip_prefix_ignore_case(key, "credential.") else {
+            continue;
+        };
+        let pattern = if rest.eq_ignore_ascii_case("helper") {
+            None
+        } else if rest.len() > ".helper".len() && rest[rest.len() - ".helper".len()..].eq_ignore_ascii_case(".helper") {
+            Some(&rest[..rest.len() - ".helper".len()])
+        } else {
+            continue;
+        };
+        if pattern.is_some_and(|p| !pattern_matches(p, target)) {
+            continue;
+        }
+        if e.value.trim().is_empty() {
+            chain.clear();
+        } else {
+            chain.push(HelperEntry {
+                value: e.value.clone(),
+                scope: e.scope.clone(),
+                origin: e.origin.clone(),
+            });
+        }
+    }
+    chain
+}
+
+fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = s.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix).then(|| &s[prefix.len()..])
+}
+
+fn default_port(protocol: &str) -> Option<u16> {
+    match protocol {
+        "https" => Some(443),
+        "http" => Some(80),
+        _ => None,
+    }
+}
+
+/// git's urlmatch for `credential.<pattern>.*`: scheme, host (with `*` labels), port
+/// and a path prefix; a pattern without `://` matches on host alone.
+fn pattern_matches(pattern: &str, t: &Target<'_>) -> bool {
+    let (scheme, rest) = match pattern.split_once("://") {
+        Some((s, r)) => (Some(s), r),
+        None => (None, pattern),
+    };
+    if let Some(s) = scheme
+        && !s.eq_ignore_ascii_case(t.protocol)
+    {
+        return false;
+    }
+    let authority = rest.split('/').next().unwrap_or("");
+    let path = &rest[authority.len()..];
+    if !path.trim_matches('/').is_empty() {
+        // Our lookups carry no path (no useHttpPath); a path-scoped pattern does not apply.
+        return false;
+    }
+    let authority = authority.rsplit('@').next().unwrap_or(authority);
+    let (host, port) = split_host_port(authority);
+    let port = port.or_else(|| scheme.and_then(default_port));
+    let want_port = t.port.or_else(|| default_port(t.protocol));
+    if scheme.is_some() && port != want_port {
+        return false;
+    }
+    if scheme.is_none() && port.is_some() && port != want_port {
+        return false;
+    }
+    host_matches(host, t.host)
+}
+
+fn split_host_port(authority: &str) -> (&str, Option<u16>) {
+    if let Some(inner) = authority.strip_prefix('[')
+        && let Some((h, after)) = inner.split_once(']')
+    {
+        return (h, after.strip_prefix(':').and_then(|p| p.parse().ok()));
+    }
+    match authority.rsplit_once(':') {
+        Some((h, p)) if p.chars().all(|c| c.is_ascii_digit()) && !p.is_empty() => (h, p.parse().ok()),
+        _ => (authority, None),
+    }
+}
+
+fn host_matches(pattern: &str, host: &str) -> bool {
+    let p: Vec<&str> = pattern.split('.').collect();
+    let h: Vec<&str> = host.split('.').collect();
+    p.len() == h.len() && p.iter().zip(&h).all(|(p, h)| *p == "*" || p.eq_ignore_ascii_case(h))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn e(key: &str, value: &str) -> ConfigEntry {
+        ConfigEntry {
+            scope: "global".into(),
+            origin: "file:/h/.gitconfig".into(),
+            key: key.into(),
+            value: value.into(),
+        }
+    }
+
+    const GH: Target<'static> = Target {
+        protocol: "https",
+        host: "github.com",
+        port: None,
+    };
+
+    #[test]
+    fn parses_git_config_z_output() {
+        let raw = b"global\0file:/h/.gitconfig\0credential.helper\nstore --file=/h/a\0system\0file:/etc/gitconfig\0credential.https://github.com.helper\n\0local\0file:.git/config\0credential.helper\0";
+        let got = parse_config_z(raw);
+        assert_eq!(got.len(), 3);
+        assert_eq!(got[0].value, "store --file=/h/a");
+        assert_eq!(got[1].key, "credential.https://github.com.helper");
+        assert_eq!(got[1].value, "");
+        assert_eq!(got[2].scope, "local");
+    }
+
+    #[test]
+    fn empty_value_resets_and_url_scoped_entries_apply_in_order() {
+        let entries = vec![
+            e("credential.helper", "osxkeychain"),
+            e("credential.helper", "cache"),
+            e("credential.https://github.com.helper", ""),
+            e("credential.https://github.com.helper", "!gh auth git-credential"),
+            e("credential.https://gitlab.com.helper", "x"),
+        ];
+        let chain = helper_chain(&entries, &GH);
+        assert_eq!(
+            chain.iter().map(|h| h.value.as_str()).collect::<Vec<_>>(),
+            vec!["!gh auth git-credential"]
+        );
+        assert_eq!(chain[0].name(), "gh");
+        let gl = helper_chain(
+            &entries,
+            &Target {
+                protocol: "https",
+                host: "gitlab.com",
+                port: None,
+            },
+        );
+        assert_eq!(gl.len(), 3);
+    }
+
+    #[test]
+    fn url_patterns_follow_git_urlmatch() {
+        let t = Target {
+            protocol: "http",
+            host: "127.0.0.1",
+            port: Some(8080),
+        };
+        assert!(pattern_matches("http://127.0.0.1:8080", &t));
+        assert!(!pattern_matches("http://127.0.0.1", &t));
+        assert!(!pattern_matches("https://127.0.0.1:8080", &t));
+        assert!(pattern_matches("127.0.0.1", &t));
+        assert!(pattern_matches("https://*.com", &GH));
+        assert!(pattern_matches("https://github.com/", &GH));
+        assert!(pattern_matches("https://github.com:443", &GH));
+        assert!(!pattern_matches("https://github.com/org", &GH));
+        assert!(pattern_matches("https://user@github.com", &GH));
+        assert!(!pattern_matches("https://gist.github.com", &GH));
+    }
+
+    #[test]
+    fn helper_names() {
+        let h = |v: &str| {
+            HelperEntry {
+                value: v.into(),
+                scope: "global".into(),
+                origin: "file:/x".into(),
+            }
+            .name()
+        };
+        assert_eq!(h("store --file=/x"), "store");
+        assert_eq!(h("/usr/lib/git-core/git-credential-libsecret"), "libsecret");
+        assert_eq!(h("!'/opt/bin/git-reauth' credential"), "git-reauth");
+        assert_eq!(h("manager"), "manager");
+    }
+}
