@@ -19,6 +19,8 @@ use crate::env::Env;
 use crate::error::{Problem, exit};
 use crate::model::host::HostUrl;
 
+pub use doctor::render as render_diagnosis;
+pub use setup::render_plan;
 pub use style::Style;
 
 /// Entry point of the binary.

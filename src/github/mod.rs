@@ -87,7 +87,11 @@ pub enum Service {
 #[derive(Clone, Debug)]
 pub struct GitHub {
     host: HostUrl,
+    /// For the REST API (base `api_base()`).
     client: octocrab::Octocrab,
+    /// For git's smart-HTTP endpoint (base `base()`): octocrab joins every request
+    /// path onto its base path, so the API client cannot reach `/OWNER/REPO.git`.
+    git_client: octocrab::Octocrab,
 }
 
 const RETRIES: u32 = 2;
@@ -95,15 +99,20 @@ const RETRIES: u32 = 2;
 impl GitHub {
     /// Build the client (must run inside a tokio runtime).
     pub fn new(host: &HostUrl) -> anyhow::Result<GitHub> {
-        let client = octocrab::Octocrab::builder()
-            .base_uri(host.api_base())?
-            .set_connect_timeout(Some(Duration::from_secs(10)))
-            .set_read_timeout(Some(Duration::from_secs(20)))
-            .add_header(header::USER_AGENT, format!("git-reauth/{}", env!("CARGO_PKG_VERSION")))
-            .build()?;
+        let build = |base: String, agent: String| -> anyhow::Result<octocrab::Octocrab> {
+            Ok(octocrab::Octocrab::builder()
+                .base_uri(base)?
+                .set_connect_timeout(Some(Duration::from_secs(10)))
+                .set_read_timeout(Some(Duration::from_secs(20)))
+                .add_header(header::USER_AGENT, agent)
+                .build()?)
+        };
+        let version = env!("CARGO_PKG_VERSION");
         Ok(GitHub {
             host: host.clone(),
-            client,
+            client: build(host.api_base(), format!("git-reauth/{version}"))?,
+            // GitHub's git endpoint serves git clients; say we speak git's protocol.
+            git_client: build(host.base(), format!("git/2.47 (git-reauth/{version})"))?,
         })
     }
 
@@ -124,14 +133,22 @@ impl GitHub {
         uri: &str,
         auth: Option<HeaderValue>,
     ) -> Result<(StatusCode, HeaderMap, bytes::Bytes), ApiError> {
+        self.get_with(&self.client, uri, auth).await
+    }
+
+    async fn get_with(
+        &self,
+        client: &octocrab::Octocrab,
+        uri: &str,
+        auth: Option<HeaderValue>,
+    ) -> Result<(StatusCode, HeaderMap, bytes::Bytes), ApiError> {
         let mut attempt = 0;
         loop {
             let mut headers = HeaderMap::new();
             if let Some(a) = &auth {
                 headers.insert(header::AUTHORIZATION, a.clone());
             }
-            let resp = self
-                .client
+            let resp = client
                 ._get_with_headers(uri, Some(headers))
                 .await
                 .map_err(|e| self.network(error_chain(&e)))?;
@@ -230,8 +247,10 @@ impl GitHub {
             Service::Upload => "git-upload-pack",
             Service::Receive => "git-receive-pack",
         };
-        let url = format!("{}/info/refs?service={svc}", self.host.repo_url(repo));
-        let (status, _, body) = self.get(&url, Some(basic(username, secret)?)).await?;
+        let path = format!("/{}/{}.git/info/refs?service={svc}", repo.owner, repo.name);
+        let (status, _, body) = self
+            .get_with(&self.git_client, &path, Some(basic(username, secret)?))
+            .await?;
         let message = String::from_utf8_lossy(&body[..body.len().min(2048)])
             .trim()
             .to_string();

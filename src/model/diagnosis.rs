@@ -238,7 +238,10 @@ pub fn classify_git_error(stderr: &str) -> GitFailure {
     if lower.contains("repository not found") {
         return GitFailure::RepoNotFound;
     }
-    if lower.contains("authentication failed for") || lower.contains("invalid username or password") {
+    if lower.contains("authentication failed for")
+        || lower.contains("invalid username or password")
+        || lower.contains("invalid username or token")
+    {
         return GitFailure::AuthFailed;
     }
     if lower.contains("terminal prompts disabled") || lower.contains("could not read username") {

@@ -22,14 +22,7 @@ pub(crate) fn expiration_header(t: DateTime<Utc>) -> String {
 
 fn request_id() -> String {
     let h = random_hex(28);
-    format!(
-        "{}:{}:{}:{}:{}",
-        &h[0..4],
-        &h[4..8],
-        &h[8..14],
-        &h[14..20],
-        &h[20..28]
-    )
+    format!("{}:{}:{}:{}:{}", &h[0..4], &h[4..8], &h[8..14], &h[14..20], &h[20..28])
 }
 
 pub(crate) fn handle(shared: &Shared, parts: &http::request::Parts, body: &Bytes) -> Resp {
@@ -46,9 +39,7 @@ pub(crate) fn handle(shared: &Shared, parts: &http::request::Parts, body: &Bytes
 
     let path = parts.uri.path();
     let graphql = path.trim_end_matches('/') == "/api/graphql";
-    let route = path
-        .strip_prefix("/api/v3")
-        .map(|r| r.trim_end_matches('/').to_owned());
+    let route = path.strip_prefix("/api/v3").map(|r| r.trim_end_matches('/').to_owned());
     let resource = if graphql { "graphql" } else { "core" };
     let is_rate_limit = route.as_deref() == Some("/rate_limit");
 
@@ -59,10 +50,7 @@ pub(crate) fn handle(shared: &Shared, parts: &http::request::Parts, body: &Bytes
     ];
     let rate_headers = |headers: &mut Vec<(&str, String)>, limit: u32, w: RateWindow| {
         headers.push(("x-ratelimit-limit", limit.to_string()));
-        headers.push((
-            "x-ratelimit-remaining",
-            limit.saturating_sub(w.used).to_string(),
-        ));
+        headers.push(("x-ratelimit-remaining", limit.saturating_sub(w.used).to_string()));
         headers.push(("x-ratelimit-used", w.used.to_string()));
         headers.push(("x-ratelimit-reset", w.reset.to_string()));
         headers.push(("x-ratelimit-resource", resource.to_owned()));
@@ -105,10 +93,7 @@ pub(crate) fn handle(shared: &Shared, parts: &http::request::Parts, body: &Bytes
                 headers.push(("x-oauth-scopes", scopes.join(", ")));
             }
             if let Some(exp) = st.tokens[i].expires_at {
-                headers.push((
-                    "github-authentication-token-expiration",
-                    expiration_header(exp),
-                ));
+                headers.push(("github-authentication-token-expiration", expiration_header(exp)));
             }
             Some(i)
         }
@@ -147,11 +132,9 @@ pub(crate) fn handle(shared: &Shared, parts: &http::request::Parts, body: &Bytes
                 let segs: Vec<&str> = r.trim_start_matches("/repos/").split('/').collect();
                 if let [owner, name] = segs[..] {
                     match st.check_read(token, owner, name, &shared.host_url) {
-                        ReadCheck::Ok { repo, role } => (
-                            200,
-                            repo_json(&st, repo, role, &api, &shared.host_url),
-                            "repo",
-                        ),
+                        ReadCheck::Ok { repo, role } => {
+                            (200, repo_json(&st, repo, role, &api, &shared.host_url), "repo")
+                        }
                         ReadCheck::NotFound => (404, error_body("Not Found", DOCS, 404), "repo"),
                         ReadCheck::SsoRequired { url, .. } => {
                             headers.push(("x-github-sso", format!("required; url={url}")));
@@ -308,11 +291,7 @@ fn html(status: u16, title: &str, inner: &str) -> Resp {
         "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{title}</title></head>\n\
          <body><h1>{title}</h1>\n{inner}\n</body></html>\n"
     );
-    response(
-        status,
-        &[("content-type", "text/html; charset=utf-8".to_owned())],
-        page,
-    )
+    response(status, &[("content-type", "text/html; charset=utf-8".to_owned())], page)
 }
 
 /// Web pages outside the API: SSO authorization and token creation.
@@ -328,11 +307,7 @@ pub(crate) fn pages(shared: &Shared, parts: &http::request::Parts) -> Resp {
             let mut st = shared.lock();
             let id = query_param(query, "authorization_request").unwrap_or("");
             let org_known = st.org(org).is_some();
-            match st
-                .tokens
-                .iter_mut()
-                .find(|t| !id.is_empty() && t.sso_request_id == id)
-            {
+            match st.tokens.iter_mut().find(|t| !id.is_empty() && t.sso_request_id == id) {
                 Some(t) if org_known => {
                     t.sso_authorized.insert(org.to_ascii_lowercase());
                     let msg = format!(
@@ -341,11 +316,7 @@ pub(crate) fn pages(shared: &Shared, parts: &http::request::Parts) -> Resp {
                     );
                     html(200, "Authorized", &msg)
                 }
-                _ => html(
-                    404,
-                    "Not Found",
-                    "<p>Unknown or expired authorization request.</p>",
-                ),
+                _ => html(404, "Not Found", "<p>Unknown or expired authorization request.</p>"),
             }
         }
         ["settings", "tokens", "new"] | ["settings", "personal-access-tokens", "new"] => {

@@ -89,10 +89,7 @@ fn authorize(
     };
     let Some(ti) = token else {
         // Anonymous: read access to public repos only; everything else asks for credentials.
-        if !write
-            && let ReadCheck::Ok { repo, .. } =
-                st.check_read(None, &t.owner, &t.name, &shared.host_url)
-        {
+        if !write && let ReadCheck::Ok { repo, .. } = st.check_read(None, &t.owner, &t.name, &shared.host_url) {
             let r = &st.repos[repo];
             return Ok((r.owner.clone(), r.name.clone(), None));
         }
@@ -119,11 +116,7 @@ fn authorize(
                 };
                 return Err(deny(403, msg, false));
             }
-            Ok((
-                r.owner.clone(),
-                r.name.clone(),
-                Some(st.tokens[ti].login.clone()),
-            ))
+            Ok((r.owner.clone(), r.name.clone(), Some(st.tokens[ti].login.clone())))
         }
     }
 }
@@ -147,18 +140,7 @@ pub(crate) async fn handle(
         Ok(x) => x,
         Err(resp) => return *resp,
     };
-    match run_backend(
-        shared,
-        peer,
-        parts,
-        body,
-        &owner,
-        &name,
-        &t.rest,
-        remote_user,
-    )
-    .await
-    {
+    match run_backend(shared, peer, parts, body, &owner, &name, &t.rest, remote_user).await {
         Ok(resp) => resp,
         Err(e) => {
             tracing::warn!("git http-backend failed: {e:#}");
@@ -227,24 +209,16 @@ async fn run_backend(
         let _ = w.await;
     }
     if !out.stderr.is_empty() {
-        tracing::debug!(
-            "git http-backend: {}",
-            String::from_utf8_lossy(&out.stderr).trim()
-        );
+        tracing::debug!("git http-backend: {}", String::from_utf8_lossy(&out.stderr).trim());
     }
-    parse_cgi(&out.stdout)
-        .ok_or_else(|| anyhow::anyhow!("no CGI header from git http-backend ({})", out.status))
+    parse_cgi(&out.stdout).ok_or_else(|| anyhow::anyhow!("no CGI header from git http-backend ({})", out.status))
 }
 
 /// Splits CGI output into status, headers and body.
 fn parse_cgi(out: &[u8]) -> Option<Resp> {
     let (head_end, sep) = [b"\r\n\r\n".as_slice(), b"\n\n".as_slice()]
         .iter()
-        .filter_map(|sep| {
-            out.windows(sep.len())
-                .position(|w| w == *sep)
-                .map(|p| (p, sep.len()))
-        })
+        .filter_map(|sep| out.windows(sep.len()).position(|w| w == *sep).map(|p| (p, sep.len())))
         .min_by_key(|(p, _)| *p)?;
     let head = String::from_utf8_lossy(&out[..head_end]);
     let mut status = 200;

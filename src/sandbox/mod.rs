@@ -88,6 +88,8 @@ pub(crate) struct Shared {
     pub root: PathBuf,
     /// `HOME` for the git processes the sandbox runs.
     pub home: PathBuf,
+    /// Requests that have arrived (counted before any latency).
+    pub arrivals: std::sync::atomic::AtomicUsize,
 }
 
 impl Shared {
@@ -149,6 +151,7 @@ impl Sandbox {
             host_url: format!("http://{addr}"),
             root,
             home,
+            arrivals: std::sync::atomic::AtomicUsize::new(0),
         });
         let task = tokio::spawn(serve(listener, shared.clone()));
         Ok(Sandbox {
@@ -204,18 +207,9 @@ impl Sandbox {
 
     /// Creates the bare repo `ROOT/owner/name.git` with one commit on `main`.
     /// `writers` may push; a user owner always may.
-    pub fn add_repo(
-        &self,
-        owner: &str,
-        name: &str,
-        private: bool,
-        writers: &[&str],
-    ) -> anyhow::Result<PathBuf> {
+    pub fn add_repo(&self, owner: &str, name: &str, private: bool, writers: &[&str]) -> anyhow::Result<PathBuf> {
         let valid = |s: &str| {
-            !s.is_empty()
-                && !s.starts_with('.')
-                && s.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+            !s.is_empty() && !s.starts_with('.') && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
         };
         if !valid(owner) || !valid(name) {
             bail!("invalid repository name {owner}/{name}");
@@ -261,6 +255,11 @@ impl Sandbox {
     }
 
     /// Every request received so far (oldest first).
+    /// How many requests have arrived so far, including those still being answered.
+    pub fn arrivals(&self) -> usize {
+        self.shared().arrivals.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
     pub fn requests(&self) -> Vec<RequestRecord> {
         self.shared().lock().log.clone()
     }
@@ -283,12 +282,7 @@ impl Sandbox {
     /// Stops the server (open connections and running `git` children included).
     /// The temp dir goes when the last handle is dropped.
     pub async fn shutdown(self) {
-        let task = self
-            .inner
-            .task
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .take();
+        let task = self.inner.task.lock().unwrap_or_else(|e| e.into_inner()).take();
         if let Some(task) = task {
             task.abort();
             let _ = task.await;
@@ -358,10 +352,7 @@ fn init_bare_repo(path: &Path, home: &Path, owner: &str, name: &str) -> anyhow::
         c.args(args)
             .env("GIT_DIR", path)
             .env("GIT_AUTHOR_NAME", owner)
-            .env(
-                "GIT_AUTHOR_EMAIL",
-                format!("{owner}@users.noreply.github.com"),
-            )
+            .env("GIT_AUTHOR_EMAIL", format!("{owner}@users.noreply.github.com"))
             .env("GIT_COMMITTER_NAME", "GitHub")
             .env("GIT_COMMITTER_EMAIL", "noreply@github.com");
         c
@@ -371,10 +362,7 @@ fn init_bare_repo(path: &Path, home: &Path, owner: &str, name: &str) -> anyhow::
     run_git(init, None)?;
     run_git(git(&["config", "http.receivepack", "true"]), None)?;
     let readme = format!("# {name}\n\nA sandbox repository owned by {owner}.\n");
-    let blob = run_git(
-        git(&["hash-object", "-w", "--stdin"]),
-        Some(readme.as_bytes()),
-    )?;
+    let blob = run_git(git(&["hash-object", "-w", "--stdin"]), Some(readme.as_bytes()))?;
     let tree = run_git(
         git(&["mktree"]),
         Some(format!("100644 blob {blob}\tREADME.md\n").as_bytes()),
@@ -419,12 +407,9 @@ fn auth_scheme(header: Option<&str>) -> &'static str {
     }
 }
 
-async fn handle(
-    shared: Arc<Shared>,
-    peer: SocketAddr,
-    req: Request<Incoming>,
-) -> Result<Resp, Infallible> {
+async fn handle(shared: Arc<Shared>, peer: SocketAddr, req: Request<Incoming>) -> Result<Resp, Infallible> {
     let at = Instant::now();
+    shared.arrivals.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     let (parts, body) = req.into_parts();
     let body = match body.collect().await {
         Ok(b) => b.to_bytes(),

@@ -143,15 +143,11 @@ impl State {
     }
 
     pub fn user(&self, login: &str) -> Option<&User> {
-        self.users
-            .iter()
-            .find(|u| u.login.eq_ignore_ascii_case(login))
+        self.users.iter().find(|u| u.login.eq_ignore_ascii_case(login))
     }
 
     pub fn org(&self, login: &str) -> Option<&Org> {
-        self.orgs
-            .iter()
-            .find(|o| o.login.eq_ignore_ascii_case(login))
+        self.orgs.iter().find(|o| o.login.eq_ignore_ascii_case(login))
     }
 
     pub fn repo_index(&self, owner: &str, name: &str) -> Option<usize> {
@@ -183,8 +179,7 @@ impl State {
                     .decode(rest)
                     .ok()
                     .and_then(|b| String::from_utf8(b).ok());
-                let Some((user, secret)) = decoded.as_deref().and_then(|d| d.split_once(':'))
-                else {
+                let Some((user, secret)) = decoded.as_deref().and_then(|d| d.split_once(':')) else {
                     return ("basic", Credential::Bad);
                 };
                 if self.token_index(secret).is_some() {
@@ -216,13 +211,7 @@ impl State {
     }
 
     /// May this credential read `owner/name`? `token` is an index of a valid token, if any.
-    pub fn check_read(
-        &self,
-        token: Option<usize>,
-        owner: &str,
-        name: &str,
-        host_url: &str,
-    ) -> ReadCheck {
+    pub fn check_read(&self, token: Option<usize>, owner: &str, name: &str, host_url: &str) -> ReadCheck {
         let Some(ri) = self.repo_index(owner, name) else {
             return ReadCheck::NotFound;
         };
@@ -246,10 +235,7 @@ impl State {
             let granted = match &t.kind {
                 TokenKindSpec::Classic { .. } => !repo.private || t.has_scope("repo"),
                 TokenKindSpec::FineGrained { repos } => {
-                    !repo.private
-                        || repos
-                            .iter()
-                            .any(|(n, _)| n.eq_ignore_ascii_case(&repo.full_name()))
+                    !repo.private || repos.iter().any(|(n, _)| n.eq_ignore_ascii_case(&repo.full_name()))
                 }
             };
             if !granted {
@@ -263,9 +249,7 @@ impl State {
     pub fn check_write(&self, ti: usize, ri: usize, role: Role) -> Result<(), WriteDenied> {
         let t = &self.tokens[ti];
         let repo = &self.repos[ri];
-        let denied = || WriteDenied::Permission {
-            login: t.login.clone(),
-        };
+        let denied = || WriteDenied::Permission { login: t.login.clone() };
         match &t.kind {
             TokenKindSpec::Classic { .. } => {
                 let scope_ok = t.has_scope("repo") || (!repo.private && t.has_scope("public_repo"));
@@ -274,9 +258,9 @@ impl State {
                 }
             }
             TokenKindSpec::FineGrained { repos } => {
-                let write = repos.iter().any(|(n, a)| {
-                    n.eq_ignore_ascii_case(&repo.full_name()) && matches!(a, Access::Write)
-                });
+                let write = repos
+                    .iter()
+                    .any(|(n, a)| n.eq_ignore_ascii_case(&repo.full_name()) && matches!(a, Access::Write));
                 if !write {
                     return Err(WriteDenied::NotGranted);
                 }
@@ -339,14 +323,7 @@ mod tests {
         assert!(c[4..].bytes().all(|b| b.is_ascii_alphanumeric()));
         let f = new_token_value(&TokenKindSpec::FineGrained { repos: vec![] });
         assert!(f.starts_with("github_pat_") && f.len() == 93);
-        assert!(
-            f[11..]
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'_')
-        );
-        assert_ne!(
-            c,
-            new_token_value(&TokenKindSpec::Classic { scopes: vec![] })
-        );
+        assert!(f[11..].bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'));
+        assert_ne!(c, new_token_value(&TokenKindSpec::Classic { scopes: vec![] }));
     }
 }

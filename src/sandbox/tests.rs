@@ -29,10 +29,9 @@ impl Answer {
 async fn call(sb: &Sandbox, method: &str, path: &str, auth: Option<&str>, body: &str) -> Answer {
     let addr = sb.host_url().trim_start_matches("http://").to_owned();
     let stream = tokio::net::TcpStream::connect(&addr).await.unwrap();
-    let (mut sender, conn) =
-        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
-            .await
-            .unwrap();
+    let (mut sender, conn) = hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
+        .await
+        .unwrap();
     tokio::spawn(conn);
     let mut req = http::Request::builder()
         .method(method)
@@ -109,11 +108,7 @@ async fn user_endpoint_accepts_bearer_token_and_basic() {
     });
     assert!(tok.starts_with("ghp_") && tok.len() == 40);
     let mut remaining = Vec::new();
-    for auth in [
-        format!("Bearer {tok}"),
-        format!("token {tok}"),
-        basic("whoever", &tok),
-    ] {
+    for auth in [format!("Bearer {tok}"), format!("token {tok}"), basic("whoever", &tok)] {
         let a = get(&sb, "/api/v3/user", Some(&auth)).await;
         assert_eq!(a.status, 200, "{}", a.body);
         assert_eq!(a.json()["login"], "alice");
@@ -123,10 +118,7 @@ async fn user_endpoint_accepts_bearer_token_and_basic() {
             a.header("github-authentication-token-expiration"),
             Some("2027-02-01 00:00:00 UTC")
         );
-        assert_eq!(
-            a.header("content-type"),
-            Some("application/json; charset=utf-8")
-        );
+        assert_eq!(a.header("content-type"), Some("application/json; charset=utf-8"));
         assert_eq!(a.header("x-ratelimit-limit"), Some("5000"));
         assert!(a.header("x-github-request-id").is_some());
         remaining.push(a.header("x-ratelimit-remaining").unwrap().to_owned());
@@ -152,10 +144,7 @@ async fn user_endpoint_accepts_bearer_token_and_basic() {
     )
     .await;
     assert_eq!(gql.json()["data"]["viewer"]["login"], "alice");
-    assert_eq!(
-        call(&sb, "POST", "/api/graphql", None, "{}").await.status,
-        401
-    );
+    assert_eq!(call(&sb, "POST", "/api/graphql", None, "{}").await.status, 401);
 
     let log = sb.requests();
     let schemes: Vec<&str> = log.iter().map(|r| r.auth).collect();
@@ -170,9 +159,7 @@ async fn bad_credentials_and_missing_auth() {
     let sb = world().await;
     let tok = sb.issue_token(classic("alice", &["repo"]));
     assert_eq!(
-        get(&sb, "/api/v3/user", Some(&format!("token {tok}")))
-            .await
-            .status,
+        get(&sb, "/api/v3/user", Some(&format!("token {tok}"))).await.status,
         200
     );
     sb.revoke(&tok);
@@ -209,12 +196,7 @@ async fn repo_visibility_and_permissions() {
     let bob_fg_other = sb.issue_token(fine("bob", &[("alice/pub", Access::Write)]));
     assert!(bob_fg_read.starts_with("github_pat_") && bob_fg_read.len() == 93);
 
-    let a = get(
-        &sb,
-        "/api/v3/repos/alice/priv",
-        Some(&format!("token {alice}")),
-    )
-    .await;
+    let a = get(&sb, "/api/v3/repos/alice/priv", Some(&format!("token {alice}"))).await;
     assert_eq!(a.status, 200, "{}", a.body);
     let j = a.json();
     assert_eq!(j["full_name"], "alice/priv");
@@ -227,12 +209,7 @@ async fn repo_visibility_and_permissions() {
     assert_eq!(j["ssh_url"], "git@127.0.0.1:alice/priv.git");
 
     // The user's role, not the read-only grant of the fine-grained token.
-    let b = get(
-        &sb,
-        "/api/v3/repos/alice/priv",
-        Some(&format!("Bearer {bob_fg_read}")),
-    )
-    .await;
+    let b = get(&sb, "/api/v3/repos/alice/priv", Some(&format!("Bearer {bob_fg_read}"))).await;
     assert_eq!(b.status, 200);
     assert_eq!(b.json()["permissions"]["push"], true);
     assert_eq!(b.json()["permissions"]["admin"], false);
@@ -247,12 +224,7 @@ async fn repo_visibility_and_permissions() {
         (&alice_noscope, "classic token without repo"),
         (&bob_fg_other, "fine-grained token not granted the repo"),
     ] {
-        let a = get(
-            &sb,
-            "/api/v3/repos/alice/priv",
-            Some(&format!("token {tok}")),
-        )
-        .await;
+        let a = get(&sb, "/api/v3/repos/alice/priv", Some(&format!("token {tok}"))).await;
         assert_eq!(a.status, 404, "{why}");
         assert_eq!(a.json()["message"], "Not Found");
     }
@@ -261,13 +233,9 @@ async fn repo_visibility_and_permissions() {
     assert_eq!(public.status, 200);
     assert_eq!(public.json()["permissions"]["push"], false);
     assert_eq!(
-        get(
-            &sb,
-            "/api/v3/repos/alice/nope",
-            Some(&format!("token {alice}"))
-        )
-        .await
-        .status,
+        get(&sb, "/api/v3/repos/alice/nope", Some(&format!("token {alice}")))
+            .await
+            .status,
         404
     );
 }
@@ -276,54 +244,29 @@ async fn repo_visibility_and_permissions() {
 async fn sso_requires_authorization_then_allows() {
     let sb = world().await;
     let tok = sb.issue_token(classic("alice", &["repo"]));
-    let a = get(
-        &sb,
-        "/api/v3/repos/acme/secret",
-        Some(&format!("token {tok}")),
-    )
-    .await;
+    let a = get(&sb, "/api/v3/repos/acme/secret", Some(&format!("token {tok}"))).await;
     assert_eq!(a.status, 403);
-    assert!(
-        a.json()["message"]
-            .as_str()
-            .unwrap()
-            .contains("SAML enforcement")
-    );
+    assert!(a.json()["message"].as_str().unwrap().contains("SAML enforcement"));
     let url = sb.sso_authorize_url(&tok, "acme");
-    assert_eq!(
-        a.header("x-github-sso"),
-        Some(format!("required; url={url}").as_str())
-    );
+    assert_eq!(a.header("x-github-sso"), Some(format!("required; url={url}").as_str()));
     assert!(!url.contains(&tok));
     let path = url.strip_prefix(&sb.host_url()).unwrap();
     assert!(path.starts_with("/orgs/acme/sso?authorization_request="));
 
     assert_eq!(
-        get(&sb, "/orgs/acme/sso?authorization_request=nope", None)
-            .await
-            .status,
+        get(&sb, "/orgs/acme/sso?authorization_request=nope", None).await.status,
         404
     );
     let page = get(&sb, path, None).await;
     assert_eq!(page.status, 200);
     assert!(page.body.contains("Authorized"));
 
-    let a = get(
-        &sb,
-        "/api/v3/repos/acme/secret",
-        Some(&format!("token {tok}")),
-    )
-    .await;
+    let a = get(&sb, "/api/v3/repos/acme/secret", Some(&format!("token {tok}"))).await;
     assert_eq!(a.status, 200, "{}", a.body);
     assert_eq!(a.json()["owner"]["type"], "Organization");
     // Fine-grained tokens are authorized when created.
     let fg = sb.issue_token(fine("alice", &[("acme/secret", Access::Read)]));
-    let b = get(
-        &sb,
-        "/api/v3/repos/acme/secret",
-        Some(&format!("Bearer {fg}")),
-    )
-    .await;
+    let b = get(&sb, "/api/v3/repos/acme/secret", Some(&format!("Bearer {fg}"))).await;
     assert_eq!(b.status, 200);
 }
 
@@ -370,12 +313,7 @@ async fn token_page_latency_and_shutdown() {
         t0.elapsed()
     );
     sb.add_user("alice", "pw");
-    let page = get(
-        &sb,
-        "/settings/tokens/new?scopes=repo,workflow&description=x",
-        None,
-    )
-    .await;
+    let page = get(&sb, "/settings/tokens/new?scopes=repo,workflow&description=x", None).await;
     assert_eq!(page.status, 200);
     let start = page.body.find("ghp_").unwrap();
     let tok = &page.body[start..start + 40];
@@ -389,13 +327,7 @@ async fn token_page_latency_and_shutdown() {
     assert!(t.elapsed() >= Duration::from_millis(150));
 
     let addr = sb.host_url().trim_start_matches("http://").to_owned();
-    let root = sb
-        .repo_path("x", "y")
-        .parent()
-        .unwrap()
-        .parent()
-        .unwrap()
-        .to_path_buf();
+    let root = sb.repo_path("x", "y").parent().unwrap().parent().unwrap().to_path_buf();
     assert!(root.exists());
     sb.shutdown().await;
     assert!(tokio::net::TcpStream::connect(&addr).await.is_err());
@@ -420,10 +352,7 @@ impl GitEnv {
     }
     /// Writes a store file holding `user:secret` for the sandbox host.
     fn store(&self, sb: &Sandbox, user: &str, secret: &str) -> PathBuf {
-        let host = sb
-            .host_url()
-            .trim_start_matches("http://")
-            .replace(':', "%3a");
+        let host = sb.host_url().trim_start_matches("http://").replace(':', "%3a");
         let file = self.path("store");
         std::fs::write(&file, format!("http://{user}:{secret}@{host}\n")).unwrap();
         file
@@ -456,18 +385,12 @@ impl GitEnv {
     }
     /// Clones `url` into `dir/name` with the given store, then commits a file.
     async fn clone_and_commit(&self, url: &str, store: Option<&Path>, name: &str) -> PathBuf {
-        let (ok, out) = self
-            .git(self.dir.path(), store, &["clone", "-q", url, name])
-            .await;
+        let (ok, out) = self.git(self.dir.path(), store, &["clone", "-q", url, name]).await;
         assert!(ok, "clone failed: {out}");
         let work = self.path(name);
         std::fs::write(work.join("new.txt"), "hello\n").unwrap();
         assert!(self.git(&work, None, &["add", "new.txt"]).await.0);
-        assert!(
-            self.git(&work, None, &["commit", "-q", "-m", "new"])
-                .await
-                .0
-        );
+        assert!(self.git(&work, None, &["commit", "-q", "-m", "new"]).await.0);
         work
     }
 }
@@ -490,9 +413,7 @@ async fn git_clone_and_push_with_tokens() {
     let read = sb.issue_token(fine("bob", &[("alice/priv", Access::Read)]));
     let store = env.store(&sb, "bob", &read);
 
-    let (ok, out) = env
-        .git(env.dir.path(), Some(&store), &["ls-remote", &url])
-        .await;
+    let (ok, out) = env.git(env.dir.path(), Some(&store), &["ls-remote", &url]).await;
     assert!(ok, "{out}");
     assert!(out.contains("refs/heads/main"), "{out}");
     // Without credentials a private repo asks for them (and git may not prompt).
@@ -513,14 +434,9 @@ async fn git_clone_and_push_with_tokens() {
     let before = bare_head(&sb, "alice", "priv");
 
     // Read-only fine-grained token: refused at info/refs?service=git-receive-pack.
-    let (ok, out) = env
-        .git(&work, Some(&store), &["push", "origin", "main"])
-        .await;
+    let (ok, out) = env.git(&work, Some(&store), &["push", "origin", "main"]).await;
     assert!(!ok);
-    assert!(
-        out.contains("remote: Write access to repository not granted."),
-        "{out}"
-    );
+    assert!(out.contains("remote: Write access to repository not granted."), "{out}");
     assert!(!out.contains("remote: remote:"), "{out}");
     assert_eq!(bare_head(&sb, "alice", "priv"), before);
 
@@ -540,14 +456,9 @@ async fn git_clone_and_push_with_tokens() {
     let pub_work = env
         .clone_and_commit(&format!("{}/alice/pub.git", sb.host_url()), None, "pub")
         .await;
-    let (ok, out) = env
-        .git(&pub_work, Some(&cs), &["push", "origin", "main"])
-        .await;
+    let (ok, out) = env.git(&pub_work, Some(&cs), &["push", "origin", "main"]).await;
     assert!(!ok);
-    assert!(
-        out.contains("Permission to alice/pub.git denied to carol."),
-        "{out}"
-    );
+    assert!(out.contains("Permission to alice/pub.git denied to carol."), "{out}");
 
     // A write token: the commit arrives in the bare repo.
     let write = sb.issue_token(classic("bob", &["repo", "workflow"]));
@@ -564,10 +475,7 @@ async fn git_clone_and_push_with_tokens() {
         && r.path == "/alice/priv.git/git-receive-pack"
         && r.auth == "basic"
         && r.status == 200));
-    assert!(
-        log.iter()
-            .all(|r| !r.path.contains(&write) && !r.path.contains(&read))
-    );
+    assert!(log.iter().all(|r| !r.path.contains(&write) && !r.path.contains(&read)));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -577,9 +485,7 @@ async fn git_sso_and_not_found() {
     let tok = sb.issue_token(classic("alice", &["repo"]));
     let store = env.store(&sb, "alice", &tok);
     let url = format!("{}/acme/secret.git", sb.host_url());
-    let (ok, out) = env
-        .git(env.dir.path(), Some(&store), &["ls-remote", &url])
-        .await;
+    let (ok, out) = env.git(env.dir.path(), Some(&store), &["ls-remote", &url]).await;
     assert!(!ok);
     assert!(
         out.contains("The 'acme' organization has enabled or enforced SAML SSO"),
@@ -589,9 +495,7 @@ async fn git_sso_and_not_found() {
     assert!(out.contains(&sso), "{out}");
     let path = sso.strip_prefix(&sb.host_url()).unwrap().to_owned();
     assert_eq!(get(&sb, &path, None).await.status, 200);
-    let (ok, out) = env
-        .git(env.dir.path(), Some(&store), &["ls-remote", &url])
-        .await;
+    let (ok, out) = env.git(env.dir.path(), Some(&store), &["ls-remote", &url]).await;
     assert!(ok, "{out}");
 
     let carol = sb.issue_token(classic("carol", &["repo"]));
@@ -608,10 +512,7 @@ async fn git_sso_and_not_found() {
 }
 
 async fn run(ws: &Workstation, args: &[&str]) -> (bool, String) {
-    let out = tokio::process::Command::from(ws.git(args))
-        .output()
-        .await
-        .unwrap();
+    let out = tokio::process::Command::from(ws.git(args)).output().await.unwrap();
     let text = format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),
@@ -656,10 +557,7 @@ async fn workstation_with_stale_password_fails_to_push() {
     let before = bare_head(&sb, "alice", "priv");
     let (ok, out) = run(&ws, &["push", "origin", "main"]).await;
     assert!(!ok);
-    assert!(
-        out.contains("Support for password authentication was removed"),
-        "{out}"
-    );
+    assert!(out.contains("Support for password authentication was removed"), "{out}");
     assert!(out.contains("Authentication failed for"), "{out}");
     assert_eq!(bare_head(&sb, "alice", "priv"), before);
 }
@@ -694,10 +592,7 @@ async fn workstation_with_cache_helper_and_insteadof() {
         cfg.contains(&format!("url.git@127.0.0.1:.insteadof {}/", sb.host_url())),
         "{cfg}"
     );
-    let out = ws
-        .git(&["remote", "get-url", "--push", "origin"])
-        .output()
-        .unwrap();
+    let out = ws.git(&["remote", "get-url", "--push", "origin"]).output().unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("git@127.0.0.1:alice/pub.git"));
     let root = ws.root.path().to_path_buf();
     drop(ws);

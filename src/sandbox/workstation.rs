@@ -95,9 +95,7 @@ fn mkdir_private(p: &Path) -> anyhow::Result<()> {
 impl Workstation {
     /// Builds the workstation (blocking: runs a handful of `git` processes, no network).
     pub fn build(sandbox: &Sandbox, spec: &WorkstationSpec) -> anyhow::Result<Workstation> {
-        let root = tempfile::Builder::new()
-            .prefix("git-reauth-ws-")
-            .tempdir()?;
+        let root = tempfile::Builder::new().prefix("git-reauth-ws-").tempdir()?;
         let home = root.path().join("home");
         let config = home.join(".config");
         let state = home.join(".local/state");
@@ -124,7 +122,8 @@ impl Workstation {
             // SSH remotes must fail fast, never prompt for a host key or a passphrase.
             (
                 "GIT_SSH_COMMAND".into(),
-                "ssh -o BatchMode=yes -o ConnectTimeout=5 -o StrictHostKeyChecking=yes -o UserKnownHostsFile=/dev/null".into(),
+                "ssh -o BatchMode=yes -o ConnectTimeout=5 -o StrictHostKeyChecking=yes -o UserKnownHostsFile=/dev/null"
+                    .into(),
             ),
             ("GIT_AUTHOR_NAME".into(), name.clone()),
             ("GIT_AUTHOR_EMAIL".into(), email.clone()),
@@ -148,10 +147,7 @@ impl Workstation {
         let cache_socket = match spec.helper {
             HelperKind::Store => {
                 let file = home.join(".git-credentials");
-                global(&[
-                    "credential.helper",
-                    &format!("store --file={}", file.display()),
-                ])?;
+                global(&["credential.helper", &format!("store --file={}", file.display())])?;
                 None
             }
             HelperKind::Cache => {
@@ -196,19 +192,13 @@ impl Workstation {
             // approve exits 0 even when the helper failed: read it back.
             let filled = run(
                 git(&home, &["credential", "fill"]),
-                Some(&format!(
-                    "protocol=http\nhost={host}\nusername={}\n\n",
-                    spec.login
-                )),
+                Some(&format!("protocol=http\nhost={host}\nusername={}\n\n", spec.login)),
             )?;
             if !filled
                 .lines()
                 .any(|l| l.strip_prefix("password=") == Some(&spec.password))
             {
-                bail!(
-                    "the {:?} helper did not keep the stale password",
-                    spec.helper
-                );
+                bail!("the {:?} helper did not keep the stale password", spec.helper);
             }
         }
 
@@ -226,14 +216,8 @@ impl Workstation {
         } else {
             ws.http_url.clone()
         };
-        run(
-            git(&ws.repo, &["remote", "set-url", "origin", &origin]),
-            None,
-        )?;
-        std::fs::write(
-            ws.repo.join("NOTES.md"),
-            "Work that has not reached GitHub yet.\n",
-        )?;
+        run(git(&ws.repo, &["remote", "set-url", "origin", &origin]), None)?;
+        std::fs::write(ws.repo.join("NOTES.md"), "Work that has not reached GitHub yet.\n")?;
         run(git(&ws.repo, &["add", "NOTES.md"]), None)?;
         run(git(&ws.repo, &["commit", "-q", "-m", "Add notes"]), None)?;
         if spec.insteadof_ssh {

@@ -1,0 +1,7 @@
+//! The one integration test binary: the real `git-reauth` binary against the sandbox
+//! (fake GitHub + real `git http-backend`) in sealed throwaway workstations.
+
+mod bad_input;
+mod flow;
+mod secrets;
+mod support;
