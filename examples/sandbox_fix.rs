@@ -44,17 +44,11 @@ async fn run() -> anyhow::Result<()> {
         insteadof_ssh: false,
     };
     let ws = tokio::task::block_in_place(|| Workstation::build(&sandbox, &spec))?;
-    println!(
-        "{}",
-        s.bold(&format!("A broken workstation in {}", ws.root.path().display()))
-    );
+    println!("{}", s.bold(&format!("A broken workstation in {}", ws.root.path().display())));
     println!("  origin = {}", git(&ws, &["remote", "get-url", "origin"])?);
     println!("  the store helper holds the old account password\n");
 
-    let deps = Deps::new(
-        Env::isolated(&ws.repo, &ws.env_vars()),
-        HostUrl::parse(&sandbox.host_url())?,
-    )?;
+    let deps = Deps::new(Env::isolated(&ws.repo, &ws.env_vars()), HostUrl::parse(&sandbox.host_url())?)?;
     println!("{}", s.bold("1. git-reauth doctor"));
     let d = doctor(&deps, &DoctorOpts::default(), None).await;
     print!("{}", git_reauth::commands::render_diagnosis(&d, s));
@@ -62,19 +56,14 @@ async fn run() -> anyhow::Result<()> {
     println!("\n{}", s.bold("2. A token is created on the (fake) GitHub"));
     let token = sandbox.issue_token(TokenSpec {
         login: "octo".into(),
-        kind: TokenKindSpec::Classic {
-            scopes: vec!["repo".into(), "workflow".into()],
-        },
+        kind: TokenKindSpec::Classic { scopes: vec!["repo".into(), "workflow".into()] },
         expires_at: Some(chrono::Utc::now() + chrono::Duration::days(90)),
     });
     let token = Token::new(token);
     println!("  {}", token.mask());
 
     println!("\n{}", s.bold("3. git-reauth setup --token-stdin --switch-remote"));
-    let opts = SetupOpts {
-        remote: None,
-        switch_remote: true,
-    };
+    let opts = SetupOpts { remote: None, switch_remote: true };
     let prepared = prepare(&deps, &token, &opts).await?;
     print!("{}", git_reauth::commands::render_plan(&prepared, &deps, s));
     let applied = apply(&deps, &prepared, &token, &Default::default()).await?;

@@ -30,13 +30,7 @@ Exit codes: 0 ok, 1 a problem was found, 2 bad input, 130 interrupted.";
 #[derive(Debug, Args)]
 pub struct Global {
     /// GitHub host: https://github.com, a GitHub Enterprise Server URL, or http:// on loopback (tests)
-    #[arg(
-        long,
-        global = true,
-        env = "GIT_REAUTH_HOST_URL",
-        default_value = "https://github.com",
-        value_name = "URL"
-    )]
+    #[arg(long, global = true, env = "GIT_REAUTH_HOST_URL", default_value = "https://github.com", value_name = "URL")]
     pub host_url: String,
     /// Explain errors in more detail and log to stderr
     #[arg(long, short, global = true)]

@@ -26,13 +26,7 @@ impl Env {
     pub fn from_process() -> std::io::Result<Env> {
         let cwd = std::env::current_dir()?;
         let state_dir = state_dir_from(|k| std::env::var_os(k)).unwrap_or_else(|| cwd.join(".git-reauth-state"));
-        Ok(Env {
-            cwd,
-            state_dir,
-            vars: Vec::new(),
-            clear: false,
-            git: "git".into(),
-        })
+        Ok(Env { cwd, state_dir, vars: Vec::new(), clear: false, git: "git".into() })
     }
 
     /// A sealed environment: children get only `PATH` and `vars` (HOME, XDG dirs,
@@ -51,10 +45,7 @@ impl Env {
 
     /// The same environment in another directory.
     pub fn with_cwd(&self, cwd: &Path) -> Env {
-        Env {
-            cwd: cwd.to_path_buf(),
-            ..self.clone()
-        }
+        Env { cwd: cwd.to_path_buf(), ..self.clone() }
     }
 
     /// A variable as children see it.
@@ -62,11 +53,7 @@ impl Env {
         if let Some((_, v)) = self.vars.iter().rev().find(|(k, _)| k == key) {
             return Some(v.clone());
         }
-        if self.clear && key != "PATH" {
-            None
-        } else {
-            std::env::var_os(key)
-        }
+        if self.clear && key != "PATH" { None } else { std::env::var_os(key) }
     }
 
     /// Apply this environment to a child command: sealed or inherited, plus ours,
@@ -120,20 +107,14 @@ mod tests {
             assert_eq!(env.state_dir, PathBuf::from("/tmp/h/.local/state/git-reauth"));
         }
         let vars = vec![("XDG_STATE_HOME".to_string(), "/tmp/s".to_string())];
-        assert_eq!(
-            Env::isolated(Path::new("/w"), &vars).state_dir,
-            PathBuf::from("/tmp/s/git-reauth")
-        );
+        assert_eq!(Env::isolated(Path::new("/w"), &vars).state_dir, PathBuf::from("/tmp/s/git-reauth"));
         // Sealed: the process's own HOME is invisible.
         assert_eq!(Env::isolated(Path::new("/w"), &vars).var("HOME"), None);
     }
 
     #[test]
     fn relative_xdg_state_home_is_ignored() {
-        let vars = vec![
-            ("XDG_STATE_HOME".to_string(), "rel".to_string()),
-            ("HOME".to_string(), "/h".to_string()),
-        ];
+        let vars = vec![("XDG_STATE_HOME".to_string(), "rel".to_string()), ("HOME".to_string(), "/h".to_string())];
         assert!(Env::isolated(Path::new("/w"), &vars).state_dir.starts_with("/h"));
     }
 }

@@ -46,11 +46,7 @@ pub enum Problem {
     #[error("GitHub rejected this token (Bad credentials): it is revoked, expired or mistyped")]
     TokenRejected,
     #[error("the token lacks the `{needed}` scope (it has: {have})")]
-    MissingScope {
-        needed: String,
-        have: String,
-        create_url: String,
-    },
+    MissingScope { needed: String, have: String, create_url: String },
     #[error("the token can read {repo} but cannot push to it (write access not granted)")]
     ReadOnly { repo: String, create_url: String },
     #[error("{login} has no write access to {repo}")]

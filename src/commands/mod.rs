@@ -27,11 +27,7 @@ pub use style::Style;
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     init_tracing(cli.global.verbose);
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start: {e}");
@@ -52,9 +48,7 @@ pub fn main() -> ExitCode {
 }
 
 fn init_tracing(verbose: bool) {
-    let filter = std::env::var("RUST_LOG")
-        .ok()
-        .or_else(|| verbose.then(|| "git_reauth=debug".to_string()));
+    let filter = std::env::var("RUST_LOG").ok().or_else(|| verbose.then(|| "git_reauth=debug".to_string()));
     if let Some(filter) = filter {
         let _ = tracing_subscriber::fmt()
             .with_env_filter(tracing_subscriber::EnvFilter::new(filter))

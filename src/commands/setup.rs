@@ -27,16 +27,11 @@ pub fn read_token(mut input: impl Read, is_tty: bool) -> Result<Token, Problem> 
         .read_to_end(&mut raw)
         .map_err(|e| Problem::Other(format!("cannot read stdin: {e}")))?;
     if raw.len() as u64 > MAX_STDIN {
-        return Err(Problem::BadToken(
-            "stdin is far longer than any token; give exactly one token line".into(),
-        ));
+        return Err(Problem::BadToken("stdin is far longer than any token; give exactly one token line".into()));
     }
     let text =
         std::str::from_utf8(&raw).map_err(|_| Problem::BadToken("the token is not valid text (UTF-8)".into()))?;
-    let line = text
-        .strip_suffix('\n')
-        .map(|t| t.strip_suffix('\r').unwrap_or(t))
-        .unwrap_or(text);
+    let line = text.strip_suffix('\n').map(|t| t.strip_suffix('\r').unwrap_or(t)).unwrap_or(text);
     if line.contains(['\n', '\r']) {
         return Err(Problem::MultiLineInput);
     }
@@ -47,10 +42,7 @@ pub async fn run(deps: &Deps, args: SetupArgs, cancel: &CancellationToken) -> Re
     let stdin = std::io::stdin();
     let is_tty = stdin.is_terminal();
     let token = read_token(stdin.lock(), is_tty)?;
-    let opts = SetupOpts {
-        remote: args.remote,
-        switch_remote: args.switch_remote,
-    };
+    let opts = SetupOpts { remote: args.remote, switch_remote: args.switch_remote };
     let prepared = tokio::select! {
         p = prepare(deps, &token, &opts) => p?,
         _ = cancel.cancelled() => return Err(Problem::Interrupted),
@@ -72,10 +64,7 @@ pub async fn run(deps: &Deps, args: SetupArgs, cancel: &CancellationToken) -> Re
         applied.journal.display()
     ));
     if let Some(exp) = prepared.account.expires {
-        text.push_str(&format!(
-            "The token expires on {}: run git-reauth again before then.\n",
-            exp.format("%Y-%m-%d")
-        ));
+        text.push_str(&format!("The token expires on {}: run git-reauth again before then.\n", exp.format("%Y-%m-%d")));
     }
     if prepared.target.is_some() {
         text.push_str("Now run `git push`.\n");
@@ -106,12 +95,7 @@ pub fn render_plan(p: &Prepared, deps: &Deps, s: Style) -> String {
         text.push_str(&format!("{} {w}\n", s.warn("!")));
     }
     if let Some(t) = &p.target {
-        text.push_str(&format!(
-            "{} can push to {} (remote {})\n",
-            s.ok("✓"),
-            t.view.repo,
-            t.view.info.name
-        ));
+        text.push_str(&format!("{} can push to {} (remote {})\n", s.ok("✓"), t.view.repo, t.view.info.name));
     }
     text.push_str(&s.bold("Plan:"));
     text.push('\n');
@@ -133,22 +117,10 @@ mod tests {
         assert_eq!(read_token(&b"ghp_abc\n"[..], false).unwrap().expose(), "ghp_abc");
         assert_eq!(read_token(&b"ghp_abc\r\n"[..], false).unwrap().expose(), "ghp_abc");
         assert_eq!(read_token(&b"ghp_abc"[..], false).unwrap().expose(), "ghp_abc");
-        assert!(matches!(
-            read_token(&b"ghp_abc\nhost=evil\n"[..], false),
-            Err(Problem::MultiLineInput)
-        ));
-        assert!(matches!(
-            read_token(&b"a\rb\n"[..], false),
-            Err(Problem::MultiLineInput)
-        ));
+        assert!(matches!(read_token(&b"ghp_abc\nhost=evil\n"[..], false), Err(Problem::MultiLineInput)));
+        assert!(matches!(read_token(&b"a\rb\n"[..], false), Err(Problem::MultiLineInput)));
         assert!(matches!(read_token(&b"ghp_abc\n"[..], true), Err(Problem::StdinIsTty)));
-        assert!(matches!(
-            read_token(&[b'a'; 5000][..], false),
-            Err(Problem::BadToken(_))
-        ));
-        assert!(matches!(
-            read_token(&[0xff, 0xfe][..], false),
-            Err(Problem::BadToken(_))
-        ));
+        assert!(matches!(read_token(&[b'a'; 5000][..], false), Err(Problem::BadToken(_))));
+        assert!(matches!(read_token(&[0xff, 0xfe][..], false), Err(Problem::BadToken(_))));
     }
 }

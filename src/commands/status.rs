@@ -25,21 +25,13 @@ pub async fn run(deps: &Deps, args: StatusArgs) -> Result<u8, Problem> {
         _ => {}
     }
     if let Some(h) = &r.stored_in {
-        text.push_str(&format!(
-            "  stored in: {} ({}, {})\n",
-            h.name(),
-            h.scope,
-            h.file().unwrap_or(&h.origin)
-        ));
+        text.push_str(&format!("  stored in: {} ({}, {})\n", h.name(), h.scope, h.file().unwrap_or(&h.origin)));
     } else if !r.helpers.is_empty() {
         let names: Vec<String> = r.helpers.iter().map(|h| h.name()).collect();
         text.push_str(&format!("  helpers: {}\n", names.join(", ")));
     }
     if let Some(sc) = &r.scopes {
-        text.push_str(&format!(
-            "  scopes: {}\n",
-            if sc.is_empty() { "(none)".into() } else { sc.join(", ") }
-        ));
+        text.push_str(&format!("  scopes: {}\n", if sc.is_empty() { "(none)".into() } else { sc.join(", ") }));
     } else if r.ok {
         text.push_str("  scopes: none (fine-grained or app token: access is per repository)\n");
     }

@@ -24,11 +24,7 @@ impl Style {
         Style::new(Self::wants(std::io::stderr().is_terminal()))
     }
     fn paint(&self, code: &str, text: &str) -> String {
-        if self.color {
-            format!("\x1b[{code}m{text}\x1b[0m")
-        } else {
-            text.to_string()
-        }
+        if self.color { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_string() }
     }
     pub fn ok(&self, t: &str) -> String {
         self.paint("32", t)

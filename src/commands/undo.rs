@@ -20,11 +20,7 @@ pub async fn run(deps: &Deps, args: UndoArgs) -> Result<u8, Problem> {
         text.push_str("  (no remote or config changes to revert)\n");
     }
     for c in &r.reverted {
-        text.push_str(&format!(
-            "  {} {}\n",
-            s.ok(if r.dry_run { "-" } else { "✓" }),
-            c.describe()
-        ));
+        text.push_str(&format!("  {} {}\n", s.ok(if r.dry_run { "-" } else { "✓" }), c.describe()));
     }
     if !r.kept.is_empty() {
         text.push_str("Not reverted (credentials):\n");

@@ -20,19 +20,9 @@ type NowAndExpected = (Vec<String>, Vec<String>);
 /// The values a config-like change expects to find, and where.
 fn current(change: &Change) -> Option<Result<NowAndExpected, Problem>> {
     match change {
-        Change::RemoteUrl {
-            config,
-            remote,
-            push,
-            from,
-            ..
-        } => {
+        Change::RemoteUrl { config, remote, push, from, .. } => {
             let key = Change::remote_key(remote, *push);
-            Some(
-                read_values(config, &key)
-                    .map(|v| (v, from.iter().cloned().collect()))
-                    .map_err(Problem::from),
-            )
+            Some(read_values(config, &key).map(|v| (v, from.iter().cloned().collect())).map_err(Problem::from))
         }
         Change::ConfigKey { file, key, from, .. } => {
             Some(read_values(file, key).map(|v| (v, from.clone())).map_err(Problem::from))
@@ -61,13 +51,7 @@ pub async fn apply_change(deps: &Deps, change: &Change, new: Option<&NewSecret<'
         )));
     }
     match change {
-        Change::RemoteUrl {
-            config,
-            remote,
-            push,
-            to,
-            ..
-        } => {
+        Change::RemoteUrl { config, remote, push, to, .. } => {
             let values: Vec<String> = to.iter().cloned().collect();
             write_values(config, &Change::remote_key(remote, *push), &values)?;
         }

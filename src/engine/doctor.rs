@@ -48,10 +48,7 @@ impl Checks<'_> {
 
 /// Run every check. `progress` receives each check as it completes.
 pub async fn doctor(deps: &Deps, opts: &DoctorOpts, progress: Option<&UnboundedSender<Check>>) -> Diagnosis {
-    let mut checks = Checks {
-        list: Vec::new(),
-        progress,
-    };
+    let mut checks = Checks { list: Vec::new(), progress };
     let cred = deps.credential();
     // Helpers and the API are independent of the repository: start them now.
     let fill = tokio::spawn({
@@ -64,14 +61,8 @@ pub async fn doctor(deps: &Deps, opts: &DoctorOpts, progress: Option<&UnboundedS
     });
     let obs = observe(deps, opts.remote.as_deref()).await;
     let (repo_name, remote_name) = local_checks(deps, &obs, &mut checks);
-    let diagnosis = |checks: Checks| {
-        Diagnosis::new(
-            deps.host.host_port(),
-            repo_name.clone(),
-            remote_name.clone(),
-            checks.list,
-        )
-    };
+    let diagnosis =
+        |checks: Checks| Diagnosis::new(deps.host.host_port(), repo_name.clone(), remote_name.clone(), checks.list);
     if obs.git_version.is_err() {
         fill.abort();
         reach.abort();
@@ -96,12 +87,9 @@ pub async fn doctor(deps: &Deps, opts: &DoctorOpts, progress: Option<&UnboundedS
         }
     };
     checks.push(helper_check(deps, &fill));
-    let reach = reach.await.unwrap_or_else(|_| {
-        Err(ApiError::Network {
-            host: deps.host.host_port(),
-            message: "interrupted".into(),
-        })
-    });
+    let reach = reach
+        .await
+        .unwrap_or_else(|_| Err(ApiError::Network { host: deps.host.host_port(), message: "interrupted".into() }));
     match &reach {
         Ok(()) => checks.push(Check::ok(CheckId::Network, format!("{} answers", deps.host.api_base()))),
         Err(e) => checks.push(Check::fail(CheckId::Network, e.to_string(), network_fix(e))),
@@ -131,15 +119,8 @@ pub async fn doctor(deps: &Deps, opts: &DoctorOpts, progress: Option<&UnboundedS
         checks.skip_rest("the API is unreachable");
         return diagnosis(checks);
     }
-    let secret = credential
-        .password
-        .clone()
-        .unwrap_or_else(|| SecretString::from(String::new()));
-    let username = credential
-        .username
-        .clone()
-        .filter(|u| !u.is_empty())
-        .unwrap_or_else(|| "git".into());
+    let secret = credential.password.clone().unwrap_or_else(|| SecretString::from(String::new()));
+    let username = credential.username.clone().filter(|u| !u.is_empty()).unwrap_or_else(|| "git".into());
     let helper = fill.helper().map(|h| h.name()).unwrap_or_else(|| "credential".into());
     let repo = obs.remote_view().map(|v| v.repo.clone());
     network_checks(deps, &mut checks, &secret, &username, &helper, repo.as_ref()).await;
@@ -147,9 +128,7 @@ pub async fn doctor(deps: &Deps, opts: &DoctorOpts, progress: Option<&UnboundedS
 }
 
 fn network_fix(e: &ApiError) -> String {
-    crate::error::Problem::from(e.clone())
-        .hint()
-        .unwrap_or_else(|| "try again later".into())
+    crate::error::Problem::from(e.clone()).hint().unwrap_or_else(|| "try again later".into())
 }
 
 /// git-version, repository, remote-protocol, insteadof. Returns the repository and
@@ -167,11 +146,9 @@ fn local_checks(deps: &Deps, obs: &Observation, checks: &mut Checks) -> (Option<
             format!("git {v} is older than 2.30"),
             "install git 2.30 or newer",
         )),
-        Err(ObserveGitError::Broken(e)) => checks.push(Check::fail(
-            CheckId::GitVersion,
-            format!("git does not run: {e}"),
-            "reinstall git",
-        )),
+        Err(ObserveGitError::Broken(e)) => {
+            checks.push(Check::fail(CheckId::GitVersion, format!("git does not run: {e}"), "reinstall git"))
+        }
     }
     if obs.git_version.is_err() {
         return (None, None);
@@ -179,10 +156,7 @@ fn local_checks(deps: &Deps, obs: &Observation, checks: &mut Checks) -> (Option<
     let Some(repo) = &obs.repo else {
         checks.push(Check::skip(
             CheckId::Repository,
-            format!(
-                "not in a git repository ({}): checking the host only",
-                deps.env.cwd.display()
-            ),
+            format!("not in a git repository ({}): checking the host only", deps.env.cwd.display()),
         ));
         checks.push(Check::skip(CheckId::RemoteProtocol, "no repository"));
         checks.push(insteadof_check(deps, obs, None));
@@ -193,10 +167,9 @@ fn local_checks(deps: &Deps, obs: &Observation, checks: &mut Checks) -> (Option<
         Some(Ok(v)) => v,
         other => {
             let (summary, fix) = match other {
-                Some(Err(RemoteProblem::NoRemotes)) => (
-                    "the repository has no remotes".to_string(),
-                    "add one: git remote add origin URL".to_string(),
-                ),
+                Some(Err(RemoteProblem::NoRemotes)) => {
+                    ("the repository has no remotes".to_string(), "add one: git remote add origin URL".to_string())
+                }
                 Some(Err(RemoteProblem::Missing(n))) => (
                     format!("no remote named `{n}`"),
                     "pick a remote with --remote NAME (see `git remote -v`)".to_string(),
@@ -213,10 +186,7 @@ fn local_checks(deps: &Deps, obs: &Observation, checks: &mut Checks) -> (Option<
             return (Some(workdir), None);
         }
     };
-    checks.push(Check::ok(
-        CheckId::Repository,
-        format!("{} ({}) in {workdir}", view.repo, view.info.name),
-    ));
+    checks.push(Check::ok(CheckId::Repository, format!("{} ({}) in {workdir}", view.repo, view.info.name)));
     checks.push(remote_check(deps, view));
     checks.push(insteadof_check(deps, obs, Some(view)));
     (Some(workdir), Some(view.info.name.clone()))
@@ -250,24 +220,14 @@ fn remote_check(deps: &Deps, v: &RemoteView) -> Check {
     if v.uses_ssh() {
         return Check::warn(
             CheckId::RemoteProtocol,
-            format!(
-                "{name} uses SSH ({}): a token is not used for it",
-                remote::redact(&v.info.effective_push)
-            ),
+            format!("{name} uses SSH ({}): a token is not used for it", remote::redact(&v.info.effective_push)),
             format!(
                 "switch to HTTPS with `git-reauth setup --token-stdin --switch-remote` (or `git remote set-url {name} {https}`)"
             ),
         );
     }
-    let scheme = if v.push_transport == Transport::Http {
-        "HTTP (loopback)"
-    } else {
-        "HTTPS"
-    };
-    Check::ok(
-        CheckId::RemoteProtocol,
-        format!("{name} uses {scheme}: {}", remote::redact(&v.info.effective_push)),
-    )
+    let scheme = if v.push_transport == Transport::Http { "HTTP (loopback)" } else { "HTTPS" };
+    Check::ok(CheckId::RemoteProtocol, format!("{name} uses {scheme}: {}", remote::redact(&v.info.effective_push)))
 }
 
 fn insteadof_check(deps: &Deps, obs: &Observation, view: Option<&RemoteView>) -> Check {
@@ -284,12 +244,9 @@ fn insteadof_check(deps: &Deps, obs: &Observation, view: Option<&RemoteView>) ->
                 .iter()
                 .find(|r| r.rule.push_only == for_push && probe_url.starts_with(&r.rule.prefix))
                 .or_else(|| obs.insteadof.iter().find(|r| probe_url.starts_with(&r.rule.prefix)));
-            let origin = rule
-                .map(|r| format!(" (from {})", r.entry.origin.trim_start_matches("file:")))
-                .unwrap_or_default();
-            let key = rule
-                .map(|r| r.entry.key.clone())
-                .unwrap_or_else(|| "url.*.insteadOf".into());
+            let origin =
+                rule.map(|r| format!(" (from {})", r.entry.origin.trim_start_matches("file:"))).unwrap_or_default();
+            let key = rule.map(|r| r.entry.key.clone()).unwrap_or_else(|| "url.*.insteadOf".into());
             return Check::warn(
                 CheckId::Insteadof,
                 format!("{key} rewrites {} URLs to SSH{origin}", deps.host.base()),
@@ -297,10 +254,7 @@ fn insteadof_check(deps: &Deps, obs: &Observation, view: Option<&RemoteView>) ->
             );
         }
     }
-    Check::ok(
-        CheckId::Insteadof,
-        format!("no insteadOf rule forces {} to SSH", deps.host.host()),
-    )
+    Check::ok(CheckId::Insteadof, format!("no insteadOf rule forces {} to SSH", deps.host.host()))
 }
 
 fn helper_check(deps: &Deps, fill: &FillOutcome) -> Check {
@@ -314,11 +268,7 @@ fn helper_check(deps: &Deps, fill: &FillOutcome) -> Check {
             "run `git-reauth` to choose where git keeps the token (OS keyring, memory cache, or a 0600 file)",
         );
     }
-    let list: Vec<String> = fill
-        .chain
-        .iter()
-        .map(|h| format!("{} ({})", h.name(), h.scope))
-        .collect();
+    let list: Vec<String> = fill.chain.iter().map(|h| format!("{} ({})", h.name(), h.scope)).collect();
     let answering = match fill.helper() {
         Some(h) => format!("; {} answers, from {}", h.name(), h.file().unwrap_or(&h.origin)),
         None => String::new(),
@@ -399,11 +349,7 @@ async fn network_checks(
     };
     checks.push(Check::ok(
         CheckId::CachedCredential,
-        format!(
-            "the {helper} helper returns a {} ({shown}) for {}",
-            kind.describe(),
-            account.login
-        ),
+        format!("the {helper} helper returns a {} ({shown}) for {}", kind.describe(), account.login),
     ));
     let public = matches!(vis, Some(Ok(RepoVisibility::Visible { private: false, .. })));
     checks.push(scopes_check(deps, &account, kind, public, repo));
@@ -526,11 +472,9 @@ fn access_check(
             format!("git's endpoint rejects the token for {r}"),
             "create a new token and run `git-reauth`",
         ),
-        Some(Err(e)) => Check::fail(
-            CheckId::RepoAccess,
-            format!("cannot check push access to {r}: {e}"),
-            network_fix(e),
-        ),
+        Some(Err(e)) => {
+            Check::fail(CheckId::RepoAccess, format!("cannot check push access to {r}: {e}"), network_fix(e))
+        }
         None => Check::skip(CheckId::RepoAccess, "not checked"),
     }
 }
@@ -539,23 +483,14 @@ fn scopes_check(deps: &Deps, account: &Account, kind: TokenKind, public: bool, r
     match &account.scopes {
         None => Check::ok(
             CheckId::TokenScopes,
-            format!(
-                "{}: no scopes; access is granted per repository (see repo-access)",
-                kind.describe()
-            ),
+            format!("{}: no scopes; access is granted per repository (see repo-access)", kind.describe()),
         ),
         Some(scopes) => match scopes.missing_for_push(public && repo.is_some()) {
             None => Check::ok(CheckId::TokenScopes, format!("scopes: {}", scopes.display())),
             Some(needed) => Check::fail(
                 CheckId::TokenScopes,
-                format!(
-                    "the token lacks the `{needed}` scope needed to push (it has: {})",
-                    scopes.display()
-                ),
-                format!(
-                    "create a token with repo: {}",
-                    deps.host.classic_token_url(&machine_name())
-                ),
+                format!("the token lacks the `{needed}` scope needed to push (it has: {})", scopes.display()),
+                format!("create a token with repo: {}", deps.host.classic_token_url(&machine_name())),
             ),
         },
     }
@@ -574,10 +509,7 @@ fn expiry_check(account: &Account) -> Check {
                     "create a new token soon and run `git-reauth` to replace it",
                 )
             } else {
-                Check::ok(
-                    CheckId::TokenExpiry,
-                    format!("expires on {date} ({} left)", plural_days(days)),
-                )
+                Check::ok(CheckId::TokenExpiry, format!("expires on {date} ({} left)", plural_days(days)))
             }
         }
     }
@@ -595,15 +527,10 @@ fn live_check(read: &Probe, write: Option<&Probe>, repo: Option<&RepoRef>) -> Ch
     let r = repo.map(|r| r.to_string()).unwrap_or_default();
     match read {
         Probe::Allowed => match write {
-            Some(Probe::Allowed) => Check::ok(
-                CheckId::LiveAuth,
-                format!("git can fetch and push {r} over HTTPS with this credential"),
-            ),
-            _ => Check::warn(
-                CheckId::LiveAuth,
-                format!("git can fetch {r} but not push"),
-                "see repo-access",
-            ),
+            Some(Probe::Allowed) => {
+                Check::ok(CheckId::LiveAuth, format!("git can fetch and push {r} over HTTPS with this credential"))
+            }
+            _ => Check::warn(CheckId::LiveAuth, format!("git can fetch {r} but not push"), "see repo-access"),
         },
         Probe::Unauthorized { message } => {
             let why = match classify_git_error(message) {
@@ -632,13 +559,7 @@ fn live_check(read: &Probe, write: Option<&Probe>, repo: Option<&RepoRef>) -> Ch
 }
 
 fn first_remote_line(message: &str) -> String {
-    message
-        .lines()
-        .next()
-        .unwrap_or("")
-        .trim_start_matches("remote:")
-        .trim()
-        .to_string()
+    message.lines().next().unwrap_or("").trim_start_matches("remote:").trim().to_string()
 }
 
 /// This machine's name, for token descriptions.
@@ -647,10 +568,7 @@ pub fn machine_name() -> String {
         .ok()
         .filter(|h| !h.is_empty())
         .or_else(|| {
-            std::fs::read_to_string("/etc/hostname")
-                .ok()
-                .map(|s| s.trim().to_string())
-                .filter(|h| !h.is_empty())
+            std::fs::read_to_string("/etc/hostname").ok().map(|s| s.trim().to_string()).filter(|h| !h.is_empty())
         })
         .or_else(|| std::env::var("COMPUTERNAME").ok())
         .unwrap_or_else(|| "this computer".into())

@@ -74,6 +74,14 @@ impl Journal {
         Ok(path)
     }
 
+    /// Remove an entry (a rolled-back change set leaves nothing to undo).
+    pub fn remove(&self, entry: &Entry) -> std::io::Result<()> {
+        match std::fs::remove_file(self.path(&entry.id)) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        }
+    }
+
     /// The newest entry that `undo` can revert (applied, or left half-applied).
     pub fn latest_undoable(&self) -> std::io::Result<Option<Entry>> {
         let mut entries = self.all()?;

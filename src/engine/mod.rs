@@ -27,26 +27,11 @@ impl Deps {
     /// Wire the real edges (inside a tokio runtime).
     pub fn new(env: Env, host: HostUrl) -> anyhow::Result<Deps> {
         let github = GitHub::new(&host)?;
-        Ok(Deps {
-            git: Git::new(env.clone()),
-            env,
-            host,
-            github,
-        })
+        Ok(Deps { git: Git::new(env.clone()), env, host, github })
     }
 
     /// Credential operations for the host (`git credential …`).
     pub fn credential(&self) -> GitCredential {
-        let port = self
-            .host
-            .host_port()
-            .rsplit_once(':')
-            .and_then(|(h, p)| (!h.ends_with(':')).then(|| p.parse().ok()).flatten());
-        let port = if self.host.host_port().ends_with(']') {
-            None
-        } else {
-            port
-        };
-        GitCredential::new(self.git.clone(), self.host.scheme(), self.host.host(), port)
+        GitCredential::new(self.git.clone(), self.host.scheme(), self.host.host(), self.host.port())
     }
 }

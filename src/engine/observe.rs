@@ -94,12 +94,7 @@ pub async fn observe(deps: &Deps, wanted_remote: Option<&str>) -> Observation {
         Err(e) => Err(ObserveGitError::Broken(e.to_string())),
     };
     if git_version.is_err() {
-        return Observation {
-            git_version,
-            repo: None,
-            remote: None,
-            insteadof: Vec::new(),
-        };
+        return Observation { git_version, repo: None, remote: None, insteadof: Vec::new() };
     }
     let repo = git::discover(&deps.git);
     let insteadof = git::insteadof_rules(&deps.git).await.unwrap_or_default();
@@ -110,18 +105,11 @@ pub async fn observe(deps: &Deps, wanted_remote: Option<&str>) -> Observation {
             Ok(name) => view(deps, repo, &name).await,
         }),
     };
-    Observation {
-        git_version,
-        repo,
-        remote,
-        insteadof,
-    }
+    Observation { git_version, repo, remote, insteadof }
 }
 
 async fn view(deps: &Deps, repo: &RepoInfo, name: &str) -> Result<RemoteView, RemoteProblem> {
-    let info = git::remote_info(&deps.git, repo, name)
-        .await
-        .map_err(|_| RemoteProblem::Missing(name.into()))?;
+    let info = git::remote_info(&deps.git, repo, name).await.map_err(|_| RemoteProblem::Missing(name.into()))?;
     let written = info.url.clone().unwrap_or_else(|| info.effective_fetch.clone());
     // The URL as written decides the repository; if it is a shorthand that only an
     // insteadOf rule expands, the effective URL does.
@@ -130,25 +118,15 @@ async fn view(deps: &Deps, repo: &RepoInfo, name: &str) -> Result<RemoteView, Re
         _ => remote::classify(&info.effective_fetch, &deps.host),
     };
     match classified {
-        Classified::GitHub {
-            repo,
-            transport,
-            embeds_secret,
-        } => Ok(RemoteView {
+        Classified::GitHub { repo, transport, embeds_secret } => Ok(RemoteView {
             repo,
             transport,
             push_transport: transport_of(&info.effective_push),
             fetch_transport: transport_of(&info.effective_fetch),
             embeds_secret: embeds_secret
-                || info
-                    .pushurl
-                    .as_deref()
-                    .is_some_and(|p| remote::parse(p).is_ok_and(|r| r.embeds_secret)),
+                || info.pushurl.as_deref().is_some_and(|p| remote::parse(p).is_ok_and(|r| r.embeds_secret)),
             info,
         }),
-        _ => Err(RemoteProblem::NotGitHub {
-            remote: name.into(),
-            url: remote::redact(&written),
-        }),
+        _ => Err(RemoteProblem::NotGitHub { remote: name.into(), url: remote::redact(&written) }),
     }
 }

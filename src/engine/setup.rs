@@ -54,12 +54,7 @@ pub async fn prepare(deps: &Deps, token: &Token, opts: &SetupOpts) -> Result<Pre
     if let Some(fatal) = linted.fatal() {
         return Err(Problem::BadToken(fatal.message()));
     }
-    let warnings = linted
-        .issues
-        .iter()
-        .filter(|i| !i.is_fatal())
-        .map(|i| i.message())
-        .collect();
+    let warnings = linted.issues.iter().filter(|i| !i.is_fatal()).map(|i| i.message()).collect();
 
     let obs = observe(deps, opts.remote.as_deref()).await;
     match &obs.git_version {
@@ -75,11 +70,7 @@ pub async fn prepare(deps: &Deps, token: &Token, opts: &SetupOpts) -> Result<Pre
         (Some(_), Some(Ok(v))) => Some(v),
         (Some(_), Some(Err(RemoteProblem::Missing(n)))) => return Err(Problem::RemoteMissing(n)),
         (Some(_), Some(Err(RemoteProblem::NotGitHub { remote, url }))) => {
-            return Err(Problem::NotGitHubRemote {
-                remote,
-                url,
-                host: deps.host.host().into(),
-            });
+            return Err(Problem::NotGitHubRemote { remote, url, host: deps.host.host().into() });
         }
         (Some(_), Some(Err(RemoteProblem::NoRemotes))) if wants_repo => return Err(Problem::NoRemotes),
         (Some(_), _) => None,
@@ -87,9 +78,7 @@ pub async fn prepare(deps: &Deps, token: &Token, opts: &SetupOpts) -> Result<Pre
     let cred = deps.credential();
     let chain = cred.chain().await?;
     if chain.is_empty() {
-        return Err(Problem::NoHelper {
-            host: deps.host.host_port(),
-        });
+        return Err(Problem::NoHelper { host: deps.host.host_port() });
     }
 
     let secret = token.secret();
@@ -106,16 +95,12 @@ pub async fn prepare(deps: &Deps, token: &Token, opts: &SetupOpts) -> Result<Pre
             );
             let private = match vis? {
                 RepoVisibility::SsoRequired { url } => {
-                    return Err(Problem::SsoRequired {
-                        repo: r.to_string(),
-                        url,
-                    });
+                    return Err(Problem::SsoRequired { repo: r.to_string(), url });
                 }
                 RepoVisibility::NotFound => {
-                    return Err(Problem::RepoNotVisible {
-                        repo: r.to_string(),
-                        create_url,
-                    });
+                    // A classic token without `repo` cannot see private repositories.
+                    check_scopes(&account, false, &create_url)?;
+                    return Err(Problem::RepoNotVisible { repo: r.to_string(), create_url });
                 }
                 RepoVisibility::Visible { private, push } => {
                     check_scopes(&account, !private, &create_url)?;
@@ -123,16 +108,10 @@ pub async fn prepare(deps: &Deps, token: &Token, opts: &SetupOpts) -> Result<Pre
                         Probe::Allowed => {}
                         Probe::Forbidden { message } if classify_git_error(&message) == GitFailure::WriteNotGranted => {
                             let create_url = deps.host.fine_grained_token_url(&machine_name(), Some(&r.owner));
-                            return Err(Problem::ReadOnly {
-                                repo: r.to_string(),
-                                create_url,
-                            });
+                            return Err(Problem::ReadOnly { repo: r.to_string(), create_url });
                         }
                         Probe::Forbidden { .. } if !push => {
-                            return Err(Problem::NoWriteRole {
-                                repo: r.to_string(),
-                                login: account.login.clone(),
-                            });
+                            return Err(Problem::NoWriteRole { repo: r.to_string(), login: account.login.clone() });
                         }
                         Probe::Forbidden { message } => {
                             return Err(Problem::Other(format!(
@@ -142,21 +121,14 @@ pub async fn prepare(deps: &Deps, token: &Token, opts: &SetupOpts) -> Result<Pre
                         }
                         Probe::Unauthorized { .. } => return Err(Problem::TokenRejected),
                         Probe::NotFound => {
-                            return Err(Problem::RepoNotVisible {
-                                repo: r.to_string(),
-                                create_url,
-                            });
+                            return Err(Problem::RepoNotVisible { repo: r.to_string(), create_url });
                         }
                     }
                     private
                 }
             };
             let _ = private;
-            Some(RepoTarget {
-                repo: repo.clone(),
-                view,
-                can_push: true,
-            })
+            Some(RepoTarget { repo: repo.clone(), view, can_push: true })
         }
         _ => {
             check_scopes(&account, false, &create_url)?;
@@ -165,15 +137,7 @@ pub async fn prepare(deps: &Deps, token: &Token, opts: &SetupOpts) -> Result<Pre
     };
 
     let (plan, notes) = make_plan(deps, &account, target.as_ref(), &obs.insteadof, &chain, opts)?;
-    Ok(Prepared {
-        account,
-        kind,
-        warnings,
-        target,
-        chain,
-        plan,
-        notes,
-    })
+    Ok(Prepared { account, kind, warnings, target, chain, plan, notes })
 }
 
 fn check_scopes(account: &Account, public: bool, create_url: &str) -> Result<(), Problem> {
@@ -225,10 +189,7 @@ fn make_plan(
                 v.info.name
             ));
         } else if v.embeds_secret {
-            notes.push(format!(
-                "{}'s URL contains a secret; add --switch-remote to remove it",
-                v.info.name
-            ));
+            notes.push(format!("{}'s URL contains a secret; add --switch-remote to remove it", v.info.name));
         }
     }
     let via = chain.iter().map(|h| h.name()).collect::<Vec<_>>().join(", ");
@@ -265,11 +226,8 @@ fn drop_ssh_rules(https: &str, rules: &[InsteadOfRule], notes: &mut Vec<String>)
             continue;
         };
         let file = std::path::PathBuf::from(file);
-        let file = if file.is_relative() {
-            std::env::current_dir().map(|d| d.join(&file)).unwrap_or(file)
-        } else {
-            file
-        };
+        let file =
+            if file.is_relative() { std::env::current_dir().map(|d| d.join(&file)).unwrap_or(file) } else { file };
         if changes
             .iter()
             .any(|c| matches!(c, Change::ConfigKey { file: f, key, .. } if f == &file && key == &r.entry.key))
@@ -277,17 +235,8 @@ fn drop_ssh_rules(https: &str, rules: &[InsteadOfRule], notes: &mut Vec<String>)
             continue;
         }
         let from = read_values(&file, &r.entry.key)?;
-        let to: Vec<String> = from
-            .iter()
-            .filter(|v| !https.starts_with(v.as_str()))
-            .cloned()
-            .collect();
-        changes.push(Change::ConfigKey {
-            file,
-            key: r.entry.key.clone(),
-            from,
-            to,
-        });
+        let to: Vec<String> = from.iter().filter(|v| !https.starts_with(v.as_str())).cloned().collect();
+        changes.push(Change::ConfigKey { file, key: r.entry.key.clone(), from, to });
     }
     Ok(changes)
 }
@@ -318,38 +267,30 @@ pub async fn apply(
         prepared.plan.clone(),
     );
     let journal = &journal;
-    let journal_err = |e: std::io::Error| Problem::Journal {
-        dir: journal.dir.clone(),
-        message: e.to_string(),
-    };
+    let journal_err = |e: std::io::Error| Problem::Journal { dir: journal.dir.clone(), message: e.to_string() };
     journal.write(&entry).map_err(journal_err)?;
 
-    let new = NewSecret {
-        secret: token.secret(),
-        expiry_utc: prepared.account.expires.map(|t| t.timestamp()),
-    };
+    let new = NewSecret { secret: token.secret(), expiry_utc: prepared.account.expires.map(|t| t.timestamp()) };
     let mut done: Vec<Change> = Vec::new();
     let fail = |done: Vec<Change>, entry: Entry, problem: Problem| async move {
         let leftovers = roll_back(deps, &done).await;
         let mut entry = entry;
-        entry.state = EntryState::RolledBack;
-        let _ = journal.write(&entry);
+        if leftovers.is_empty() {
+            // Everything is as it was: nothing to undo, nothing to keep.
+            let _ = journal.remove(&entry);
+        } else {
+            entry.state = EntryState::RolledBack;
+            let _ = journal.write(&entry);
+        }
         if leftovers.is_empty() {
             problem
         } else {
-            Problem::Other(format!(
-                "{problem}; rolling back also failed for: {}",
-                leftovers.join("; ")
-            ))
+            Problem::Other(format!("{problem}; rolling back also failed for: {}", leftovers.join("; ")))
         }
     };
     for change in &prepared.plan.changes {
         if cancel.is_cancelled() {
-            let p = if done.is_empty() {
-                Problem::Interrupted
-            } else {
-                Problem::InterruptedRolledBack
-            };
+            let p = if done.is_empty() { Problem::Interrupted } else { Problem::InterruptedRolledBack };
             return Err(fail(done, entry, p).await);
         }
         if let Err(e) = apply_change(deps, change, Some(&new)).await {
@@ -368,37 +309,25 @@ pub async fn apply(
     }
     entry.state = EntryState::Applied;
     let path = journal.write(&entry).map_err(journal_err)?;
-    Ok(Applied {
-        entry,
-        journal: path,
-        verified,
-    })
+    Ok(Applied { entry, journal: path, verified })
 }
 
 /// After applying: git must hand out the new token, and a live fetch must work.
 async fn verify(deps: &Deps, prepared: &Prepared, token: &Token) -> Result<Vec<String>, Problem> {
     let mut verified = Vec::new();
     let fill = deps.credential().fill().await?;
-    let got = fill
-        .credential
-        .as_ref()
-        .and_then(|c| c.password.as_ref())
-        .map(|p| p.expose_secret() == token.expose());
+    let got = fill.credential.as_ref().and_then(|c| c.password.as_ref()).map(|p| p.expose_secret() == token.expose());
     match got {
         Some(true) => verified.push(format!(
             "git credential fill returns the new token{}",
-            fill.helper()
-                .map(|h| format!(" (from {})", h.name()))
-                .unwrap_or_default()
+            fill.helper().map(|h| format!(" (from {})", h.name())).unwrap_or_default()
         )),
         Some(false) => {
             let who = fill
                 .helper()
                 .map(|h| format!("{} from {}", h.name(), h.file().unwrap_or(&h.origin)))
                 .unwrap_or_else(|| "a helper".into());
-            return Err(Problem::Verify {
-                message: format!("{who} still answers first with a different credential"),
-            });
+            return Err(Problem::Verify { message: format!("{who} still answers first with a different credential") });
         }
         None => {
             return Err(Problem::Verify {

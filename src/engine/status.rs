@@ -57,10 +57,7 @@ pub async fn status(deps: &Deps) -> Result<StatusReport, Problem> {
         });
         return Ok(r);
     };
-    let secret = c
-        .password
-        .clone()
-        .unwrap_or_else(|| secrecy::SecretString::from(String::new()));
+    let secret = c.password.clone().unwrap_or_else(|| secrecy::SecretString::from(String::new()));
     r.username = c.username.clone();
     r.kind = Some(TokenKind::of(secret.expose_secret()));
     r.token = Some(mask(secret.expose_secret()));

@@ -22,19 +22,10 @@ pub async fn undo(deps: &Deps, dry_run: bool) -> Result<UndoReport, Problem> {
     let journal = Journal::new(&deps.env.state_dir);
     let mut entry = journal
         .latest_undoable()
-        .map_err(|e| Problem::Journal {
-            dir: journal.dir.clone(),
-            message: e.to_string(),
-        })?
+        .map_err(|e| Problem::Journal { dir: journal.dir.clone(), message: e.to_string() })?
         .ok_or_else(|| Problem::NothingToUndo(journal.dir.clone()))?;
     let inverse = entry.plan.inverse();
-    let kept: Vec<Change> = entry
-        .plan
-        .changes
-        .iter()
-        .filter(|c| !c.is_reversible())
-        .cloned()
-        .collect();
+    let kept: Vec<Change> = entry.plan.changes.iter().filter(|c| !c.is_reversible()).cloned().collect();
     // Refuse before touching anything if a setting was changed since.
     let mut conflicts = Vec::new();
     for c in &inverse.changes {
@@ -53,15 +44,7 @@ pub async fn undo(deps: &Deps, dry_run: bool) -> Result<UndoReport, Problem> {
             apply_change(deps, c, None).await?;
         }
         entry.state = EntryState::Undone;
-        journal.write(&entry).map_err(|e| Problem::Journal {
-            dir: journal.dir.clone(),
-            message: e.to_string(),
-        })?;
+        journal.write(&entry).map_err(|e| Problem::Journal { dir: journal.dir.clone(), message: e.to_string() })?;
     }
-    Ok(UndoReport {
-        entry,
-        reverted: inverse.changes,
-        kept,
-        dry_run,
-    })
+    Ok(UndoReport { entry, reverted: inverse.changes, kept, dry_run })
 }

@@ -28,10 +28,8 @@ pub fn read_values(file: &Path, key: &str) -> Result<Vec<String>, ConfigFileErro
     if !file.exists() {
         return Ok(Vec::new());
     }
-    let read_err = |e: git2::Error| ConfigFileError::Read {
-        path: file.to_path_buf(),
-        message: e.message().to_string(),
-    };
+    let read_err =
+        |e: git2::Error| ConfigFileError::Read { path: file.to_path_buf(), message: e.message().to_string() };
     let cfg = git2::Config::open(file).map_err(read_err)?;
     let mut values = Vec::new();
     if let Ok(entries) = cfg.multivar(key, None) {
@@ -48,20 +46,13 @@ pub fn read_values(file: &Path, key: &str) -> Result<Vec<String>, ConfigFileErro
 pub fn write_values(file: &Path, key: &str, values: &[String]) -> Result<(), ConfigFileError> {
     let lock = PathBuf::from(format!("{}.lock", file.display()));
     if lock.exists() {
-        return Err(ConfigFileError::Locked {
-            path: file.to_path_buf(),
-        });
+        return Err(ConfigFileError::Locked { path: file.to_path_buf() });
     }
     let write_err = |e: git2::Error| {
         if e.code() == git2::ErrorCode::Locked {
-            ConfigFileError::Locked {
-                path: file.to_path_buf(),
-            }
+            ConfigFileError::Locked { path: file.to_path_buf() }
         } else {
-            ConfigFileError::Write {
-                path: file.to_path_buf(),
-                message: e.message().to_string(),
-            }
+            ConfigFileError::Write { path: file.to_path_buf(), message: e.message().to_string() }
         }
     };
     let mut cfg = git2::Config::open(file).map_err(write_err)?;
@@ -79,19 +70,10 @@ pub fn write_values(file: &Path, key: &str, values: &[String]) -> Result<(), Con
 /// Config entries whose key matches `regex`, with scope and origin, as git sees them
 /// (system, global, includes, local).
 pub async fn entries(git: &Git, regex: &str) -> Result<Vec<ConfigEntry>, GitError> {
-    let out = git
-        .run(
-            &["config", "-z", "--show-scope", "--show-origin", "--get-regexp", regex],
-            None,
-            &[],
-        )
-        .await?;
+    let out = git.run(&["config", "-z", "--show-scope", "--show-origin", "--get-regexp", regex], None, &[]).await?;
     // rc 1: no such key, not an error.
     if !out.ok && out.code != Some(1) {
-        return Err(GitError::Failed {
-            args: "config --get-regexp".into(),
-            stderr: super::first_line(&out.stderr),
-        });
+        return Err(GitError::Failed { args: "config --get-regexp".into(), stderr: super::first_line(&out.stderr) });
     }
     Ok(parse_config_z(&out.stdout))
 }
@@ -110,20 +92,10 @@ pub async fn insteadof_rules(git: &Git) -> Result<Vec<InsteadOfRule>, GitError> 
         .into_iter()
         .filter_map(|e| {
             let lower = e.key.to_ascii_lowercase();
-            let (suffix, push_only) = if lower.ends_with(".pushinsteadof") {
-                (".pushinsteadof", true)
-            } else {
-                (".insteadof", false)
-            };
+            let (suffix, push_only) =
+                if lower.ends_with(".pushinsteadof") { (".pushinsteadof", true) } else { (".insteadof", false) };
             let base = e.key.get("url.".len()..e.key.len() - suffix.len())?.to_string();
-            Some(InsteadOfRule {
-                rule: InsteadOf {
-                    base,
-                    prefix: e.value.clone(),
-                    push_only,
-                },
-                entry: e,
-            })
+            Some(InsteadOfRule { rule: InsteadOf { base, prefix: e.value.clone(), push_only }, entry: e })
         })
         .collect())
 }

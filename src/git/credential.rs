@@ -45,13 +45,7 @@ impl GitCredential {
             Some(p) => format!("{host_name}:{p}"),
             None => host_name.to_string(),
         };
-        GitCredential {
-            git,
-            protocol: protocol.into(),
-            host,
-            host_name: host_name.into(),
-            port,
-        }
+        GitCredential { git, protocol: protocol.into(), host, host_name: host_name.into(), port }
     }
 
     fn base(&self) -> Credential {
@@ -61,14 +55,7 @@ impl GitCredential {
     /// The helper chain for this host, in order, with origins.
     pub async fn chain(&self) -> Result<Vec<HelperEntry>, GitError> {
         let entries = super::config_entries(&self.git, r"^credential\..*helper$").await?;
-        Ok(helper_chain(
-            &entries,
-            &Target {
-                protocol: &self.protocol,
-                host: &self.host_name,
-                port: self.port,
-            },
-        ))
+        Ok(helper_chain(&entries, &Target { protocol: &self.protocol, host: &self.host_name, port: self.port }))
     }
 
     /// Ask the helpers for the host's credential without ever prompting. git's trace
@@ -76,41 +63,22 @@ impl GitCredential {
     pub async fn fill(&self) -> Result<FillOutcome, GitError> {
         let chain = self.chain().await?;
         let input = self.base().render().map_err(|e| GitError::Repo(e.to_string()))?;
-        let out = self
-            .git
-            .run(&["credential", "fill"], Some(input.as_bytes()), &[("GIT_TRACE", "2")])
-            .await?;
-        let helpers_run = out
-            .stderr
-            .lines()
-            .filter(|l| l.contains("trace: run_command:") && l.trim_end().ends_with(" get'"))
-            .count();
+        let out = self.git.run(&["credential", "fill"], Some(input.as_bytes()), &[("GIT_TRACE", "2")]).await?;
+        let helpers_run =
+            out.stderr.lines().filter(|l| l.contains("trace: run_command:") && l.trim_end().ends_with(" get'")).count();
         if !out.ok {
             let error = out
                 .stderr
                 .lines()
                 .find(|l| !l.contains("trace: ") && !l.trim().is_empty())
                 .map(|l| l.trim().to_string());
-            return Ok(FillOutcome {
-                credential: None,
-                answered_by: None,
-                chain,
-                error,
-            });
+            return Ok(FillOutcome { credential: None, answered_by: None, chain, error });
         }
         let stdout = zeroize::Zeroizing::new(out.stdout);
         let credential = parse(&stdout).map_err(|e| GitError::Repo(e.to_string()))?;
-        let has_password = credential
-            .password
-            .as_ref()
-            .is_some_and(|p| !p.expose_secret().is_empty());
+        let has_password = credential.password.as_ref().is_some_and(|p| !p.expose_secret().is_empty());
         let answered_by = (has_password && helpers_run > 0).then(|| helpers_run - 1);
-        Ok(FillOutcome {
-            credential: has_password.then_some(credential),
-            answered_by,
-            chain,
-            error: None,
-        })
+        Ok(FillOutcome { credential: has_password.then_some(credential), answered_by, chain, error: None })
     }
 
     /// `git credential reject` with protocol + host (+ username) and no password, so
@@ -139,10 +107,7 @@ impl GitCredential {
         let input = zeroize::Zeroizing::new(c.render().map_err(|e| GitError::Repo(e.to_string()))?);
         let out = self.git.run(&["credential", op], Some(input.as_bytes()), &[]).await?;
         if !out.ok {
-            return Err(GitError::Failed {
-                args: format!("credential {op}"),
-                stderr: first_line(&out.stderr),
-            });
+            return Err(GitError::Failed { args: format!("credential {op}"), stderr: first_line(&out.stderr) });
         }
         Ok(())
     }

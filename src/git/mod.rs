@@ -53,11 +53,7 @@ impl Git {
     fn command(&self, args: &[&str]) -> tokio::process::Command {
         let mut cmd = tokio::process::Command::new(&self.env.git);
         self.env.apply(&mut cmd);
-        cmd.args(args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .kill_on_drop(true);
+        cmd.args(args).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).kill_on_drop(true);
         cmd
     }
 
@@ -97,10 +93,7 @@ impl Git {
     pub async fn run_ok(&self, args: &[&str]) -> Result<String, GitError> {
         let out = self.run(args, None, &[]).await?;
         if !out.ok {
-            return Err(GitError::Failed {
-                args: args.join(" "),
-                stderr: first_line(&out.stderr),
-            });
+            return Err(GitError::Failed { args: args.join(" "), stderr: first_line(&out.stderr) });
         }
         Ok(String::from_utf8_lossy(&out.stdout).trim_end().to_string())
     }
@@ -108,10 +101,7 @@ impl Git {
     /// `git --version` as (major, minor, patch).
     pub async fn version(&self) -> Result<(u32, u32, u32), GitError> {
         let text = self.run_ok(&["--version"]).await?;
-        parse_version(&text).ok_or_else(|| GitError::Failed {
-            args: "--version".into(),
-            stderr: text,
-        })
+        parse_version(&text).ok_or_else(|| GitError::Failed { args: "--version".into(), stderr: text })
     }
 
     /// `git ls-remote URL HEAD` through the user's helpers; `Err(stderr)` on failure.
@@ -123,11 +113,7 @@ impl Git {
 
 /// The first non-empty line of git's stderr, for one-line errors.
 pub fn first_line(s: &str) -> String {
-    s.lines()
-        .find(|l| !l.trim().is_empty())
-        .unwrap_or("")
-        .trim()
-        .to_string()
+    s.lines().find(|l| !l.trim().is_empty()).unwrap_or("").trim().to_string()
 }
 
 /// Parse `git version 2.47.3` (also `2.39.5.windows.1`, `2.45.0 (Apple Git-154)`).

@@ -39,11 +39,7 @@ pub fn discover(git: &Git) -> Option<RepoInfo> {
         .remotes()
         .map(|names| names.iter().flatten().flatten().map(|n| n.to_string()).collect())
         .unwrap_or_default();
-    Some(RepoInfo {
-        workdir,
-        config_file,
-        remotes,
-    })
+    Some(RepoInfo { workdir, config_file, remotes })
 }
 
 /// Read one remote: raw values from the repository's config file, effective URLs from git.
@@ -58,11 +54,5 @@ pub async fn remote_info(git: &Git, repo: &RepoInfo, name: &str) -> Result<Remot
     let fetch_args = ["remote", "get-url", name];
     let push_args = ["remote", "get-url", "--push", name];
     let (fetch, push) = tokio::join!(git.run_ok(&fetch_args), git.run_ok(&push_args));
-    Ok(RemoteInfo {
-        name: name.into(),
-        url,
-        pushurl,
-        effective_fetch: fetch?,
-        effective_push: push?,
-    })
+    Ok(RemoteInfo { name: name.into(), url, pushurl, effective_fetch: fetch?, effective_push: push? })
 }

@@ -121,10 +121,7 @@ impl GitHub {
     }
 
     fn network(&self, e: impl std::fmt::Display) -> ApiError {
-        ApiError::Network {
-            host: self.host.host_port(),
-            message: scrub(&e.to_string()),
-        }
+        ApiError::Network { host: self.host.host_port(), message: scrub(&e.to_string()) }
     }
 
     /// GET with an optional Authorization value; retries 5xx with backoff, never 401s.
@@ -148,27 +145,17 @@ impl GitHub {
             if let Some(a) = &auth {
                 headers.insert(header::AUTHORIZATION, a.clone());
             }
-            let resp = client
-                ._get_with_headers(uri, Some(headers))
-                .await
-                .map_err(|e| self.network(error_chain(&e)))?;
+            let resp = client._get_with_headers(uri, Some(headers)).await.map_err(|e| self.network(error_chain(&e)))?;
             let status = resp.status();
             let (parts, body) = resp.into_parts();
-            let body = body
-                .collect()
-                .await
-                .map_err(|e| self.network(error_chain(&e)))?
-                .to_bytes();
+            let body = body.collect().await.map_err(|e| self.network(error_chain(&e)))?.to_bytes();
             if status.is_server_error() && attempt < RETRIES {
                 attempt += 1;
                 tokio::time::sleep(Duration::from_millis(250 * 3u64.pow(attempt - 1))).await;
                 continue;
             }
             if status.is_server_error() {
-                return Err(ApiError::Server {
-                    host: self.host.host_port(),
-                    status: status.as_u16(),
-                });
+                return Err(ApiError::Server { host: self.host.host_port(), status: status.as_u16() });
             }
             if let Some(limit) = rate_limited(status, &parts.headers) {
                 return Err(limit);
@@ -211,10 +198,7 @@ impl GitHub {
                 let v: serde_json::Value =
                     serde_json::from_slice(&body).map_err(|e| self.unexpected(format!("{path} is not JSON: {e}")))?;
                 let private = v.get("private").and_then(|p| p.as_bool()).unwrap_or(true);
-                let push = v
-                    .pointer("/permissions/push")
-                    .and_then(|p| p.as_bool())
-                    .unwrap_or(false);
+                let push = v.pointer("/permissions/push").and_then(|p| p.as_bool()).unwrap_or(false);
                 Ok(RepoVisibility::Visible { private, push })
             }
             StatusCode::NOT_FOUND => Ok(RepoVisibility::NotFound),
@@ -248,12 +232,8 @@ impl GitHub {
             Service::Receive => "git-receive-pack",
         };
         let path = format!("/{}/{}.git/info/refs?service={svc}", repo.owner, repo.name);
-        let (status, _, body) = self
-            .get_with(&self.git_client, &path, Some(basic(username, secret)?))
-            .await?;
-        let message = String::from_utf8_lossy(&body[..body.len().min(2048)])
-            .trim()
-            .to_string();
+        let (status, _, body) = self.get_with(&self.git_client, &path, Some(basic(username, secret)?)).await?;
+        let message = String::from_utf8_lossy(&body[..body.len().min(2048)]).trim().to_string();
         Ok(match status {
             s if s.is_success() => Probe::Allowed,
             StatusCode::UNAUTHORIZED => Probe::Unauthorized { message },
@@ -264,10 +244,7 @@ impl GitHub {
     }
 
     fn unexpected(&self, message: String) -> ApiError {
-        ApiError::Unexpected {
-            host: self.host.host_port(),
-            message,
-        }
+        ApiError::Unexpected { host: self.host.host_port(), message }
     }
 }
 
@@ -284,9 +261,7 @@ fn rate_limited(status: StatusCode, h: &HeaderMap) -> Option<ApiError> {
         return Some(ApiError::SecondaryRateLimit { retry_after: secs });
     }
     if header_str(h, "x-ratelimit-remaining").map(str::trim) == Some("0") {
-        return Some(ApiError::RateLimited {
-            reset: header_str(h, "x-ratelimit-reset").and_then(parse_reset),
-        });
+        return Some(ApiError::RateLimited { reset: header_str(h, "x-ratelimit-reset").and_then(parse_reset) });
     }
     (status == StatusCode::TOO_MANY_REQUESTS).then_some(ApiError::RateLimited { reset: None })
 }
@@ -304,10 +279,7 @@ fn bearer(secret: &SecretString) -> Result<HeaderValue, ApiError> {
 
 fn basic(username: &str, secret: &SecretString) -> Result<HeaderValue, ApiError> {
     let raw = zeroize::Zeroizing::new(format!("{username}:{}", secret.expose_secret()));
-    sensitive(format!(
-        "Basic {}",
-        base64::engine::general_purpose::STANDARD.encode(raw.as_bytes())
-    ))
+    sensitive(format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(raw.as_bytes())))
 }
 
 /// An error with its sources, for a one-line network message.
@@ -349,10 +321,7 @@ mod tests {
         assert_eq!(rate_limited(StatusCode::FORBIDDEN, &h), None);
         h.insert("x-ratelimit-remaining", HeaderValue::from_static("0"));
         h.insert("x-ratelimit-reset", HeaderValue::from_static("1893456000"));
-        assert!(matches!(
-            rate_limited(StatusCode::FORBIDDEN, &h),
-            Some(ApiError::RateLimited { reset: Some(_) })
-        ));
+        assert!(matches!(rate_limited(StatusCode::FORBIDDEN, &h), Some(ApiError::RateLimited { reset: Some(_) })));
         assert_eq!(rate_limited(StatusCode::OK, &h), None);
         let mut h = HeaderMap::new();
         h.insert("retry-after", HeaderValue::from_static("30"));
@@ -370,10 +339,7 @@ mod tests {
         assert!(b.is_sensitive());
         assert_eq!(
             b.to_str().unwrap(),
-            format!(
-                "Basic {}",
-                base64::engine::general_purpose::STANDARD.encode("octo:ghp_x")
-            )
+            format!("Basic {}", base64::engine::general_purpose::STANDARD.encode("octo:ghp_x"))
         );
     }
 }

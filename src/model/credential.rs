@@ -70,11 +70,7 @@ pub fn parse(input: &[u8]) -> Result<Credential, CredentialError> {
 impl Credential {
     /// protocol + host, the shape used to look up or erase a host's credential.
     pub fn for_host(protocol: &str, host: &str) -> Credential {
-        Credential {
-            protocol: Some(protocol.into()),
-            host: Some(host.into()),
-            ..Default::default()
-        }
+        Credential { protocol: Some(protocol.into()), host: Some(host.into()), ..Default::default() }
     }
     /// The block git expects: known keys in git's order, then the terminating blank line.
     /// Refuses any value containing `\n`, `\r` or NUL (protocol injection).
@@ -84,17 +80,9 @@ impl Credential {
             ("host", self.host.as_deref()),
             ("path", self.path.as_deref()),
             ("username", self.username.as_deref()),
-            (
-                "password",
-                self.password.as_ref().map(ExposeSecret::expose_secret),
-            ),
+            ("password", self.password.as_ref().map(ExposeSecret::expose_secret)),
             ("password_expiry_utc", self.password_expiry_utc.as_deref()),
-            (
-                "oauth_refresh_token",
-                self.oauth_refresh_token
-                    .as_ref()
-                    .map(ExposeSecret::expose_secret),
-            ),
+            ("oauth_refresh_token", self.oauth_refresh_token.as_ref().map(ExposeSecret::expose_secret)),
         ];
         let mut out = String::new();
         for (key, value) in fields {
@@ -120,10 +108,7 @@ impl Credential {
             Some(h) if !h.is_empty() => {
                 let h = decode(h)?;
                 Some(match explicit_port(value) {
-                    true => format!(
-                        "{h}:{}",
-                        u.port_or_known_default().ok_or(CredentialError::BadUrl)?
-                    ),
+                    true => format!("{h}:{}", u.port_or_known_default().ok_or(CredentialError::BadUrl)?),
                     false => h,
                 })
             }
@@ -153,10 +138,7 @@ fn explicit_port(url: &str) -> bool {
     let host_port = authority.rsplit_once('@').map_or(authority, |(_, hp)| hp);
     let after_host = match host_port.rfind(']') {
         Some(i) => host_port.get(i + 1..).unwrap_or(""),
-        None => host_port
-            .find(':')
-            .and_then(|i| host_port.get(i..))
-            .unwrap_or(""),
+        None => host_port.find(':').and_then(|i| host_port.get(i..)).unwrap_or(""),
     };
     after_host.strip_prefix(':').is_some_and(|p| !p.is_empty())
 }
@@ -198,8 +180,7 @@ mod tests {
 
     #[test]
     fn parse_basic() {
-        let c =
-            parse(b"protocol=https\nhost=github.com\nusername=octo\npassword=ghp_x\n\n").unwrap();
+        let c = parse(b"protocol=https\nhost=github.com\nusername=octo\npassword=ghp_x\n\n").unwrap();
         assert_eq!(c.protocol.as_deref(), Some("https"));
         assert_eq!(c.host.as_deref(), Some("github.com"));
         assert_eq!(c.username.as_deref(), Some("octo"));
@@ -220,12 +201,7 @@ mod tests {
         assert_eq!(c.path.as_deref(), Some("o/r.git"));
         assert_eq!(pw(&c), Some("a=b=c"));
         assert_eq!(c.password_expiry_utc.as_deref(), Some("1700000000"));
-        assert_eq!(
-            c.oauth_refresh_token
-                .as_ref()
-                .map(ExposeSecret::expose_secret),
-            Some("ghr_x")
-        );
+        assert_eq!(c.oauth_refresh_token.as_ref().map(ExposeSecret::expose_secret), Some("ghr_x"));
         // Stops at the first blank line.
         let c = parse(b"host=a\n\nhost=b\n").unwrap();
         assert_eq!(c.host.as_deref(), Some("a"));
@@ -239,70 +215,29 @@ mod tests {
 
     #[test]
     fn parse_errors() {
-        assert_eq!(
-            parse(&vec![b'a'; MAX_INPUT + 1]).unwrap_err(),
-            CredentialError::TooLarge
-        );
+        assert_eq!(parse(&vec![b'a'; MAX_INPUT + 1]).unwrap_err(), CredentialError::TooLarge);
         assert!(parse(&vec![b'a'; MAX_INPUT]).is_ok());
         assert_eq!(parse(b"host=\xff\n").unwrap_err(), CredentialError::NotUtf8);
-        assert_eq!(
-            parse(b"host=a\0b\n").unwrap_err(),
-            CredentialError::BadValue("host".into())
-        );
-        assert_eq!(
-            parse(b"password=a\0\n").unwrap_err(),
-            CredentialError::BadValue("password".into())
-        );
+        assert_eq!(parse(b"host=a\0b\n").unwrap_err(), CredentialError::BadValue("host".into()));
+        assert_eq!(parse(b"password=a\0\n").unwrap_err(), CredentialError::BadValue("password".into()));
         for bad in [
             "url=not a url\n",
             "url=https://exa mple.com/\n",
             "url=https://github.com/%0Ahost=evil\n",
             "url=https://u%00@h/\n",
         ] {
-            assert_eq!(
-                parse(bad.as_bytes()).unwrap_err(),
-                CredentialError::BadUrl,
-                "{bad:?}"
-            );
+            assert_eq!(parse(bad.as_bytes()).unwrap_err(), CredentialError::BadUrl, "{bad:?}");
         }
     }
 
     #[test]
     fn parse_url() {
         // (url, protocol, host, path, username, password)
-        type Row<'a> = (
-            &'a str,
-            &'a str,
-            Option<&'a str>,
-            Option<&'a str>,
-            Option<&'a str>,
-            Option<&'a str>,
-        );
+        type Row<'a> = (&'a str, &'a str, Option<&'a str>, Option<&'a str>, Option<&'a str>, Option<&'a str>);
         let table: [Row; 7] = [
-            (
-                "https://github.com/o/r.git",
-                "https",
-                Some("github.com"),
-                Some("o/r.git"),
-                None,
-                None,
-            ),
-            (
-                "https://github.com",
-                "https",
-                Some("github.com"),
-                None,
-                None,
-                None,
-            ),
-            (
-                "https://GitHub.com:443/o/r/",
-                "https",
-                Some("github.com:443"),
-                Some("o/r"),
-                None,
-                None,
-            ),
+            ("https://github.com/o/r.git", "https", Some("github.com"), Some("o/r.git"), None, None),
+            ("https://github.com", "https", Some("github.com"), None, None, None),
+            ("https://GitHub.com:443/o/r/", "https", Some("github.com:443"), Some("o/r"), None, None),
             (
                 "http://127.0.0.1:8080/octo/hello.git",
                 "http",
@@ -311,22 +246,8 @@ mod tests {
                 None,
                 None,
             ),
-            (
-                "http://[::1]:8080/x",
-                "http",
-                Some("[::1]:8080"),
-                Some("x"),
-                None,
-                None,
-            ),
-            (
-                "https://octo@github.com/",
-                "https",
-                Some("github.com"),
-                None,
-                Some("octo"),
-                None,
-            ),
+            ("http://[::1]:8080/x", "http", Some("[::1]:8080"), Some("x"), None, None),
+            ("https://octo@github.com/", "https", Some("github.com"), None, Some("octo"), None),
             (
                 "https://oc%20to:p%40ss@github.com/a%20b",
                 "https",
@@ -367,29 +288,15 @@ mod tests {
              password_expiry_utc=1700000000\noauth_refresh_token=ghr_y\n\n"
         );
         assert_eq!(
-            Credential::for_host("https", "github.com")
-                .render()
-                .unwrap(),
+            Credential::for_host("https", "github.com").render().unwrap(),
             "protocol=https\nhost=github.com\n\n"
         );
         assert_eq!(Credential::default().render().unwrap(), "\n");
         for bad in ["a\nhost=evil", "a\r", "a\0"] {
-            let c = Credential {
-                username: Some(bad.into()),
-                ..Credential::for_host("https", "h")
-            };
-            assert_eq!(
-                c.render().unwrap_err(),
-                CredentialError::BadValue("username".into())
-            );
-            let c = Credential {
-                password: Some(SecretString::from(bad)),
-                ..Credential::for_host("https", "h")
-            };
-            assert_eq!(
-                c.render().unwrap_err(),
-                CredentialError::BadValue("password".into())
-            );
+            let c = Credential { username: Some(bad.into()), ..Credential::for_host("https", "h") };
+            assert_eq!(c.render().unwrap_err(), CredentialError::BadValue("username".into()));
+            let c = Credential { password: Some(SecretString::from(bad)), ..Credential::for_host("https", "h") };
+            assert_eq!(c.render().unwrap_err(), CredentialError::BadValue("password".into()));
         }
     }
 
@@ -401,10 +308,7 @@ mod tests {
             ..Credential::for_host("https", "github.com")
         };
         let dbg = format!("{c:?}");
-        assert!(
-            !dbg.contains("hunter2secret") && !dbg.contains("ghr_refreshsecret"),
-            "{dbg}"
-        );
+        assert!(!dbg.contains("hunter2secret") && !dbg.contains("ghr_refreshsecret"), "{dbg}");
         assert!(dbg.contains("github.com"));
     }
 

@@ -109,36 +109,16 @@ pub struct Check {
 
 impl Check {
     pub fn ok(id: CheckId, summary: impl Into<String>) -> Check {
-        Check {
-            id,
-            status: Status::Ok,
-            summary: summary.into(),
-            fix: None,
-        }
+        Check { id, status: Status::Ok, summary: summary.into(), fix: None }
     }
     pub fn skip(id: CheckId, summary: impl Into<String>) -> Check {
-        Check {
-            id,
-            status: Status::Skip,
-            summary: summary.into(),
-            fix: None,
-        }
+        Check { id, status: Status::Skip, summary: summary.into(), fix: None }
     }
     pub fn warn(id: CheckId, summary: impl Into<String>, fix: impl Into<String>) -> Check {
-        Check {
-            id,
-            status: Status::Warn,
-            summary: summary.into(),
-            fix: Some(fix.into()),
-        }
+        Check { id, status: Status::Warn, summary: summary.into(), fix: Some(fix.into()) }
     }
     pub fn fail(id: CheckId, summary: impl Into<String>, fix: impl Into<String>) -> Check {
-        Check {
-            id,
-            status: Status::Fail,
-            summary: summary.into(),
-            fix: Some(fix.into()),
-        }
+        Check { id, status: Status::Fail, summary: summary.into(), fix: Some(fix.into()) }
     }
 }
 
@@ -160,13 +140,7 @@ impl Diagnosis {
     pub fn new(host: String, repository: Option<String>, remote: Option<String>, mut checks: Vec<Check>) -> Diagnosis {
         checks.sort_by_key(|c| c.id);
         let healthy = checks.iter().all(|c| c.status != Status::Fail);
-        Diagnosis {
-            host,
-            healthy,
-            repository,
-            remote,
-            checks,
-        }
+        Diagnosis { host, healthy, repository, remote, checks }
     }
 
     pub fn get(&self, id: CheckId) -> Option<&Check> {
@@ -213,10 +187,7 @@ pub enum GitFailure {
 pub fn classify_git_error(stderr: &str) -> GitFailure {
     let lower = stderr.to_ascii_lowercase();
     if lower.contains("saml sso") || lower.contains("/sso?") {
-        let url = stderr
-            .split_whitespace()
-            .find(|w| w.starts_with("http") && w.contains("/sso"))
-            .map(str::to_owned);
+        let url = stderr.split_whitespace().find(|w| w.starts_with("http") && w.contains("/sso")).map(str::to_owned);
         return GitFailure::Sso { url };
     }
     if lower.contains("support for password authentication was removed") {
@@ -268,38 +239,22 @@ mod tests {
                 "remote: Support for password authentication was removed on August 13, 2021.\nfatal: Authentication failed for 'https://github.com/o/r.git/'",
                 GitFailure::PasswordRemoved,
             ),
-            (
-                "fatal: Authentication failed for 'https://github.com/o/r.git/'",
-                GitFailure::AuthFailed,
-            ),
+            ("fatal: Authentication failed for 'https://github.com/o/r.git/'", GitFailure::AuthFailed),
             (
                 "remote: Permission to o/r.git denied to octo.\nfatal: unable to access 'x': The requested URL returned error: 403",
-                GitFailure::PermissionDenied {
-                    user: Some("octo".into()),
-                },
+                GitFailure::PermissionDenied { user: Some("octo".into()) },
             ),
-            (
-                "remote: Write access to repository not granted.\nfatal: …403",
-                GitFailure::WriteNotGranted,
-            ),
-            (
-                "remote: Repository not found.\nfatal: repository 'x' not found",
-                GitFailure::RepoNotFound,
-            ),
+            ("remote: Write access to repository not granted.\nfatal: …403", GitFailure::WriteNotGranted),
+            ("remote: Repository not found.\nfatal: repository 'x' not found", GitFailure::RepoNotFound),
             (
                 "remote: The 'acme' organization has enabled or enforced SAML SSO.\nremote: To access this repository, visit https://github.com/orgs/acme/sso?authorization_request=AB and try your request again.",
-                GitFailure::Sso {
-                    url: Some("https://github.com/orgs/acme/sso?authorization_request=AB".into()),
-                },
+                GitFailure::Sso { url: Some("https://github.com/orgs/acme/sso?authorization_request=AB".into()) },
             ),
             (
                 "fatal: could not read Username for 'https://github.com': terminal prompts disabled",
                 GitFailure::NoCredential,
             ),
-            (
-                "fatal: unable to access 'https://x/': Could not resolve host: x",
-                GitFailure::Network,
-            ),
+            ("fatal: unable to access 'https://x/': Could not resolve host: x", GitFailure::Network),
             ("fatal: something else", GitFailure::Other),
         ];
         for (text, want) in cases {
@@ -313,19 +268,11 @@ mod tests {
             "github.com".into(),
             None,
             None,
-            vec![
-                Check::ok(CheckId::LiveAuth, "x"),
-                Check::warn(CheckId::GitVersion, "old", "upgrade"),
-            ],
+            vec![Check::ok(CheckId::LiveAuth, "x"), Check::warn(CheckId::GitVersion, "old", "upgrade")],
         );
         assert!(d.healthy);
         assert_eq!(d.checks[0].id, CheckId::GitVersion);
-        let d = Diagnosis::new(
-            "h".into(),
-            None,
-            None,
-            vec![Check::fail(CheckId::Sso, "no", "authorize")],
-        );
+        let d = Diagnosis::new("h".into(), None, None, vec![Check::fail(CheckId::Sso, "no", "authorize")]);
         assert!(!d.healthy);
         assert_eq!(d.headline(), "no");
     }

@@ -53,12 +53,7 @@ pub fn parse_config_z(out: &[u8]) -> Vec<ConfigEntry> {
             Some((k, v)) => (k, v),
             None => (kv, ""),
         };
-        entries.push(ConfigEntry {
-            scope: scope.into(),
-            origin: origin.into(),
-            key: key.into(),
-            value: value.into(),
-        });
+        entries.push(ConfigEntry { scope: scope.into(), origin: origin.into(), key: key.into(), value: value.into() });
     }
     entries
 }
@@ -95,11 +90,7 @@ pub fn helper_chain(entries: &[ConfigEntry], target: &Target<'_>) -> Vec<HelperE
         if e.value.trim().is_empty() {
             chain.clear();
         } else {
-            chain.push(HelperEntry {
-                value: e.value.clone(),
-                scope: e.scope.clone(),
-                origin: e.origin.clone(),
-            });
+            chain.push(HelperEntry { value: e.value.clone(), scope: e.scope.clone(), origin: e.origin.clone() });
         }
     }
     chain
@@ -180,11 +171,7 @@ mod tests {
         }
     }
 
-    const GH: Target<'static> = Target {
-        protocol: "https",
-        host: "github.com",
-        port: None,
-    };
+    const GH: Target<'static> = Target { protocol: "https", host: "github.com", port: None };
 
     #[test]
     fn parses_git_config_z_output() {
@@ -207,29 +194,15 @@ mod tests {
             e("credential.https://gitlab.com.helper", "x"),
         ];
         let chain = helper_chain(&entries, &GH);
-        assert_eq!(
-            chain.iter().map(|h| h.value.as_str()).collect::<Vec<_>>(),
-            vec!["!gh auth git-credential"]
-        );
+        assert_eq!(chain.iter().map(|h| h.value.as_str()).collect::<Vec<_>>(), vec!["!gh auth git-credential"]);
         assert_eq!(chain[0].name(), "gh");
-        let gl = helper_chain(
-            &entries,
-            &Target {
-                protocol: "https",
-                host: "gitlab.com",
-                port: None,
-            },
-        );
+        let gl = helper_chain(&entries, &Target { protocol: "https", host: "gitlab.com", port: None });
         assert_eq!(gl.len(), 3);
     }
 
     #[test]
     fn url_patterns_follow_git_urlmatch() {
-        let t = Target {
-            protocol: "http",
-            host: "127.0.0.1",
-            port: Some(8080),
-        };
+        let t = Target { protocol: "http", host: "127.0.0.1", port: Some(8080) };
         assert!(pattern_matches("http://127.0.0.1:8080", &t));
         assert!(!pattern_matches("http://127.0.0.1", &t));
         assert!(!pattern_matches("https://127.0.0.1:8080", &t));
@@ -244,14 +217,7 @@ mod tests {
 
     #[test]
     fn helper_names() {
-        let h = |v: &str| {
-            HelperEntry {
-                value: v.into(),
-                scope: "global".into(),
-                origin: "file:/x".into(),
-            }
-            .name()
-        };
+        let h = |v: &str| HelperEntry { value: v.into(), scope: "global".into(), origin: "file:/x".into() }.name();
         assert_eq!(h("store --file=/x"), "store");
         assert_eq!(h("/usr/lib/git-core/git-credential-libsecret"), "libsecret");
         assert_eq!(h("!'/opt/bin/git-reauth' credential"), "git-reauth");

@@ -20,9 +20,7 @@ pub enum HostUrlError {
     Scheme(String),
     #[error("`{0}`: plain http:// is only allowed for 127.0.0.1, ::1 or localhost")]
     InsecureHttp(String),
-    #[error(
-        "`{0}`: the host URL must not have a path, query or user name (use e.g. https://github.example.com)"
-    )]
+    #[error("`{0}`: the host URL must not have a path, query or user name (use e.g. https://github.example.com)")]
     HasPath(String),
 }
 
@@ -38,13 +36,8 @@ impl HostUrl {
             return Err(garbage());
         };
         let scheme = scheme.to_ascii_lowercase();
-        let valid_scheme = scheme
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphabetic())
-            && scheme
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+        let valid_scheme = scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+            && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
         if !valid_scheme {
             return Err(garbage());
         }
@@ -69,19 +62,11 @@ impl HostUrl {
             return Err(HostUrlError::InsecureHttp(s.to_string()));
         }
         // `Url::port` is `None` for the scheme's default port.
-        Ok(HostUrl {
-            scheme,
-            host,
-            port: parsed.port(),
-        })
+        Ok(HostUrl { scheme, host, port: parsed.port() })
     }
     /// `https://github.com`.
     pub fn github() -> HostUrl {
-        HostUrl {
-            scheme: "https".into(),
-            host: "github.com".into(),
-            port: None,
-        }
+        HostUrl { scheme: "https".into(), host: "github.com".into(), port: None }
     }
     /// True for github.com (its API lives on api.github.com).
     pub fn is_dotcom(&self) -> bool {
@@ -97,11 +82,7 @@ impl HostUrl {
     }
     /// Host as git's credential protocol names it: `github.com`, `127.0.0.1:8080`, `[::1]:8080`.
     pub fn host_port(&self) -> String {
-        let host = if self.host.contains(':') {
-            format!("[{}]", self.host)
-        } else {
-            self.host.clone()
-        };
+        let host = if self.host.contains(':') { format!("[{}]", self.host) } else { self.host.clone() };
         match self.port {
             Some(p) if Some(p) != default_port(&self.scheme) => format!("{host}:{p}"),
             _ => host,
@@ -113,11 +94,7 @@ impl HostUrl {
     }
     /// `https://api.github.com` for github.com, `{base}/api/v3` otherwise.
     pub fn api_base(&self) -> String {
-        if self.is_dotcom() {
-            "https://api.github.com".to_string()
-        } else {
-            format!("{}/api/v3", self.base())
-        }
+        if self.is_dotcom() { "https://api.github.com".to_string() } else { format!("{}/api/v3", self.base()) }
     }
     /// The HTTPS (or loopback HTTP) remote URL for a repository: `{base}/OWNER/REPO.git`.
     pub fn repo_url(&self, repo: &RepoRef) -> String {
@@ -133,8 +110,7 @@ impl HostUrl {
         }
         h.len() > 4
             && h.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("ssh."))
-            && h.get(4..)
-                .is_some_and(|rest| rest.eq_ignore_ascii_case(&self.host))
+            && h.get(4..).is_some_and(|rest| rest.eq_ignore_ascii_case(&self.host))
     }
     /// Pre-filled page for a classic token with `repo,workflow` and the description
     /// `git-reauth on <machine>` (URL-encoded).
@@ -148,15 +124,8 @@ impl HostUrl {
     /// Pre-filled page for a fine-grained token owned by `owner` (when known) with
     /// `contents=write`, 90 days.
     pub fn fine_grained_token_url(&self, machine: &str, owner: Option<&str>) -> String {
-        let name: String = format!("git-reauth on {machine}")
-            .chars()
-            .take(FINE_GRAINED_NAME_MAX)
-            .collect();
-        let mut url = format!(
-            "{}/settings/personal-access-tokens/new?name={}",
-            self.base(),
-            percent_encode(&name)
-        );
+        let name: String = format!("git-reauth on {machine}").chars().take(FINE_GRAINED_NAME_MAX).collect();
+        let mut url = format!("{}/settings/personal-access-tokens/new?name={}", self.base(), percent_encode(&name));
         if let Some(owner) = owner {
             url.push_str("&target_name=");
             url.push_str(&percent_encode(owner));
@@ -168,10 +137,13 @@ impl HostUrl {
 
 impl HostUrl {
     /// The port in use: the explicit one, or the scheme's default (443/80).
+    /// The port when it is not the scheme's default.
+    pub fn port(&self) -> Option<u16> {
+        self.port.filter(|p| Some(*p) != default_port(&self.scheme))
+    }
+
     pub fn effective_port(&self) -> u16 {
-        self.port
-            .or_else(|| default_port(&self.scheme))
-            .unwrap_or(443)
+        self.port.or_else(|| default_port(&self.scheme)).unwrap_or(443)
     }
 }
 
@@ -243,76 +215,16 @@ mod tests {
     fn parse_accepts() {
         // (input, scheme, host, host_port, base)
         let table = [
-            (
-                "https://github.com",
-                "https",
-                "github.com",
-                "github.com",
-                "https://github.com",
-            ),
-            (
-                "https://github.com/",
-                "https",
-                "github.com",
-                "github.com",
-                "https://github.com",
-            ),
-            (
-                "HTTPS://GitHub.COM",
-                "https",
-                "github.com",
-                "github.com",
-                "https://github.com",
-            ),
-            (
-                "https://github.com:443",
-                "https",
-                "github.com",
-                "github.com",
-                "https://github.com",
-            ),
-            (
-                "https://ghe.corp:8443/",
-                "https",
-                "ghe.corp",
-                "ghe.corp:8443",
-                "https://ghe.corp:8443",
-            ),
-            (
-                "http://127.0.0.1:8080",
-                "http",
-                "127.0.0.1",
-                "127.0.0.1:8080",
-                "http://127.0.0.1:8080",
-            ),
-            (
-                "http://127.1.2.3:80",
-                "http",
-                "127.1.2.3",
-                "127.1.2.3",
-                "http://127.1.2.3",
-            ),
-            (
-                "http://[::1]:8080",
-                "http",
-                "::1",
-                "[::1]:8080",
-                "http://[::1]:8080",
-            ),
-            (
-                "http://localhost:9",
-                "http",
-                "localhost",
-                "localhost:9",
-                "http://localhost:9",
-            ),
-            (
-                "http://LOCALHOST",
-                "http",
-                "localhost",
-                "localhost",
-                "http://localhost",
-            ),
+            ("https://github.com", "https", "github.com", "github.com", "https://github.com"),
+            ("https://github.com/", "https", "github.com", "github.com", "https://github.com"),
+            ("HTTPS://GitHub.COM", "https", "github.com", "github.com", "https://github.com"),
+            ("https://github.com:443", "https", "github.com", "github.com", "https://github.com"),
+            ("https://ghe.corp:8443/", "https", "ghe.corp", "ghe.corp:8443", "https://ghe.corp:8443"),
+            ("http://127.0.0.1:8080", "http", "127.0.0.1", "127.0.0.1:8080", "http://127.0.0.1:8080"),
+            ("http://127.1.2.3:80", "http", "127.1.2.3", "127.1.2.3", "http://127.1.2.3"),
+            ("http://[::1]:8080", "http", "::1", "[::1]:8080", "http://[::1]:8080"),
+            ("http://localhost:9", "http", "localhost", "localhost:9", "http://localhost:9"),
+            ("http://LOCALHOST", "http", "localhost", "localhost", "http://localhost"),
             ("https://[::1]", "https", "::1", "[::1]", "https://[::1]"),
         ];
         for (input, scheme, host, host_port, base) in table {
@@ -353,11 +265,7 @@ mod tests {
             ("https://u:p@github.com", E::HasPath),
         ];
         for (input, err) in table {
-            assert_eq!(
-                HostUrl::parse(input),
-                Err(err(input.to_string())),
-                "{input:?}"
-            );
+            assert_eq!(HostUrl::parse(input), Err(err(input.to_string())), "{input:?}");
         }
     }
 
@@ -368,10 +276,7 @@ mod tests {
         assert_eq!(HostUrl::github().api_base(), "https://api.github.com");
         assert!(!h("https://ghe.corp").is_dotcom());
         assert_eq!(h("https://ghe.corp").api_base(), "https://ghe.corp/api/v3");
-        assert_eq!(
-            h("http://127.0.0.1:8080").api_base(),
-            "http://127.0.0.1:8080/api/v3"
-        );
+        assert_eq!(h("http://127.0.0.1:8080").api_base(), "http://127.0.0.1:8080/api/v3");
         assert!(!h("https://github.com:8443").is_dotcom());
         assert_eq!(HostUrl::github().effective_port(), 443);
         assert_eq!(h("http://localhost").effective_port(), 80);
@@ -380,42 +285,18 @@ mod tests {
 
     #[test]
     fn repo_url() {
-        let r = RepoRef {
-            owner: "octo".into(),
-            name: "hello".into(),
-        };
-        assert_eq!(
-            HostUrl::github().repo_url(&r),
-            "https://github.com/octo/hello.git"
-        );
-        assert_eq!(
-            h("http://[::1]:8080").repo_url(&r),
-            "http://[::1]:8080/octo/hello.git"
-        );
+        let r = RepoRef { owner: "octo".into(), name: "hello".into() };
+        assert_eq!(HostUrl::github().repo_url(&r), "https://github.com/octo/hello.git");
+        assert_eq!(h("http://[::1]:8080").repo_url(&r), "http://[::1]:8080/octo/hello.git");
     }
 
     #[test]
     fn owns_remote_host() {
         let gh = HostUrl::github();
-        for yes in [
-            "github.com",
-            "GitHub.com",
-            "ssh.github.com",
-            "SSH.GitHub.com",
-            "github.com:22",
-            "github.com.",
-        ] {
+        for yes in ["github.com", "GitHub.com", "ssh.github.com", "SSH.GitHub.com", "github.com:22", "github.com."] {
             assert!(gh.owns_remote_host(yes), "{yes}");
         }
-        for no in [
-            "gitlab.com",
-            "evilgithub.com",
-            "github.com.evil",
-            "api.github.com",
-            "ssh.",
-            "",
-            "ssh.gitlab.com",
-        ] {
+        for no in ["gitlab.com", "evilgithub.com", "github.com.evil", "api.github.com", "ssh.", "", "ssh.gitlab.com"] {
             assert!(!gh.owns_remote_host(no), "{no}");
         }
         let v6 = h("http://[::1]:8080");
@@ -444,13 +325,7 @@ mod tests {
             "https://ghe.corp/settings/personal-access-tokens/new?name=git-reauth%20on%20box&contents=write&expires_in=90"
         );
         let long = gh.fine_grained_token_url(&"x".repeat(100), None);
-        let name = long
-            .split("name=")
-            .nth(1)
-            .unwrap()
-            .split('&')
-            .next()
-            .unwrap();
+        let name = long.split("name=").nth(1).unwrap().split('&').next().unwrap();
         assert_eq!(name, format!("git-reauth%20on%20{}", "x".repeat(40 - 14)));
     }
 

@@ -13,35 +13,15 @@ use crate::model::remote::redact;
 pub enum Change {
     /// Set (`to: Some`) or unset (`to: None`) `remote.<remote>.url` (or `.pushurl`) in
     /// the repository's config file.
-    RemoteUrl {
-        config: PathBuf,
-        remote: String,
-        push: bool,
-        from: Option<String>,
-        to: Option<String>,
-    },
+    RemoteUrl { config: PathBuf, remote: String, push: bool, from: Option<String>, to: Option<String> },
     /// Replace every value of `key` in one config file (`to` empty: unset it).
-    ConfigKey {
-        file: PathBuf,
-        key: String,
-        from: Vec<String>,
-        to: Vec<String>,
-    },
+    ConfigKey { file: PathBuf, key: String, from: Vec<String>, to: Vec<String> },
     /// `git credential reject` for the host with no password: every helper forgets
     /// what it holds for the host. Cannot be undone (the old secret is gone).
-    ForgetCredential {
-        protocol: String,
-        host: String,
-        username: Option<String>,
-    },
+    ForgetCredential { protocol: String, host: String, username: Option<String> },
     /// `git credential approve` of the new token under `username`, through the
     /// helper chain described by `via`.
-    StoreCredential {
-        protocol: String,
-        host: String,
-        username: String,
-        via: String,
-    },
+    StoreCredential { protocol: String, host: String, username: String, via: String },
 }
 
 impl Change {
@@ -56,9 +36,7 @@ impl Change {
             v.as_deref().map(redact).unwrap_or_else(|| "(unset)".into())
         }
         match self {
-            Change::RemoteUrl {
-                remote, push, from, to, ..
-            } => {
+            Change::RemoteUrl { remote, push, from, to, .. } => {
                 let which = if *push { "push URL" } else { "URL" };
                 format!("set {remote} {which}: {} → {}", show(from), show(to))
             }
@@ -67,28 +45,16 @@ impl Change {
                     if v.is_empty() {
                         "(unset)".to_string()
                     } else {
-                        v.iter()
-                            .map(|s| format!("{:?}", redact(s)))
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                        v.iter().map(|s| format!("{:?}", redact(s))).collect::<Vec<_>>().join(", ")
                     }
                 };
                 format!("in {}: {key}: {} → {}", file.display(), list(from), list(to))
             }
-            Change::ForgetCredential {
-                protocol,
-                host,
-                username,
-            } => match username {
+            Change::ForgetCredential { protocol, host, username } => match username {
                 Some(u) => format!("make your credential helpers forget {u}@{protocol}://{host}"),
                 None => format!("make your credential helpers forget the saved login for {protocol}://{host}"),
             },
-            Change::StoreCredential {
-                protocol,
-                host,
-                username,
-                via,
-            } => {
+            Change::StoreCredential { protocol, host, username, via } => {
                 format!("store the token for {username}@{protocol}://{host} in {via}")
             }
         }
@@ -98,25 +64,16 @@ impl Change {
     /// be undone (a forgotten secret is gone).
     pub fn inverse(&self) -> Option<Change> {
         match self {
-            Change::RemoteUrl {
-                config,
-                remote,
-                push,
-                from,
-                to,
-            } => Some(Change::RemoteUrl {
+            Change::RemoteUrl { config, remote, push, from, to } => Some(Change::RemoteUrl {
                 config: config.clone(),
                 remote: remote.clone(),
                 push: *push,
                 from: to.clone(),
                 to: from.clone(),
             }),
-            Change::ConfigKey { file, key, from, to } => Some(Change::ConfigKey {
-                file: file.clone(),
-                key: key.clone(),
-                from: to.clone(),
-                to: from.clone(),
-            }),
+            Change::ConfigKey { file, key, from, to } => {
+                Some(Change::ConfigKey { file: file.clone(), key: key.clone(), from: to.clone(), to: from.clone() })
+            }
             Change::ForgetCredential { .. } | Change::StoreCredential { .. } => None,
         }
     }
@@ -140,9 +97,7 @@ impl Plan {
 
     /// The plan that reverts this one: inverses of the reversible changes, last first.
     pub fn inverse(&self) -> Plan {
-        Plan {
-            changes: self.changes.iter().rev().filter_map(Change::inverse).collect(),
-        }
+        Plan { changes: self.changes.iter().rev().filter_map(Change::inverse).collect() }
     }
 
     /// How many changes cannot be undone.
@@ -170,11 +125,7 @@ mod tests {
         let plan = Plan {
             changes: vec![
                 remote("git@github.com:o/r.git", "https://github.com/o/r.git", false),
-                Change::ForgetCredential {
-                    protocol: "https".into(),
-                    host: "github.com".into(),
-                    username: None,
-                },
+                Change::ForgetCredential { protocol: "https".into(), host: "github.com".into(), username: None },
                 Change::ConfigKey {
                     file: "/h/.gitconfig".into(),
                     key: "url.git@github.com:.insteadof".into(),
@@ -188,25 +139,15 @@ mod tests {
         assert!(
             matches!(&inv.changes[0], Change::ConfigKey { to, .. } if to == &vec!["https://github.com/".to_string()])
         );
-        assert_eq!(
-            inv.changes[1],
-            remote("https://github.com/o/r.git", "git@github.com:o/r.git", false)
-        );
+        assert_eq!(inv.changes[1], remote("https://github.com/o/r.git", "git@github.com:o/r.git", false));
         assert_eq!(plan.irreversible(), 1);
         // Inverting twice gives back the reversible part.
-        assert_eq!(
-            inv.inverse().changes,
-            vec![plan.changes[0].clone(), plan.changes[2].clone()]
-        );
+        assert_eq!(inv.inverse().changes, vec![plan.changes[0].clone(), plan.changes[2].clone()]);
     }
 
     #[test]
     fn describe_redacts_secrets_in_urls() {
-        let c = remote(
-            "https://user:hunter2@github.com/o/r.git",
-            "https://github.com/o/r.git",
-            true,
-        );
+        let c = remote("https://user:hunter2@github.com/o/r.git", "https://github.com/o/r.git", true);
         let text = c.describe();
         assert!(!text.contains("hunter2"), "{text}");
         assert!(text.contains("push URL"), "{text}");

@@ -36,9 +36,7 @@ pub struct RemoteUrl {
 }
 
 /// `OWNER/REPO` of a GitHub repository.
-#[derive(
-    Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub struct RepoRef {
     pub owner: String,
     pub name: String,
@@ -65,11 +63,7 @@ pub enum RemoteUrlError {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Classified {
     /// A repository on our host.
-    GitHub {
-        repo: RepoRef,
-        transport: Transport,
-        embeds_secret: bool,
-    },
+    GitHub { repo: RepoRef, transport: Transport, embeds_secret: bool },
     /// A URL on some other host (gitlab.com, a mirror…), or our host but not OWNER/REPO.
     Foreign { host: String },
     /// A local path or file:// URL.
@@ -93,9 +87,7 @@ pub fn parse(s: &str) -> Result<RemoteUrl, RemoteUrlError> {
     // `<transport>::<address>`: a remote helper (ext::, hg::, …).
     if let Some((helper, address)) = s.split_once("::")
         && !helper.is_empty()
-        && helper
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        && helper.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
     {
         return Ok(RemoteUrl {
             transport: Transport::Other,
@@ -119,10 +111,8 @@ impl RemoteUrl {
         let p = self.path.trim_end_matches('/');
         let p = p.strip_suffix(".git").unwrap_or(p);
         let (owner, name) = p.split_once('/')?;
-        (valid_segment(owner) && valid_segment(name)).then(|| RepoRef {
-            owner: owner.to_string(),
-            name: name.to_string(),
-        })
+        (valid_segment(owner) && valid_segment(name))
+            .then(|| RepoRef { owner: owner.to_string(), name: name.to_string() })
     }
 }
 
@@ -150,11 +140,7 @@ pub fn redact(url: &str) -> String {
     };
     let mut out = String::with_capacity(url.len());
     out.push_str(url.get(..start).unwrap_or(""));
-    out.push_str(if is_token_shaped_user(user) {
-        "***"
-    } else {
-        user
-    });
+    out.push_str(if is_token_shaped_user(user) { "***" } else { user });
     if password.is_some() {
         out.push_str(":***");
     }
@@ -167,16 +153,12 @@ pub fn redact(url: &str) -> String {
 /// An unparseable URL is `Foreign` with an empty host (use [`parse`] for the reason).
 pub fn classify(url: &str, host: &HostUrl) -> Classified {
     let Ok(r) = parse(url) else {
-        return Classified::Foreign {
-            host: String::new(),
-        };
+        return Classified::Foreign { host: String::new() };
     };
     let remote_host = match (r.transport, &r.host) {
         (Transport::Local | Transport::File, _) => return Classified::Local,
         (_, None) => {
-            return Classified::Foreign {
-                host: String::new(),
-            };
+            return Classified::Foreign { host: String::new() };
         }
         (_, Some(h)) => h.clone(),
     };
@@ -189,11 +171,7 @@ pub fn classify(url: &str, host: &HostUrl) -> Classified {
         _ => false,
     };
     match (ours, r.repo()) {
-        (true, Some(repo)) => Classified::GitHub {
-            repo,
-            transport: r.transport,
-            embeds_secret: r.embeds_secret,
-        },
+        (true, Some(repo)) => Classified::GitHub { repo, transport: r.transport, embeds_secret: r.embeds_secret },
         _ => Classified::Foreign { host: remote_host },
     }
 }
@@ -236,11 +214,7 @@ pub fn rewrite(url: &str, rules: &[InsteadOf], for_push: bool) -> String {
         }
         best
     };
-    let rule = if for_push {
-        longest(true).or_else(|| longest(false))
-    } else {
-        longest(false)
-    };
+    let rule = if for_push { longest(true).or_else(|| longest(false)) } else { longest(false) };
     match rule {
         Some(r) => format!("{}{}", r.base, url.get(r.prefix.len()..).unwrap_or("")),
         None => url.to_string(),
@@ -257,8 +231,7 @@ pub fn is_token_shaped_user(user: &str) -> bool {
 
 fn is_scheme(s: &str) -> bool {
     s.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
 }
 
 /// git's `url_is_local_not_ssh`: no `:`, a `/` before the first `:`, or a DOS drive.
@@ -270,29 +243,18 @@ fn is_local_path(s: &str) -> bool {
         return true;
     }
     let b = s.as_bytes();
-    b.len() >= 2
-        && b[0].is_ascii_alphabetic()
-        && b[1] == b':'
-        && (b.len() == 2 || matches!(b[2], b'/' | b'\\'))
+    b.len() >= 2 && b[0].is_ascii_alphabetic() && b[1] == b':' && (b.len() == 2 || matches!(b[2], b'/' | b'\\'))
 }
 
 fn valid_segment(s: &str) -> bool {
     !s.is_empty()
         && s != "."
         && !s.contains("..")
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
 }
 
 fn local(transport: Transport, path: &str) -> RemoteUrl {
-    RemoteUrl {
-        transport,
-        user: None,
-        embeds_secret: false,
-        host: None,
-        port: None,
-        path: path.to_string(),
-    }
+    RemoteUrl { transport, user: None, embeds_secret: false, host: None, port: None, path: path.to_string() }
 }
 
 fn invalid(s: &str) -> RemoteUrlError {
@@ -300,9 +262,7 @@ fn invalid(s: &str) -> RemoteUrlError {
 }
 
 fn valid_host_name(h: &str) -> bool {
-    !h.is_empty()
-        && h.chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+    !h.is_empty() && h.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
 }
 
 /// `[user@]host:path`, `[host]:path`, `user@[::1]:path`, `[user@host:port]:path`.
@@ -327,10 +287,7 @@ fn parse_scp(s: &str) -> Result<RemoteUrl, RemoteUrlError> {
             match inner.rsplit_once(':') {
                 Some((h, p)) => {
                     let h = h.trim_start_matches('[').trim_end_matches(']');
-                    (
-                        h.to_ascii_lowercase(),
-                        Some(p.parse::<u16>().map_err(|_| invalid(s))?),
-                    )
+                    (h.to_ascii_lowercase(), Some(p.parse::<u16>().map_err(|_| invalid(s))?))
                 }
                 None => (inner.to_ascii_lowercase(), None),
             }
@@ -353,9 +310,7 @@ fn parse_scp(s: &str) -> Result<RemoteUrl, RemoteUrlError> {
     Ok(RemoteUrl {
         transport: Transport::Ssh,
         // A token used as the user name is a secret: keep only the fact.
-        user: user
-            .filter(|u| !is_token_shaped_user(u))
-            .map(str::to_string),
+        user: user.filter(|u| !is_token_shaped_user(u)).map(str::to_string),
         embeds_secret,
         host: Some(host),
         port,
@@ -409,9 +364,7 @@ fn parse_scheme_url(s: &str, scheme: &str) -> Result<RemoteUrl, RemoteUrlError> 
     Ok(RemoteUrl {
         transport,
         // A token used as the user name is a secret: keep only the fact.
-        user: user
-            .filter(|u| !is_token_shaped_user(u))
-            .map(str::to_string),
+        user: user.filter(|u| !is_token_shaped_user(u)).map(str::to_string),
         embeds_secret,
         host,
         port: parsed.port(),
@@ -429,10 +382,7 @@ mod tests {
         HostUrl::github()
     }
     fn repo(o: &str, n: &str) -> RepoRef {
-        RepoRef {
-            owner: o.into(),
-            name: n.into(),
-        }
+        RepoRef { owner: o.into(), name: n.into() }
     }
 
     #[test]
@@ -444,11 +394,7 @@ mod tests {
             ("git@github.com:/o/r.git", Transport::Ssh, false),
             ("github.com:o/r.git", Transport::Ssh, false),
             ("ssh://git@github.com/o/r.git", Transport::Ssh, false),
-            (
-                "ssh://git@ssh.github.com:443/o/r.git",
-                Transport::Ssh,
-                false,
-            ),
+            ("ssh://git@ssh.github.com:443/o/r.git", Transport::Ssh, false),
             ("git+ssh://git@github.com/o/r.git", Transport::Ssh, false),
             ("git@ssh.github.com:o/r.git", Transport::Ssh, false),
             ("https://github.com/o/r", Transport::Https, false),
@@ -457,23 +403,11 @@ mod tests {
             ("https://github.com:443/o/r.git", Transport::Https, false),
             ("https://user@github.com/o/r", Transport::Https, false),
             ("https://ghp_TOKEN@github.com/o/r", Transport::Https, true),
-            (
-                "https://github_pat_x@github.com/o/r",
-                Transport::Https,
-                true,
-            ),
+            ("https://github_pat_x@github.com/o/r", Transport::Https, true),
             ("https://user:pw@github.com/o/r.git", Transport::Https, true),
             ("https://user:@github.com/o/r.git", Transport::Https, false),
-            (
-                "https://x-access-token:ghs_abc@github.com/o/r.git",
-                Transport::Https,
-                true,
-            ),
-            (
-                "https://abcdefghijklmnopqrstuvwxyz0123456789@github.com/o/r",
-                Transport::Https,
-                true,
-            ),
+            ("https://x-access-token:ghs_abc@github.com/o/r.git", Transport::Https, true),
+            ("https://abcdefghijklmnopqrstuvwxyz0123456789@github.com/o/r", Transport::Https, true),
             ("git://github.com/o/r", Transport::Git, false),
             ("HTTPS://GitHub.com/o/r.git", Transport::Https, false),
             ("http://github.com/o/r.git", Transport::Http, false),
@@ -482,18 +416,10 @@ mod tests {
         for (url, transport, secret) in table {
             assert_eq!(
                 classify(url, &gh()),
-                Classified::GitHub {
-                    repo: repo("o", "r"),
-                    transport,
-                    embeds_secret: secret
-                },
+                Classified::GitHub { repo: repo("o", "r"), transport, embeds_secret: secret },
                 "{url}"
             );
-            assert_eq!(
-                to_https(url, &gh()).as_deref(),
-                Some("https://github.com/o/r.git"),
-                "{url}"
-            );
+            assert_eq!(to_https(url, &gh()).as_deref(), Some("https://github.com/o/r.git"), "{url}");
         }
     }
 
@@ -507,32 +433,18 @@ mod tests {
             "http://127.0.0.1:8080/octo/hello.git",
         ];
         for url in ok {
-            assert_eq!(
-                to_https(url, &host).as_deref(),
-                Some("http://127.0.0.1:8080/octo/hello.git"),
-                "{url}"
-            );
+            assert_eq!(to_https(url, &host).as_deref(), Some("http://127.0.0.1:8080/octo/hello.git"), "{url}");
         }
         // A different HTTP port is a different server.
         assert_eq!(
             classify("http://127.0.0.1:9090/octo/hello.git", &host),
-            Classified::Foreign {
-                host: "127.0.0.1".into()
-            }
+            Classified::Foreign { host: "127.0.0.1".into() }
         );
         let v6 = HostUrl::parse("http://[::1]:8080").unwrap();
-        for url in [
-            "ssh://git@[::1]:22/o/r",
-            "[::1]:o/r",
-            "git@[::1]:o/r.git",
-            "[git@::1]:o/r",
-            "http://[::1]:8080/o/r",
-        ] {
-            assert_eq!(
-                to_https(url, &v6).as_deref(),
-                Some("http://[::1]:8080/o/r.git"),
-                "{url}"
-            );
+        for url in
+            ["ssh://git@[::1]:22/o/r", "[::1]:o/r", "git@[::1]:o/r.git", "[git@::1]:o/r", "http://[::1]:8080/o/r"]
+        {
+            assert_eq!(to_https(url, &v6).as_deref(), Some("http://[::1]:8080/o/r.git"), "{url}");
         }
     }
 
@@ -544,18 +456,12 @@ mod tests {
         assert_eq!(r.user.as_deref(), Some("git"));
         assert_eq!(r.path, "o/r");
         let r = parse("[git@host.example:2222]:o/r.git").unwrap();
-        assert_eq!(
-            (r.host.as_deref(), r.port, r.user.as_deref()),
-            (Some("host.example"), Some(2222), Some("git"))
-        );
+        assert_eq!((r.host.as_deref(), r.port, r.user.as_deref()), (Some("host.example"), Some(2222), Some("git")));
         let r = parse("Git@GitHub.COM:Octo/Hello.git").unwrap();
         assert_eq!(r.host.as_deref(), Some("github.com"));
         assert_eq!(r.user.as_deref(), Some("Git"));
         assert_eq!(r.repo(), Some(repo("Octo", "Hello")));
-        for url in [
-            "https://ghp_SECRETTOKEN@github.com/o/r",
-            "ghp_SECRETTOKEN@github.com:o/r",
-        ] {
+        for url in ["https://ghp_SECRETTOKEN@github.com/o/r", "ghp_SECRETTOKEN@github.com:o/r"] {
             let r = parse(url).unwrap();
             assert!(r.embeds_secret, "{url}");
             assert_eq!(r.user, None, "{url}");
@@ -586,9 +492,7 @@ mod tests {
             assert_eq!(r.transport, transport, "{url}");
             let expected = match transport {
                 Transport::File | Transport::Local => Classified::Local,
-                _ => Classified::Foreign {
-                    host: r.host.clone().unwrap_or_default(),
-                },
+                _ => Classified::Foreign { host: r.host.clone().unwrap_or_default() },
             };
             assert_eq!(classify(url, &gh()), expected, "{url}");
             assert_eq!(to_https(url, &gh()), None, "{url}");
@@ -615,11 +519,7 @@ mod tests {
             ("https://api.github.com/o/r", "api.github.com"),
         ];
         for (url, host) in table {
-            assert_eq!(
-                classify(url, &gh()),
-                Classified::Foreign { host: host.into() },
-                "{url}"
-            );
+            assert_eq!(classify(url, &gh()), Classified::Foreign { host: host.into() }, "{url}");
             assert_eq!(to_https(url, &gh()), None, "{url}");
         }
     }
@@ -637,12 +537,7 @@ mod tests {
             "\u{7f}https://github.com/o/r",
         ] {
             assert_eq!(parse(bad), Err(RemoteUrlError::ControlChars), "{bad:?}");
-            assert_eq!(
-                classify(bad, &gh()),
-                Classified::Foreign {
-                    host: String::new()
-                }
-            );
+            assert_eq!(classify(bad, &gh()), Classified::Foreign { host: String::new() });
             assert_eq!(to_https(bad, &gh()), None);
         }
         for bad in [
@@ -656,10 +551,7 @@ mod tests {
             "https://ghp_x:pw@/o/r",
         ] {
             let err = parse(bad);
-            assert!(
-                matches!(err, Err(RemoteUrlError::Invalid(_))),
-                "{bad}: {err:?}"
-            );
+            assert!(matches!(err, Err(RemoteUrlError::Invalid(_))), "{bad}: {err:?}");
             if let Err(e) = err {
                 assert!(!e.to_string().contains("pw"), "{e}");
             }
@@ -670,13 +562,7 @@ mod tests {
     fn long_input() {
         let long = format!("https://github.com/{}/r", "a".repeat(1_000_000));
         assert!(parse(&long).is_ok());
-        assert_eq!(
-            to_https(&long, &gh()),
-            Some(format!(
-                "https://github.com/{}/r.git",
-                "a".repeat(1_000_000)
-            ))
-        );
+        assert_eq!(to_https(&long, &gh()), Some(format!("https://github.com/{}/r.git", "a".repeat(1_000_000))));
         let long_user = format!("{}@github.com:o/r", "u".repeat(1_000_000));
         assert!(parse(&long_user).unwrap().embeds_secret);
         assert!(!redact(&long_user).contains("uuuu"));
@@ -687,35 +573,17 @@ mod tests {
         let table = [
             ("https://github.com/o/r", "https://github.com/o/r"),
             ("https://user@github.com/o/r", "https://user@github.com/o/r"),
-            (
-                "https://user:pw@github.com/o/r.git",
-                "https://user:***@github.com/o/r.git",
-            ),
-            (
-                "https://ghp_abcdef@github.com/o/r",
-                "https://***@github.com/o/r",
-            ),
-            (
-                "https://gho_abc:x-oauth-basic@github.com/o/r",
-                "https://***:***@github.com/o/r",
-            ),
-            (
-                "https://x:p@ss@github.com/o/r",
-                "https://x:***@github.com/o/r",
-            ),
-            (
-                "HTTPS://GITHUB_PAT_x@GitHub.com/o/r",
-                "HTTPS://***@GitHub.com/o/r",
-            ),
+            ("https://user:pw@github.com/o/r.git", "https://user:***@github.com/o/r.git"),
+            ("https://ghp_abcdef@github.com/o/r", "https://***@github.com/o/r"),
+            ("https://gho_abc:x-oauth-basic@github.com/o/r", "https://***:***@github.com/o/r"),
+            ("https://x:p@ss@github.com/o/r", "https://x:***@github.com/o/r"),
+            ("HTTPS://GITHUB_PAT_x@GitHub.com/o/r", "HTTPS://***@GitHub.com/o/r"),
             ("git@github.com:o/r.git", "git@github.com:o/r.git"),
             ("ghp_abc@github.com:o/r.git", "***@github.com:o/r.git"),
             ("https://github.com/o/r@v1", "https://github.com/o/r@v1"),
             ("/local/a@b", "/local/a@b"),
             ("not a url at all", "not a url at all"),
-            (
-                "https://u:secret@host with space/\n",
-                "https://u:***@host with space/\n",
-            ),
+            ("https://u:secret@host with space/\n", "https://u:***@host with space/\n"),
             ("", ""),
         ];
         for (input, expected) in table {
@@ -725,16 +593,7 @@ mod tests {
 
     #[test]
     fn token_shaped_users() {
-        for yes in [
-            "ghp_x",
-            "gho_",
-            "ghu_a",
-            "ghs_a",
-            "ghr_a",
-            "github_pat_a",
-            "GHP_a",
-            &"a".repeat(31),
-        ] {
+        for yes in ["ghp_x", "gho_", "ghu_a", "ghs_a", "ghr_a", "github_pat_a", "GHP_a", &"a".repeat(31)] {
             assert!(is_token_shaped_user(yes), "{yes}");
         }
         for no in ["git", "octocat", "x-access-token", "", &"a".repeat(30)] {
@@ -743,11 +602,7 @@ mod tests {
     }
 
     fn rule(base: &str, prefix: &str, push_only: bool) -> InsteadOf {
-        InsteadOf {
-            base: base.into(),
-            prefix: prefix.into(),
-            push_only,
-        }
+        InsteadOf { base: base.into(), prefix: prefix.into(), push_only }
     }
 
     #[test]
@@ -774,18 +629,12 @@ mod tests {
             assert_eq!(rewrite(url, &rules, push), expected, "{url} {push}");
         }
         // A pushInsteadOf that does not match falls back to insteadOf.
-        let rules = vec![
-            rule("ssh://push/", "p:", true),
-            rule("https://fetch/", "gh:", false),
-        ];
+        let rules = vec![rule("ssh://push/", "p:", true), rule("https://fetch/", "gh:", false)];
         assert_eq!(rewrite("gh:o/r", &rules, true), "https://fetch/o/r");
         assert_eq!(rewrite("p:o/r", &rules, false), "p:o/r");
         assert_eq!(rewrite("p:o/r", &rules, true), "ssh://push/o/r");
         // A shorter pushInsteadOf beats a longer insteadOf on push.
-        let rules = vec![
-            rule("ssh://push/", "g", true),
-            rule("https://fetch/", "gh:", false),
-        ];
+        let rules = vec![rule("ssh://push/", "g", true), rule("https://fetch/", "gh:", false)];
         assert_eq!(rewrite("gh:o/r", &rules, true), "ssh://push/h:o/r");
         assert_eq!(rewrite("gh:o/r", &[], true), "gh:o/r");
     }

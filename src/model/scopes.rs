@@ -12,14 +12,7 @@ pub struct Scopes(pub BTreeSet<String>);
 /// tokens have no scopes); `Some(empty)` when present but empty.
 pub fn parse_scopes(header: Option<&str>) -> Option<Scopes> {
     let header = header?;
-    Some(Scopes(
-        header
-            .split(',')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-            .collect(),
-    ))
+    Some(Scopes(header.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect()))
 }
 
 impl Scopes {
@@ -43,22 +36,14 @@ impl Scopes {
     /// `public_repo` and the repository is public).
     pub fn missing_for_push(&self, repo_is_public: bool) -> Option<&'static str> {
         let all = self.effective();
-        if all.contains("repo") || (repo_is_public && all.contains("public_repo")) {
-            None
-        } else {
-            Some("repo")
-        }
+        if all.contains("repo") || (repo_is_public && all.contains("public_repo")) { None } else { Some("repo") }
     }
     /// "repo, workflow" (sorted), or "(none)".
     pub fn display(&self) -> String {
         if self.0.is_empty() {
             "(none)".into()
         } else {
-            self.0
-                .iter()
-                .map(String::as_str)
-                .collect::<Vec<_>>()
-                .join(", ")
+            self.0.iter().map(String::as_str).collect::<Vec<_>>().join(", ")
         }
     }
 }
@@ -70,11 +55,7 @@ impl Scopes {
 pub fn parse_expiry(header: &str) -> Option<DateTime<Utc>> {
     const NAIVE: &str = "%Y-%m-%d %H:%M:%S";
     let h = header.trim();
-    let naive_utc = |s: &str| {
-        NaiveDateTime::parse_from_str(s.trim(), NAIVE)
-            .ok()
-            .map(|n| n.and_utc())
-    };
+    let naive_utc = |s: &str| NaiveDateTime::parse_from_str(s.trim(), NAIVE).ok().map(|n| n.and_utc());
     for zone in [" UTC", " GMT", " Z"] {
         if let Some(rest) = h.strip_suffix(zone) {
             return naive_utc(rest);
@@ -104,23 +85,14 @@ pub fn parse_sso(header: &str) -> Option<Sso> {
         header
             .split(';')
             .map(str::trim)
-            .find_map(|p| {
-                p.split_once('=')
-                    .filter(|(k, _)| k.trim().eq_ignore_ascii_case(name))
-            })
+            .find_map(|p| p.split_once('=').filter(|(k, _)| k.trim().eq_ignore_ascii_case(name)))
             .map(|(_, v)| v.trim().to_string())
     };
     match head.as_str() {
-        "required" => Some(Sso::Required {
-            url: param("url").filter(|u| !u.is_empty()),
-        }),
+        "required" => Some(Sso::Required { url: param("url").filter(|u| !u.is_empty()) }),
         "partial-results" => Some(Sso::Partial {
             organizations: param("organizations")
-                .map(|v| {
-                    v.split(',')
-                        .filter_map(|id| id.trim().parse().ok())
-                        .collect()
-                })
+                .map(|v| v.split(',').filter_map(|id| id.trim().parse().ok()).collect())
                 .unwrap_or_default(),
         }),
         _ => None,
@@ -136,13 +108,7 @@ pub fn parse_reset(header: &str) -> Option<DateTime<Utc>> {
 /// What one scope directly implies (GitHub's documented scope hierarchy).
 fn implied(scope: &str) -> Vec<String> {
     let fixed: &[&str] = match scope {
-        "repo" => &[
-            "repo:status",
-            "repo_deployment",
-            "public_repo",
-            "repo:invite",
-            "security_events",
-        ],
+        "repo" => &["repo:status", "repo_deployment", "public_repo", "repo:invite", "security_events"],
         "user" => &["read:user", "user:email", "user:follow"],
         "project" => &["read:project"],
         _ => &[],
@@ -211,11 +177,7 @@ mod tests {
             ("", "repo", false),
         ];
         for (granted, asked, expected) in table {
-            assert_eq!(
-                scopes(granted).grants(asked),
-                expected,
-                "{granted} ⇒ {asked}"
-            );
+            assert_eq!(scopes(granted).grants(asked), expected, "{granted} ⇒ {asked}");
         }
     }
 
@@ -247,24 +209,12 @@ mod tests {
         let table = [
             ("2027-02-01 00:00:00 UTC", Some(utc(2027, 2, 1, 0, 0, 0))),
             ("  2027-02-01 00:00:00 UTC ", Some(utc(2027, 2, 1, 0, 0, 0))),
-            (
-                "2023-04-26 20:23:26 +0200",
-                Some(utc(2023, 4, 26, 18, 23, 26)),
-            ),
-            (
-                "2023-04-26 20:23:26 -0500",
-                Some(utc(2023, 4, 27, 1, 23, 26)),
-            ),
+            ("2023-04-26 20:23:26 +0200", Some(utc(2023, 4, 26, 18, 23, 26))),
+            ("2023-04-26 20:23:26 -0500", Some(utc(2023, 4, 27, 1, 23, 26))),
             ("2023-04-26 20:23:26", Some(utc(2023, 4, 26, 20, 23, 26))),
-            (
-                "2023-04-26 20:23:26 GMT",
-                Some(utc(2023, 4, 26, 20, 23, 26)),
-            ),
+            ("2023-04-26 20:23:26 GMT", Some(utc(2023, 4, 26, 20, 23, 26))),
             ("2023-04-26T20:23:26Z", Some(utc(2023, 4, 26, 20, 23, 26))),
-            (
-                "2023-04-26T20:23:26+01:00",
-                Some(utc(2023, 4, 26, 19, 23, 26)),
-            ),
+            ("2023-04-26T20:23:26+01:00", Some(utc(2023, 4, 26, 19, 23, 26))),
             ("", None),
             ("never", None),
             ("2023-13-26 20:23:26 UTC", None),
@@ -279,32 +229,15 @@ mod tests {
     fn sso() {
         let url = "https://github.com/orgs/ORG/sso?authorization_request=ABC";
         let table = [
-            (
-                format!("required; url={url}"),
-                Some(Sso::Required {
-                    url: Some(url.into()),
-                }),
-            ),
-            (
-                format!("required;url= {url} ;x=y"),
-                Some(Sso::Required {
-                    url: Some(url.into()),
-                }),
-            ),
+            (format!("required; url={url}"), Some(Sso::Required { url: Some(url.into()) })),
+            (format!("required;url= {url} ;x=y"), Some(Sso::Required { url: Some(url.into()) })),
             ("required".into(), Some(Sso::Required { url: None })),
             ("required; url=".into(), Some(Sso::Required { url: None })),
             (
                 "partial-results; organizations=21955855,20582480".into(),
-                Some(Sso::Partial {
-                    organizations: vec![21955855, 20582480],
-                }),
+                Some(Sso::Partial { organizations: vec![21955855, 20582480] }),
             ),
-            (
-                "partial-results".into(),
-                Some(Sso::Partial {
-                    organizations: vec![],
-                }),
-            ),
+            ("partial-results".into(), Some(Sso::Partial { organizations: vec![] })),
             ("".into(), None),
             ("nonsense; url=x".into(), None),
         ];
@@ -315,10 +248,7 @@ mod tests {
 
     #[test]
     fn reset() {
-        assert_eq!(
-            parse_reset("1700000000"),
-            Some(Utc.timestamp_opt(1_700_000_000, 0).unwrap())
-        );
+        assert_eq!(parse_reset("1700000000"), Some(Utc.timestamp_opt(1_700_000_000, 0).unwrap()));
         assert_eq!(parse_reset(" 0 "), Some(DateTime::UNIX_EPOCH));
         for bad in ["", "soon", "-5", "1.5", "99999999999999999999999"] {
             assert_eq!(parse_reset(bad), None, "{bad}");

@@ -55,10 +55,7 @@ pub enum TokenKind {
 impl TokenKind {
     /// Classify by prefix.
     pub fn of(value: &str) -> TokenKind {
-        PREFIXES
-            .iter()
-            .find(|(p, _)| value.starts_with(p))
-            .map_or(TokenKind::Unknown, |&(_, k)| k)
+        PREFIXES.iter().find(|(p, _)| value.starts_with(p)).map_or(TokenKind::Unknown, |&(_, k)| k)
     }
     /// "classic token", "fine-grained token", …, "not a GitHub token".
     pub fn describe(self) -> &'static str {
@@ -74,10 +71,7 @@ impl TokenKind {
     }
     /// The prefix (`ghp_`, `github_pat_`, …); empty for `Unknown`.
     pub fn prefix(self) -> &'static str {
-        PREFIXES
-            .iter()
-            .find(|(_, k)| *k == self)
-            .map_or("", |(p, _)| p)
+        PREFIXES.iter().find(|(_, k)| *k == self).map_or("", |(p, _)| p)
     }
     /// The usual total length (40, or 93 for fine-grained); `None` for `Unknown`.
     pub fn standard_len(self) -> Option<usize> {
@@ -140,16 +134,11 @@ impl LintIssue {
     pub fn message(&self) -> String {
         match self {
             LintIssue::Empty => "the token is empty".into(),
-            LintIssue::Whitespace => {
-                "the token contains a space or tab — copy it again without spaces".into()
-            }
+            LintIssue::Whitespace => "the token contains a space or tab — copy it again without spaces".into(),
             LintIssue::LineBreak => "the token contains a line break — paste a single line".into(),
-            LintIssue::ControlChar => {
-                "the token contains invisible control characters — copy it again".into()
-            }
+            LintIssue::ControlChar => "the token contains invisible control characters — copy it again".into(),
             LintIssue::NoKnownPrefix => {
-                "this looks like a password, not a token: GitHub tokens start with ghp_ or github_pat_"
-                    .into()
+                "this looks like a password, not a token: GitHub tokens start with ghp_ or github_pat_".into()
             }
             LintIssue::BadCharacters => "the token contains characters GitHub tokens never have \
                  (only letters, digits and _) — copy it again"
@@ -206,10 +195,7 @@ pub fn lint(value: &str) -> Lint {
     if value.contains(['\n', '\r']) {
         issues.push(LintIssue::LineBreak);
     }
-    if value
-        .chars()
-        .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
-    {
+    if value.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')) {
         issues.push(LintIssue::ControlChar);
     }
     if trimmed.is_empty() {
@@ -224,10 +210,7 @@ pub fn lint(value: &str) -> Lint {
         return Lint { kind, issues };
     }
     let body = trimmed.get(kind.prefix().len()..).unwrap_or("");
-    if body
-        .chars()
-        .any(|c| !(c.is_ascii_alphanumeric() || c == '_' || c.is_whitespace() || c.is_control()))
-    {
+    if body.chars().any(|c| !(c.is_ascii_alphanumeric() || c == '_' || c.is_whitespace() || c.is_control())) {
         issues.push(LintIssue::BadCharacters);
     }
     if matches!(kind, TokenKind::Refresh | TokenKind::Installation) {
@@ -235,10 +218,7 @@ pub fn lint(value: &str) -> Lint {
     }
     let trimmed_len = trimmed.chars().count();
     if kind.standard_len().is_some_and(|std| std != trimmed_len) {
-        issues.push(LintIssue::UnusualLength {
-            kind,
-            len: trimmed_len,
-        });
+        issues.push(LintIssue::UnusualLength { kind, len: trimmed_len });
     }
     Lint { kind, issues }
 }
@@ -252,11 +232,7 @@ pub fn mask(value: &str) -> String {
     if kind == TokenKind::Unknown || n < 16 {
         return "****".into();
     }
-    let tail: String = value
-        .chars()
-        .skip(n.saturating_sub(4))
-        .map(|c| if c.is_control() { '?' } else { c })
-        .collect();
+    let tail: String = value.chars().skip(n.saturating_sub(4)).map(|c| if c.is_control() { '?' } else { c }).collect();
     format!("{}…{tail}", kind.prefix())
 }
 
@@ -282,11 +258,7 @@ mod tests {
             ("github_pat_x", TokenKind::FineGrained, "fine-grained token"),
             ("gho_x", TokenKind::OAuth, "OAuth token"),
             ("ghu_x", TokenKind::UserToServer, "GitHub App user token"),
-            (
-                "ghs_x",
-                TokenKind::Installation,
-                "GitHub App installation token",
-            ),
+            ("ghs_x", TokenKind::Installation, "GitHub App installation token"),
             ("ghr_x", TokenKind::Refresh, "refresh token"),
             ("hunter2", TokenKind::Unknown, "not a GitHub token"),
             ("GHP_x", TokenKind::Unknown, "not a GitHub token"),
@@ -312,114 +284,34 @@ mod tests {
             (format!("gho_{BODY36}"), TokenKind::OAuth, vec![]),
             (format!("ghu_{BODY36}"), TokenKind::UserToServer, vec![]),
             ("".into(), TokenKind::Unknown, vec![L::Empty]),
-            (
-                "  \n".into(),
-                TokenKind::Unknown,
-                vec![L::Empty, L::Whitespace, L::LineBreak],
-            ),
-            (
-                format!(" {}", classic()),
-                TokenKind::Classic,
-                vec![L::Whitespace],
-            ),
-            (
-                format!("{} ", classic()),
-                TokenKind::Classic,
-                vec![L::Whitespace],
-            ),
-            (
-                format!("{}\t", classic()),
-                TokenKind::Classic,
-                vec![L::Whitespace],
-            ),
-            (
-                format!("ghp_abc def{}", &BODY36[..29]),
-                TokenKind::Classic,
-                vec![L::Whitespace],
-            ),
-            (
-                format!("{}\n", classic()),
-                TokenKind::Classic,
-                vec![L::LineBreak],
-            ),
-            (
-                format!("{}\r\n", classic()),
-                TokenKind::Classic,
-                vec![L::LineBreak],
-            ),
-            (
-                format!("ghp_{}\nabc", &BODY36[..32]),
-                TokenKind::Classic,
-                vec![L::LineBreak],
-            ),
-            (
-                format!("ghp_{BODY36}\0"),
-                TokenKind::Classic,
-                vec![L::ControlChar],
-            ),
-            (
-                format!("ghp_{}\u{1b}{}", &BODY36[..10], &BODY36[11..]),
-                TokenKind::Classic,
-                vec![L::ControlChar],
-            ),
+            ("  \n".into(), TokenKind::Unknown, vec![L::Empty, L::Whitespace, L::LineBreak]),
+            (format!(" {}", classic()), TokenKind::Classic, vec![L::Whitespace]),
+            (format!("{} ", classic()), TokenKind::Classic, vec![L::Whitespace]),
+            (format!("{}\t", classic()), TokenKind::Classic, vec![L::Whitespace]),
+            (format!("ghp_abc def{}", &BODY36[..29]), TokenKind::Classic, vec![L::Whitespace]),
+            (format!("{}\n", classic()), TokenKind::Classic, vec![L::LineBreak]),
+            (format!("{}\r\n", classic()), TokenKind::Classic, vec![L::LineBreak]),
+            (format!("ghp_{}\nabc", &BODY36[..32]), TokenKind::Classic, vec![L::LineBreak]),
+            (format!("ghp_{BODY36}\0"), TokenKind::Classic, vec![L::ControlChar]),
+            (format!("ghp_{}\u{1b}{}", &BODY36[..10], &BODY36[11..]), TokenKind::Classic, vec![L::ControlChar]),
             ("hunter2".into(), TokenKind::Unknown, vec![L::NoKnownPrefix]),
-            (
-                "correct horse".into(),
-                TokenKind::Unknown,
-                vec![L::Whitespace, L::NoKnownPrefix],
-            ),
-            (
-                format!("ghp_{}-", &BODY36[..35]),
-                TokenKind::Classic,
-                vec![L::BadCharacters],
-            ),
-            (
-                format!("ghp_{}é", &BODY36[..35]),
-                TokenKind::Classic,
-                vec![L::BadCharacters],
-            ),
+            ("correct horse".into(), TokenKind::Unknown, vec![L::Whitespace, L::NoKnownPrefix]),
+            (format!("ghp_{}-", &BODY36[..35]), TokenKind::Classic, vec![L::BadCharacters]),
+            (format!("ghp_{}é", &BODY36[..35]), TokenKind::Classic, vec![L::BadCharacters]),
             (
                 long.clone(),
                 TokenKind::Classic,
-                vec![
-                    L::TooLong(300),
-                    L::UnusualLength {
-                        kind: TokenKind::Classic,
-                        len: 300,
-                    },
-                ],
+                vec![L::TooLong(300), L::UnusualLength { kind: TokenKind::Classic, len: 300 }],
             ),
-            (
-                "x".repeat(256),
-                TokenKind::Unknown,
-                vec![L::TooLong(256), L::NoKnownPrefix],
-            ),
-            (
-                "ghp_short".into(),
-                TokenKind::Classic,
-                vec![L::UnusualLength {
-                    kind: TokenKind::Classic,
-                    len: 9,
-                }],
-            ),
+            ("x".repeat(256), TokenKind::Unknown, vec![L::TooLong(256), L::NoKnownPrefix]),
+            ("ghp_short".into(), TokenKind::Classic, vec![L::UnusualLength { kind: TokenKind::Classic, len: 9 }]),
             (
                 "github_pat_abc".into(),
                 TokenKind::FineGrained,
-                vec![L::UnusualLength {
-                    kind: TokenKind::FineGrained,
-                    len: 14,
-                }],
+                vec![L::UnusualLength { kind: TokenKind::FineGrained, len: 14 }],
             ),
-            (
-                format!("ghr_{BODY36}"),
-                TokenKind::Refresh,
-                vec![L::NotForGit(TokenKind::Refresh)],
-            ),
-            (
-                format!("ghs_{BODY36}"),
-                TokenKind::Installation,
-                vec![L::NotForGit(TokenKind::Installation)],
-            ),
+            (format!("ghr_{BODY36}"), TokenKind::Refresh, vec![L::NotForGit(TokenKind::Refresh)]),
+            (format!("ghs_{BODY36}"), TokenKind::Installation, vec![L::NotForGit(TokenKind::Installation)]),
         ];
         for (value, kind, issues) in table {
             let l = lint(&value);
@@ -444,26 +336,14 @@ mod tests {
         for i in fatal {
             assert!(i.is_fatal(), "{i:?}");
         }
-        let warn = [
-            L::UnusualLength {
-                kind: TokenKind::Classic,
-                len: 41,
-            },
-            L::NotForGit(TokenKind::Installation),
-        ];
+        let warn = [L::UnusualLength { kind: TokenKind::Classic, len: 41 }, L::NotForGit(TokenKind::Installation)];
         for i in warn {
             assert!(!i.is_fatal(), "{i:?}");
         }
         assert_eq!(lint(&format!("ghs_{BODY36}")).fatal(), None);
         assert_eq!(lint("ghp_short").fatal(), None);
-        assert_eq!(
-            lint(&format!(" ghr_{BODY36}")).fatal(),
-            Some(&L::Whitespace)
-        );
-        assert_eq!(
-            lint(&format!("ghr_{BODY36}")).fatal(),
-            Some(&L::NotForGit(TokenKind::Refresh))
-        );
+        assert_eq!(lint(&format!(" ghr_{BODY36}")).fatal(), Some(&L::Whitespace));
+        assert_eq!(lint(&format!("ghr_{BODY36}")).fatal(), Some(&L::NotForGit(TokenKind::Refresh)));
         assert_eq!(lint("hunter2").fatal(), Some(&L::NoKnownPrefix));
     }
 
@@ -471,40 +351,16 @@ mod tests {
     fn messages() {
         use LintIssue as L;
         assert_eq!(L::Empty.message(), "the token is empty");
-        assert_eq!(
-            L::Whitespace.message(),
-            "the token contains a space or tab — copy it again without spaces"
-        );
-        assert_eq!(
-            L::LineBreak.message(),
-            "the token contains a line break — paste a single line"
-        );
+        assert_eq!(L::Whitespace.message(), "the token contains a space or tab — copy it again without spaces");
+        assert_eq!(L::LineBreak.message(), "the token contains a line break — paste a single line");
         assert_eq!(
             L::NoKnownPrefix.message(),
             "this looks like a password, not a token: GitHub tokens start with ghp_ or github_pat_"
         );
-        assert_eq!(
-            L::TooLong(300).message(),
-            "the token is 300 characters long; GitHub tokens are at most 255"
-        );
-        assert!(
-            L::UnusualLength {
-                kind: TokenKind::Classic,
-                len: 41
-            }
-            .message()
-            .contains("41")
-        );
-        assert!(
-            L::NotForGit(TokenKind::Refresh)
-                .message()
-                .contains("refresh token")
-        );
-        assert!(
-            L::NotForGit(TokenKind::Installation)
-                .message()
-                .contains("installation token")
-        );
+        assert_eq!(L::TooLong(300).message(), "the token is 300 characters long; GitHub tokens are at most 255");
+        assert!(L::UnusualLength { kind: TokenKind::Classic, len: 41 }.message().contains("41"));
+        assert!(L::NotForGit(TokenKind::Refresh).message().contains("refresh token"));
+        assert!(L::NotForGit(TokenKind::Installation).message().contains("installation token"));
         assert!(!L::ControlChar.message().is_empty());
         assert!(!L::BadCharacters.message().is_empty());
     }
@@ -514,10 +370,7 @@ mod tests {
         let table = [
             (classic(), "ghp_…6789".to_string()),
             (fine_grained(), "github_pat_…Zz99".to_string()),
-            (
-                format!("ghp_{}a1B2", "x".repeat(32)),
-                "ghp_…a1B2".to_string(),
-            ),
+            (format!("ghp_{}a1B2", "x".repeat(32)), "ghp_…a1B2".to_string()),
             ("ghp_123456789012".into(), "ghp_…9012".into()),
             ("ghp_12345678901".into(), "****".into()),
             ("hunter2hunter2hunter2".into(), "****".into()),

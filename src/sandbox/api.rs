@@ -31,10 +31,7 @@ pub(crate) fn handle(shared: &Shared, parts: &http::request::Parts, body: &Bytes
     let rid = request_id();
     let api = format!("{}/api/v3", shared.host_url);
     let mut st = shared.lock();
-    let header = parts
-        .headers
-        .get(http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok());
+    let header = parts.headers.get(http::header::AUTHORIZATION).and_then(|v| v.to_str().ok());
     let (_, cred) = st.classify(header, now);
 
     let path = parts.uri.path();
@@ -72,10 +69,7 @@ pub(crate) fn handle(shared: &Shared, parts: &http::request::Parts, body: &Bytes
             t.rate.roll(epoch);
             let exceeded = !is_rate_limit && (limited.is_some() || t.rate.used >= AUTH_LIMIT);
             if exceeded {
-                let w = RateWindow {
-                    used: AUTH_LIMIT,
-                    reset: limited.map_or(t.rate.reset, |r| r.timestamp()),
-                };
+                let w = RateWindow { used: AUTH_LIMIT, reset: limited.map_or(t.rate.reset, |r| r.timestamp()) };
                 rate_headers(&mut headers, AUTH_LIMIT, w);
                 let msg = format!(
                     "API rate limit exceeded for user ID {user_id}. If you reach out to GitHub \
@@ -192,11 +186,7 @@ fn user_json(st: &State, login: &str, api: &str, host: &str) -> Value {
 fn repo_json(st: &State, ri: usize, role: super::state::Role, api: &str, host: &str) -> Value {
     use super::state::Role;
     let r = &st.repos[ri];
-    let owner_type = if st.org(&r.owner).is_some() {
-        "Organization"
-    } else {
-        "User"
-    };
+    let owner_type = if st.org(&r.owner).is_some() { "Organization" } else { "User" };
     let host_port = host.trim_start_matches("http://");
     let ip = host_port.split(':').next().unwrap_or(host_port);
     json!({
@@ -229,10 +219,7 @@ fn rate_limit_json(st: &State, token: Option<usize>, epoch: i64) -> Value {
     if token.is_some()
         && let Some(reset) = st.rate_limited
     {
-        w = RateWindow {
-            used: AUTH_LIMIT,
-            reset: reset.timestamp(),
-        };
+        w = RateWindow { used: AUTH_LIMIT, reset: reset.timestamp() };
     }
     if w.reset == 0 {
         w.reset = epoch + 3600;
@@ -272,18 +259,11 @@ fn graphql_answer(st: &State, token: Option<usize>, body: &Bytes) -> (u16, Value
 }
 
 fn query_param<'a>(query: Option<&'a str>, key: &str) -> Option<&'a str> {
-    query?
-        .split('&')
-        .filter_map(|kv| kv.split_once('='))
-        .find(|(k, _)| *k == key)
-        .map(|(_, v)| v)
+    query?.split('&').filter_map(|kv| kv.split_once('=')).find(|(k, _)| *k == key).map(|(_, v)| v)
 }
 
 fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 fn html(status: u16, title: &str, inner: &str) -> Resp {
@@ -327,9 +307,7 @@ pub(crate) fn pages(shared: &Shared, parts: &http::request::Parts) -> Resp {
             let expires = Utc::now() + chrono::Duration::days(30);
             let token = st.issue(TokenSpec {
                 login: login.clone(),
-                kind: TokenKindSpec::Classic {
-                    scopes: vec!["repo".into(), "workflow".into()],
-                },
+                kind: TokenKindSpec::Classic { scopes: vec!["repo".into(), "workflow".into()] },
                 expires_at: Some(expires),
             });
             let inner = format!(

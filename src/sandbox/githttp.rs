@@ -32,11 +32,7 @@ pub(crate) fn parse_path(path: &str) -> Option<GitTarget> {
         _ if smart => repo,
         _ => return None,
     };
-    Some(GitTarget {
-        owner: owner.to_owned(),
-        name: name.to_owned(),
-        rest: rest.to_owned(),
-    })
+    Some(GitTarget { owner: owner.to_owned(), name: name.to_owned(), rest: rest.to_owned() })
 }
 
 const PASSWORD_REMOVED: &str = "Support for password authentication was removed on August 13, 2021.\n\
@@ -57,11 +53,7 @@ fn deny(status: u16, body: String, challenge: bool) -> Box<Resp> {
 }
 
 fn query_param<'a>(query: Option<&'a str>, key: &str) -> Option<&'a str> {
-    query?
-        .split('&')
-        .filter_map(|kv| kv.split_once('='))
-        .find(|(k, _)| *k == key)
-        .map(|(_, v)| v)
+    query?.split('&').filter_map(|kv| kv.split_once('=')).find(|(k, _)| *k == key).map(|(_, v)| v)
 }
 
 /// Decides whether the request may go to `git http-backend`. Ok: canonical `owner/name`
@@ -73,10 +65,7 @@ fn authorize(
     write: bool,
 ) -> Result<(String, String, Option<String>), Box<Resp>> {
     let st = shared.lock();
-    let header = parts
-        .headers
-        .get(http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok());
+    let header = parts.headers.get(http::header::AUTHORIZATION).and_then(|v| v.to_str().ok());
     let (_, cred) = st.classify(header, Utc::now());
     let token = match cred {
         Credential::Password => return Err(deny(401, PASSWORD_REMOVED.to_owned(), true)),
@@ -160,14 +149,7 @@ async fn run_backend(
     rest: &str,
     remote_user: Option<String>,
 ) -> anyhow::Result<Resp> {
-    let header = |h: &str| {
-        parts
-            .headers
-            .get(h)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_owned()
-    };
+    let header = |h: &str| parts.headers.get(h).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
     let mut cmd = tokio::process::Command::new("git");
     cmd.arg("http-backend")
         .env_clear()
@@ -234,11 +216,7 @@ fn parse_cgi(out: &[u8]) -> Option<Resp> {
             headers.push((k.trim(), v.to_owned()));
         }
     }
-    Some(response(
-        status,
-        &headers,
-        Bytes::copy_from_slice(&out[head_end + sep..]),
-    ))
+    Some(response(status, &headers, Bytes::copy_from_slice(&out[head_end + sep..])))
 }
 
 #[cfg(test)]
@@ -248,10 +226,7 @@ mod tests {
     #[test]
     fn paths() {
         let t = parse_path("/o/r.git/info/refs").unwrap();
-        assert_eq!(
-            (t.owner.as_str(), t.name.as_str(), t.rest.as_str()),
-            ("o", "r", "info/refs")
-        );
+        assert_eq!((t.owner.as_str(), t.name.as_str(), t.rest.as_str()), ("o", "r", "info/refs"));
         assert_eq!(parse_path("/o/r/git-receive-pack").unwrap().name, "r");
         assert_eq!(parse_path("/o/r.git/HEAD").unwrap().rest, "HEAD");
         assert!(parse_path("/orgs/acme/sso").is_none());

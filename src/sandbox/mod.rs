@@ -121,9 +121,7 @@ pub struct Sandbox {
 
 impl std::fmt::Debug for Sandbox {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Sandbox")
-            .field("host_url", &self.inner.shared.host_url)
-            .finish_non_exhaustive()
+        f.debug_struct("Sandbox").field("host_url", &self.inner.shared.host_url).finish_non_exhaustive()
     }
 }
 
@@ -138,14 +136,9 @@ impl Sandbox {
         let home = dir.path().join("home");
         std::fs::create_dir_all(&root)?;
         std::fs::create_dir_all(&home)?;
-        let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
-            .await
-            .context("binding 127.0.0.1:0")?;
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await.context("binding 127.0.0.1:0")?;
         let addr = listener.local_addr()?;
-        let state = State {
-            latency: opts.latency,
-            ..State::default()
-        };
+        let state = State { latency: opts.latency, ..State::default() };
         let shared = Arc::new(Shared {
             state: Mutex::new(state),
             host_url: format!("http://{addr}"),
@@ -154,13 +147,7 @@ impl Sandbox {
             arrivals: std::sync::atomic::AtomicUsize::new(0),
         });
         let task = tokio::spawn(serve(listener, shared.clone()));
-        Ok(Sandbox {
-            inner: Arc::new(Inner {
-                shared,
-                task: Mutex::new(Some(task)),
-                _dir: dir,
-            }),
-        })
+        Ok(Sandbox { inner: Arc::new(Inner { shared, task: Mutex::new(Some(task)), _dir: dir }) })
     }
 
     fn shared(&self) -> &Shared {
@@ -185,11 +172,7 @@ impl Sandbox {
             return;
         }
         let id = st.new_id();
-        st.users.push(User {
-            login: login.to_owned(),
-            id,
-            password: password.to_owned(),
-        });
+        st.users.push(User { login: login.to_owned(), id, password: password.to_owned() });
     }
 
     /// Adds an organization; with `sso`, classic tokens must be SSO-authorized for it.
@@ -199,10 +182,7 @@ impl Sandbox {
             o.sso = sso;
             return;
         }
-        st.orgs.push(Org {
-            login: org.to_owned(),
-            sso,
-        });
+        st.orgs.push(Org { login: org.to_owned(), sso });
     }
 
     /// Creates the bare repo `ROOT/owner/name.git` with one commit on `main`.
@@ -336,11 +316,7 @@ fn run_git(mut cmd: Command, input: Option<&[u8]>) -> anyhow::Result<String> {
     }
     let out = child.wait_with_output()?;
     if !out.status.success() {
-        bail!(
-            "{:?} failed: {}",
-            cmd.get_args().collect::<Vec<_>>(),
-            String::from_utf8_lossy(&out.stderr).trim()
-        );
+        bail!("{:?} failed: {}", cmd.get_args().collect::<Vec<_>>(), String::from_utf8_lossy(&out.stderr).trim());
     }
     Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
 }
@@ -363,10 +339,7 @@ fn init_bare_repo(path: &Path, home: &Path, owner: &str, name: &str) -> anyhow::
     run_git(git(&["config", "http.receivepack", "true"]), None)?;
     let readme = format!("# {name}\n\nA sandbox repository owned by {owner}.\n");
     let blob = run_git(git(&["hash-object", "-w", "--stdin"]), Some(readme.as_bytes()))?;
-    let tree = run_git(
-        git(&["mktree"]),
-        Some(format!("100644 blob {blob}\tREADME.md\n").as_bytes()),
-    )?;
+    let tree = run_git(git(&["mktree"]), Some(format!("100644 blob {blob}\tREADME.md\n").as_bytes()))?;
     let commit = run_git(git(&["commit-tree", &tree, "-m", "Initial commit"]), None)?;
     run_git(git(&["update-ref", "refs/heads/main", &commit]), None)?;
     Ok(())
@@ -420,10 +393,7 @@ async fn handle(shared: Arc<Shared>, peer: SocketAddr, req: Request<Incoming>) -
         tokio::time::sleep(latency).await;
     }
     let path = parts.uri.path().to_owned();
-    let auth = parts
-        .headers
-        .get(http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok());
+    let auth = parts.headers.get(http::header::AUTHORIZATION).and_then(|v| v.to_str().ok());
     let scheme = auth_scheme(auth);
     let resp = if path == "/api" || path.starts_with("/api/") {
         api::handle(&shared, &parts, &body)
@@ -435,11 +405,7 @@ async fn handle(shared: Arc<Shared>, peer: SocketAddr, req: Request<Incoming>) -
     tracing::debug!(method = %parts.method, path = %path, status = resp.status().as_u16(), "sandbox request");
     let record = RequestRecord {
         method: parts.method.to_string(),
-        path: parts
-            .uri
-            .path_and_query()
-            .map(|p| p.as_str().to_owned())
-            .unwrap_or(path),
+        path: parts.uri.path_and_query().map(|p| p.as_str().to_owned()).unwrap_or(path),
         auth: scheme,
         status: resp.status().as_u16(),
         at,

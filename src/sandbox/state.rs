@@ -151,9 +151,7 @@ impl State {
     }
 
     pub fn repo_index(&self, owner: &str, name: &str) -> Option<usize> {
-        self.repos
-            .iter()
-            .position(|r| r.owner.eq_ignore_ascii_case(owner) && r.name.eq_ignore_ascii_case(name))
+        self.repos.iter().position(|r| r.owner.eq_ignore_ascii_case(owner) && r.name.eq_ignore_ascii_case(name))
     }
 
     pub fn token_index(&self, value: &str) -> Option<usize> {
@@ -175,10 +173,8 @@ impl State {
             "bearer" => ("bearer", lookup(rest)),
             "token" => ("token", lookup(rest)),
             "basic" => {
-                let decoded = base64::engine::general_purpose::STANDARD
-                    .decode(rest)
-                    .ok()
-                    .and_then(|b| String::from_utf8(b).ok());
+                let decoded =
+                    base64::engine::general_purpose::STANDARD.decode(rest).ok().and_then(|b| String::from_utf8(b).ok());
                 let Some((user, secret)) = decoded.as_deref().and_then(|d| d.split_once(':')) else {
                     return ("basic", Credential::Bad);
                 };
@@ -188,11 +184,7 @@ impl State {
                 let is_password = !secret.is_empty()
                     && (self.user(user).is_some_and(|u| u.password == secret)
                         || self.users.iter().any(|u| u.password == secret));
-                if is_password {
-                    ("basic", Credential::Password)
-                } else {
-                    ("basic", Credential::Bad)
-                }
+                if is_password { ("basic", Credential::Password) } else { ("basic", Credential::Bad) }
             }
             _ => ("other", Credential::Bad),
         }
@@ -258,9 +250,8 @@ impl State {
                 }
             }
             TokenKindSpec::FineGrained { repos } => {
-                let write = repos
-                    .iter()
-                    .any(|(n, a)| n.eq_ignore_ascii_case(&repo.full_name()) && matches!(a, Access::Write));
+                let write =
+                    repos.iter().any(|(n, a)| n.eq_ignore_ascii_case(&repo.full_name()) && matches!(a, Access::Write));
                 if !write {
                     return Err(WriteDenied::NotGranted);
                 }
@@ -285,18 +276,14 @@ pub(crate) fn random_u64() -> u64 {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let mut h = std::collections::hash_map::RandomState::new().build_hasher();
     h.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or_default();
+    let nanos =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or_default();
     h.write_u128(nanos);
     h.finish()
 }
 
 pub(crate) fn random_string(len: usize, alphabet: &[u8]) -> String {
-    (0..len)
-        .map(|_| alphabet[(random_u64() % alphabet.len() as u64) as usize] as char)
-        .collect()
+    (0..len).map(|_| alphabet[(random_u64() % alphabet.len() as u64) as usize] as char).collect()
 }
 
 pub(crate) fn new_token_value(kind: &TokenKindSpec) -> String {

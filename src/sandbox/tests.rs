@@ -29,15 +29,10 @@ impl Answer {
 async fn call(sb: &Sandbox, method: &str, path: &str, auth: Option<&str>, body: &str) -> Answer {
     let addr = sb.host_url().trim_start_matches("http://").to_owned();
     let stream = tokio::net::TcpStream::connect(&addr).await.unwrap();
-    let (mut sender, conn) = hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
-        .await
-        .unwrap();
+    let (mut sender, conn) = hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream)).await.unwrap();
     tokio::spawn(conn);
-    let mut req = http::Request::builder()
-        .method(method)
-        .uri(path)
-        .header("host", &addr)
-        .header("user-agent", "sandbox-test");
+    let mut req =
+        http::Request::builder().method(method).uri(path).header("host", &addr).header("user-agent", "sandbox-test");
     if let Some(a) = auth {
         req = req.header("authorization", a);
     }
@@ -46,11 +41,7 @@ async fn call(sb: &Sandbox, method: &str, path: &str, auth: Option<&str>, body: 
     let status = resp.status().as_u16();
     let headers = resp.headers().clone();
     let body = resp.into_body().collect().await.unwrap().to_bytes();
-    Answer {
-        status,
-        headers,
-        body: String::from_utf8_lossy(&body).into_owned(),
-    }
+    Answer { status, headers, body: String::from_utf8_lossy(&body).into_owned() }
 }
 
 async fn get(sb: &Sandbox, path: &str, auth: Option<&str>) -> Answer {
@@ -58,18 +49,13 @@ async fn get(sb: &Sandbox, path: &str, auth: Option<&str>) -> Answer {
 }
 
 fn basic(user: &str, secret: &str) -> String {
-    format!(
-        "Basic {}",
-        base64::engine::general_purpose::STANDARD.encode(format!("{user}:{secret}"))
-    )
+    format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{user}:{secret}")))
 }
 
 fn classic(login: &str, scopes: &[&str]) -> TokenSpec {
     TokenSpec {
         login: login.into(),
-        kind: TokenKindSpec::Classic {
-            scopes: scopes.iter().map(|s| (*s).to_owned()).collect(),
-        },
+        kind: TokenKindSpec::Classic { scopes: scopes.iter().map(|s| (*s).to_owned()).collect() },
         expires_at: None,
     }
 }
@@ -77,9 +63,7 @@ fn classic(login: &str, scopes: &[&str]) -> TokenSpec {
 fn fine(login: &str, repos: &[(&str, Access)]) -> TokenSpec {
     TokenSpec {
         login: login.into(),
-        kind: TokenKindSpec::FineGrained {
-            repos: repos.iter().map(|(r, a)| ((*r).to_owned(), *a)).collect(),
-        },
+        kind: TokenKindSpec::FineGrained { repos: repos.iter().map(|(r, a)| ((*r).to_owned(), *a)).collect() },
         expires_at: None,
     }
 }
@@ -102,10 +86,7 @@ async fn world() -> Sandbox {
 async fn user_endpoint_accepts_bearer_token_and_basic() {
     let sb = world().await;
     let exp = Utc.with_ymd_and_hms(2027, 2, 1, 0, 0, 0).unwrap();
-    let tok = sb.issue_token(TokenSpec {
-        expires_at: Some(exp),
-        ..classic("alice", &["repo", "workflow"])
-    });
+    let tok = sb.issue_token(TokenSpec { expires_at: Some(exp), ..classic("alice", &["repo", "workflow"]) });
     assert!(tok.starts_with("ghp_") && tok.len() == 40);
     let mut remaining = Vec::new();
     for auth in [format!("Bearer {tok}"), format!("token {tok}"), basic("whoever", &tok)] {
@@ -114,10 +95,7 @@ async fn user_endpoint_accepts_bearer_token_and_basic() {
         assert_eq!(a.json()["login"], "alice");
         assert_eq!(a.json()["type"], "User");
         assert_eq!(a.header("x-oauth-scopes"), Some("repo, workflow"));
-        assert_eq!(
-            a.header("github-authentication-token-expiration"),
-            Some("2027-02-01 00:00:00 UTC")
-        );
+        assert_eq!(a.header("github-authentication-token-expiration"), Some("2027-02-01 00:00:00 UTC"));
         assert_eq!(a.header("content-type"), Some("application/json; charset=utf-8"));
         assert_eq!(a.header("x-ratelimit-limit"), Some("5000"));
         assert!(a.header("x-github-request-id").is_some());
@@ -128,21 +106,11 @@ async fn user_endpoint_accepts_bearer_token_and_basic() {
     let root = get(&sb, "/api/v3/", Some(&format!("token {tok}"))).await;
     assert_eq!(root.status, 200);
     assert_eq!(root.header("x-oauth-scopes"), Some("repo, workflow"));
-    assert!(
-        root.json()["current_user_url"]
-            .as_str()
-            .unwrap()
-            .ends_with("/api/v3/user")
-    );
+    assert!(root.json()["current_user_url"].as_str().unwrap().ends_with("/api/v3/user"));
 
-    let gql = call(
-        &sb,
-        "POST",
-        "/api/graphql",
-        Some(&format!("bearer {tok}")),
-        r#"{"query":"query { viewer { login } }"}"#,
-    )
-    .await;
+    let gql =
+        call(&sb, "POST", "/api/graphql", Some(&format!("bearer {tok}")), r#"{"query":"query { viewer { login } }"}"#)
+            .await;
     assert_eq!(gql.json()["data"]["viewer"]["login"], "alice");
     assert_eq!(call(&sb, "POST", "/api/graphql", None, "{}").await.status, 401);
 
@@ -158,22 +126,16 @@ async fn user_endpoint_accepts_bearer_token_and_basic() {
 async fn bad_credentials_and_missing_auth() {
     let sb = world().await;
     let tok = sb.issue_token(classic("alice", &["repo"]));
-    assert_eq!(
-        get(&sb, "/api/v3/user", Some(&format!("token {tok}"))).await.status,
-        200
-    );
+    assert_eq!(get(&sb, "/api/v3/user", Some(&format!("token {tok}"))).await.status, 200);
     sb.revoke(&tok);
     let expired = sb.issue_token(TokenSpec {
         expires_at: Some(Utc::now() - chrono::Duration::hours(1)),
         ..classic("alice", &["repo"])
     });
     let unknown = format!("ghp_{}", "A".repeat(36));
-    for auth in [
-        format!("token {tok}"),
-        format!("Bearer {unknown}"),
-        format!("token {expired}"),
-        basic("alice", "hunter2"),
-    ] {
+    for auth in
+        [format!("token {tok}"), format!("Bearer {unknown}"), format!("token {expired}"), basic("alice", "hunter2")]
+    {
         let a = get(&sb, "/api/v3/user", Some(&auth)).await;
         assert_eq!(a.status, 401);
         assert_eq!(a.json()["message"], "Bad credentials");
@@ -213,10 +175,7 @@ async fn repo_visibility_and_permissions() {
     assert_eq!(b.status, 200);
     assert_eq!(b.json()["permissions"]["push"], true);
     assert_eq!(b.json()["permissions"]["admin"], false);
-    assert!(
-        b.header("x-oauth-scopes").is_none(),
-        "fine-grained tokens have no scopes"
-    );
+    assert!(b.header("x-oauth-scopes").is_none(), "fine-grained tokens have no scopes");
     assert!(b.header("github-authentication-token-expiration").is_none());
 
     for (tok, why) in [
@@ -232,12 +191,7 @@ async fn repo_visibility_and_permissions() {
     let public = get(&sb, "/api/v3/repos/alice/pub", None).await;
     assert_eq!(public.status, 200);
     assert_eq!(public.json()["permissions"]["push"], false);
-    assert_eq!(
-        get(&sb, "/api/v3/repos/alice/nope", Some(&format!("token {alice}")))
-            .await
-            .status,
-        404
-    );
+    assert_eq!(get(&sb, "/api/v3/repos/alice/nope", Some(&format!("token {alice}"))).await.status, 404);
 }
 
 #[tokio::test]
@@ -253,10 +207,7 @@ async fn sso_requires_authorization_then_allows() {
     let path = url.strip_prefix(&sb.host_url()).unwrap();
     assert!(path.starts_with("/orgs/acme/sso?authorization_request="));
 
-    assert_eq!(
-        get(&sb, "/orgs/acme/sso?authorization_request=nope", None).await.status,
-        404
-    );
+    assert_eq!(get(&sb, "/orgs/acme/sso?authorization_request=nope", None).await.status, 404);
     let page = get(&sb, path, None).await;
     assert_eq!(page.status, 200);
     assert!(page.body.contains("Authorized"));
@@ -280,16 +231,8 @@ async fn rate_limit_answers_403_with_remaining_zero() {
     let a = get(&sb, "/api/v3/user", Some(&auth)).await;
     assert_eq!(a.status, 403);
     assert_eq!(a.header("x-ratelimit-remaining"), Some("0"));
-    assert_eq!(
-        a.header("x-ratelimit-reset"),
-        Some(reset.timestamp().to_string().as_str())
-    );
-    assert!(
-        a.json()["message"]
-            .as_str()
-            .unwrap()
-            .starts_with("API rate limit exceeded for user ID")
-    );
+    assert_eq!(a.header("x-ratelimit-reset"), Some(reset.timestamp().to_string().as_str()));
+    assert!(a.json()["message"].as_str().unwrap().starts_with("API rate limit exceeded for user ID"));
     // /rate_limit is free and still answers.
     let r = get(&sb, "/api/v3/rate_limit", Some(&auth)).await;
     assert_eq!(r.status, 200);
@@ -307,11 +250,7 @@ async fn rate_limit_answers_403_with_remaining_zero() {
 async fn token_page_latency_and_shutdown() {
     let t0 = Instant::now();
     let sb = Sandbox::start(SandboxOptions::default()).await.unwrap();
-    assert!(
-        t0.elapsed() < Duration::from_millis(500),
-        "slow start: {:?}",
-        t0.elapsed()
-    );
+    assert!(t0.elapsed() < Duration::from_millis(500), "slow start: {:?}", t0.elapsed());
     sb.add_user("alice", "pw");
     let page = get(&sb, "/settings/tokens/new?scopes=repo,workflow&description=x", None).await;
     assert_eq!(page.status, 200);
@@ -372,15 +311,10 @@ impl GitEnv {
             .current_dir(cwd)
             .args(["-c", "credential.helper="]);
         if let Some(s) = store {
-            c.arg("-c")
-                .arg(format!("credential.helper=store --file={}", s.display()));
+            c.arg("-c").arg(format!("credential.helper=store --file={}", s.display()));
         }
         let out = c.args(args).output().await.unwrap();
-        let text = format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stderr),
-            String::from_utf8_lossy(&out.stdout)
-        );
+        let text = format!("{}{}", String::from_utf8_lossy(&out.stderr), String::from_utf8_lossy(&out.stdout));
         (out.status.success(), text)
     }
     /// Clones `url` into `dir/name` with the given store, then commits a file.
@@ -421,13 +355,7 @@ async fn git_clone_and_push_with_tokens() {
     assert!(!ok);
     assert!(out.contains("terminal prompts disabled"), "{out}");
     // A public repo is readable anonymously.
-    let (ok, out) = env
-        .git(
-            env.dir.path(),
-            None,
-            &["ls-remote", &format!("{}/alice/pub.git", sb.host_url())],
-        )
-        .await;
+    let (ok, out) = env.git(env.dir.path(), None, &["ls-remote", &format!("{}/alice/pub.git", sb.host_url())]).await;
     assert!(ok, "{out}");
 
     let work = env.clone_and_commit(&url, Some(&store), "priv").await;
@@ -444,18 +372,13 @@ async fn git_clone_and_push_with_tokens() {
     let pw = env.store(&sb, "alice", "hunter2");
     let (ok, out) = env.git(&work, Some(&pw), &["push", "origin", "main"]).await;
     assert!(!ok);
-    assert!(
-        out.contains("remote: Support for password authentication was removed"),
-        "{out}"
-    );
+    assert!(out.contains("remote: Support for password authentication was removed"), "{out}");
     assert!(out.contains("Authentication failed"), "{out}");
 
     // A classic token of a non-collaborator on a public repo.
     let carol = sb.issue_token(classic("carol", &["repo"]));
     let cs = env.store(&sb, "carol", &carol);
-    let pub_work = env
-        .clone_and_commit(&format!("{}/alice/pub.git", sb.host_url()), None, "pub")
-        .await;
+    let pub_work = env.clone_and_commit(&format!("{}/alice/pub.git", sb.host_url()), None, "pub").await;
     let (ok, out) = env.git(&pub_work, Some(&cs), &["push", "origin", "main"]).await;
     assert!(!ok);
     assert!(out.contains("Permission to alice/pub.git denied to carol."), "{out}");
@@ -487,10 +410,7 @@ async fn git_sso_and_not_found() {
     let url = format!("{}/acme/secret.git", sb.host_url());
     let (ok, out) = env.git(env.dir.path(), Some(&store), &["ls-remote", &url]).await;
     assert!(!ok);
-    assert!(
-        out.contains("The 'acme' organization has enabled or enforced SAML SSO"),
-        "{out}"
-    );
+    assert!(out.contains("The 'acme' organization has enabled or enforced SAML SSO"), "{out}");
     let sso = sb.sso_authorize_url(&tok, "acme");
     assert!(out.contains(&sso), "{out}");
     let path = sso.strip_prefix(&sb.host_url()).unwrap().to_owned();
@@ -500,24 +420,15 @@ async fn git_sso_and_not_found() {
 
     let carol = sb.issue_token(classic("carol", &["repo"]));
     let cs = env.store(&sb, "carol", &carol);
-    let (ok, out) = env
-        .git(
-            env.dir.path(),
-            Some(&cs),
-            &["ls-remote", &format!("{}/alice/priv.git", sb.host_url())],
-        )
-        .await;
+    let (ok, out) =
+        env.git(env.dir.path(), Some(&cs), &["ls-remote", &format!("{}/alice/priv.git", sb.host_url())]).await;
     assert!(!ok);
     assert!(out.contains("Repository not found"), "{out}");
 }
 
 async fn run(ws: &Workstation, args: &[&str]) -> (bool, String) {
     let out = tokio::process::Command::from(ws.git(args)).output().await.unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     (out.status.success(), text)
 }
 
@@ -546,11 +457,7 @@ async fn workstation_with_stale_password_fails_to_push() {
     assert!(status.contains("ahead 1"), "{status}");
     let store = std::fs::read_to_string(ws.home.join(".git-credentials")).unwrap();
     assert!(store.contains("alice:hunter2@127.0.0.1"), "{store}");
-    assert!(
-        ws.env_vars()
-            .iter()
-            .any(|(k, v)| k == "GIT_TERMINAL_PROMPT" && v == "0")
-    );
+    assert!(ws.env_vars().iter().any(|(k, v)| k == "GIT_TERMINAL_PROMPT" && v == "0"));
 
     let (ok, _) = run(&ws, &["remote", "set-url", "origin", &ws.http_url]).await;
     assert!(ok);
@@ -583,15 +490,9 @@ async fn workstation_with_cache_helper_and_insteadof() {
     .unwrap();
     let socket = ws.cache_socket.clone().unwrap();
     assert!(socket.exists(), "cache daemon running");
-    let out = ws
-        .git(&["config", "--global", "--get-regexp", "^url\\."])
-        .output()
-        .unwrap();
+    let out = ws.git(&["config", "--global", "--get-regexp", "^url\\."]).output().unwrap();
     let cfg = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        cfg.contains(&format!("url.git@127.0.0.1:.insteadof {}/", sb.host_url())),
-        "{cfg}"
-    );
+    assert!(cfg.contains(&format!("url.git@127.0.0.1:.insteadof {}/", sb.host_url())), "{cfg}");
     let out = ws.git(&["remote", "get-url", "--push", "origin"]).output().unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("git@127.0.0.1:alice/pub.git"));
     let root = ws.root.path().to_path_buf();

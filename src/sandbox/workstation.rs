@@ -69,11 +69,7 @@ fn run(mut c: Command, input: Option<&str>) -> anyhow::Result<String> {
     }
     let out = child.wait_with_output()?;
     if !out.status.success() {
-        bail!(
-            "git {:?} failed: {}",
-            c.get_args().collect::<Vec<_>>(),
-            String::from_utf8_lossy(&out.stderr).trim()
-        );
+        bail!("git {:?} failed: {}", c.get_args().collect::<Vec<_>>(), String::from_utf8_lossy(&out.stderr).trim());
     }
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
@@ -154,10 +150,7 @@ impl Workstation {
                 let dir = runtime.join("git-credential-cache");
                 mkdir_private(&dir)?;
                 let socket = dir.join("socket");
-                global(&[
-                    "credential.helper",
-                    &format!("cache --timeout=3600 --socket={}", socket.display()),
-                ])?;
+                global(&["credential.helper", &format!("cache --timeout=3600 --socket={}", socket.display())])?;
                 Some(socket)
             }
             HelperKind::None => None,
@@ -173,17 +166,11 @@ impl Workstation {
         };
 
         if spec.helper != HelperKind::None {
-            let cred = format!(
-                "protocol=http\nhost={host}\nusername={}\npassword={}\n\n",
-                spec.login, spec.password
-            );
+            let cred = format!("protocol=http\nhost={host}\nusername={}\npassword={}\n\n", spec.login, spec.password);
             // stdout/stderr go nowhere: a cache daemon spawned here inherits them and
             // would keep a pipe open for an hour.
             let mut approve = git(&home, &["credential", "approve"]);
-            approve
-                .stdin(Stdio::piped())
-                .stdout(Stdio::null())
-                .stderr(Stdio::null());
+            approve.stdin(Stdio::piped()).stdout(Stdio::null()).stderr(Stdio::null());
             let mut child = approve.spawn()?;
             if let Some(mut stdin) = child.stdin.take() {
                 stdin.write_all(cred.as_bytes())?;
@@ -194,10 +181,7 @@ impl Workstation {
                 git(&home, &["credential", "fill"]),
                 Some(&format!("protocol=http\nhost={host}\nusername={}\n\n", spec.login)),
             )?;
-            if !filled
-                .lines()
-                .any(|l| l.strip_prefix("password=") == Some(&spec.password))
-            {
+            if !filled.lines().any(|l| l.strip_prefix("password=") == Some(&spec.password)) {
                 bail!("the {:?} helper did not keep the stale password", spec.helper);
             }
         }
@@ -211,11 +195,8 @@ impl Workstation {
         let mut clone = git(&work, &["clone", "-q"]);
         clone.arg(&bare).arg(&ws.repo);
         run(clone, None)?;
-        let origin = if spec.ssh_remote {
-            format!("git@{ip}:{}/{}.git", spec.owner, spec.repo)
-        } else {
-            ws.http_url.clone()
-        };
+        let origin =
+            if spec.ssh_remote { format!("git@{ip}:{}/{}.git", spec.owner, spec.repo) } else { ws.http_url.clone() };
         run(git(&ws.repo, &["remote", "set-url", "origin", &origin]), None)?;
         std::fs::write(ws.repo.join("NOTES.md"), "Work that has not reached GitHub yet.\n")?;
         run(git(&ws.repo, &["add", "NOTES.md"]), None)?;

@@ -15,10 +15,7 @@ fn refused(w: &World, token: &str, args: &[&str], code: i32, needle: &str) -> St
     all.extend_from_slice(args);
     let a = w.cmd(&all).write_stdin(token.to_string()).assert().code(code);
     let err = stderr(&a);
-    assert!(
-        err.to_lowercase().contains(&needle.to_lowercase()),
-        "expected {needle:?} in:\n{err}"
-    );
+    assert!(err.to_lowercase().contains(&needle.to_lowercase()), "expected {needle:?} in:\n{err}");
     assert!(err.lines().next().is_some_and(|l| l.starts_with("error: ")), "{err}");
     assert!(
         !err.contains(token.trim()) || token.trim().is_empty() || token.trim().len() < 8,
@@ -34,13 +31,7 @@ fn malformed_tokens_are_refused_offline() {
     let before = w.sandbox.requests().len();
     refused(&w, "\n", &[], 2, "empty");
     refused(&w, "ghp_abcdefghijklmnopqrst uvwxyz0123456789AB\n", &[], 2, "space");
-    refused(
-        &w,
-        &format!("{}\nprotocol=https\n", w.good_token()),
-        &[],
-        2,
-        "more than one line",
-    );
+    refused(&w, &format!("{}\nprotocol=https\n", w.good_token()), &[], 2, "more than one line");
     refused(&w, &format!("{PASSWORD}\n"), &[], 2, "looks like a password");
     refused(&w, &format!("ghp_{}\n", "a".repeat(300)), &[], 2, "255");
     // None of these reached the network.
@@ -53,46 +44,20 @@ fn tokens_github_refuses_are_explained() {
     let revoked = w.good_token();
     w.sandbox.revoke(&revoked);
     refused(&w, &format!("{revoked}\n"), &["--switch-remote"], 1, "revoked");
-    let err = refused(
-        &w,
-        &format!("{}\n", w.classic(&["read:user"])),
-        &["--switch-remote"],
-        1,
-        "lacks the `repo` scope",
-    );
-    assert!(
-        err.contains("settings/tokens/new?scopes=repo,workflow"),
-        "hint has the creation URL:\n{err}"
-    );
-    let err = refused(
-        &w,
-        &format!("{}\n", w.fine_grained(Access::Read)),
-        &["--switch-remote"],
-        1,
-        "cannot push",
-    );
+    let err =
+        refused(&w, &format!("{}\n", w.classic(&["read:user"])), &["--switch-remote"], 1, "lacks the `repo` scope");
+    assert!(err.contains("settings/tokens/new?scopes=repo,workflow"), "hint has the creation URL:\n{err}");
+    let err = refused(&w, &format!("{}\n", w.fine_grained(Access::Read)), &["--switch-remote"], 1, "cannot push");
     assert!(err.contains("personal-access-tokens/new"), "{err}");
 }
 
 #[test]
 fn sso_is_explained_with_the_link_and_works_after_authorizing() {
-    let w = World::with(Setup {
-        owner: "acme-sso",
-        ..Setup::default()
-    });
+    let w = World::with(Setup { owner: "acme-sso", ..Setup::default() });
     let token = w.good_token();
-    let err = refused(
-        &w,
-        &format!("{token}\n"),
-        &["--switch-remote"],
-        1,
-        "requires SSO authorization",
-    );
+    let err = refused(&w, &format!("{token}\n"), &["--switch-remote"], 1, "requires SSO authorization");
     let link = w.sandbox.sso_authorize_url(&token, "acme-sso");
-    assert!(
-        !link.is_empty() && err.contains(&link),
-        "the hint carries the authorization link {link}:\n{err}"
-    );
+    assert!(!link.is_empty() && err.contains(&link), "the hint carries the authorization link {link}:\n{err}");
     // doctor says the same.
     let a = w.cmd(&["doctor", "--json"]).assert().code(1);
     assert!(stdout(&a).contains("\"sso\""));
@@ -107,11 +72,7 @@ fn http_get(url: &str) {
     let rest = url.strip_prefix("http://").unwrap();
     let (authority, path) = rest.split_at(rest.find('/').unwrap());
     let mut s = std::net::TcpStream::connect(authority).unwrap();
-    write!(
-        s,
-        "GET {path} HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
+    write!(s, "GET {path} HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n\r\n").unwrap();
     let mut resp = String::new();
     s.read_to_string(&mut resp).unwrap();
     assert!(resp.starts_with("HTTP/1.1 200"), "{resp}");
@@ -141,20 +102,8 @@ fn repository_and_remote_problems_are_usage_errors() {
 fn bad_host_urls_are_refused() {
     let w = World::broken();
     let token = format!("{}\n", w.good_token());
-    refused(
-        &w,
-        &token,
-        &["--host-url", "http://127.0.0.1:1/api/v3"],
-        2,
-        "must not have a path",
-    );
-    refused(
-        &w,
-        &token,
-        &["--host-url", "http://example.com"],
-        2,
-        "only allowed for 127.0.0.1",
-    );
+    refused(&w, &token, &["--host-url", "http://127.0.0.1:1/api/v3"], 2, "must not have a path");
+    refused(&w, &token, &["--host-url", "http://example.com"], 2, "only allowed for 127.0.0.1");
     refused(&w, &token, &["--host-url", "not a url"], 2, "invalid --host-url");
     refused(&w, &token, &["--host-url", "ftp://github.com"], 2, "invalid --host-url");
 }
@@ -163,21 +112,12 @@ fn bad_host_urls_are_refused() {
 fn network_down_and_rate_limits_are_explained() {
     let w = World::broken();
     let token = format!("{}\n", w.good_token());
-    let closed = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    refused(
-        &w,
-        &token,
-        &["--host-url", &format!("http://127.0.0.1:{closed}")],
-        1,
-        "cannot reach",
-    );
-    w.sandbox
-        .set_rate_limited(Some(chrono::Utc::now() + chrono::Duration::minutes(42)));
-    let err = refused(&w, &token, &[], 1, "rate limit");
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    refused(&w, &token, &["--host-url", &format!("http://127.0.0.1:{closed}")], 1, "cannot reach");
+    // A working setup first, so that doctor has a valid token to be limited on.
+    w.setup(token.trim(), &["--switch-remote"]).success();
+    w.sandbox.set_rate_limited(Some(chrono::Utc::now() + chrono::Duration::minutes(42)));
+    let err = refused(&w, &format!("{}\n", w.good_token()), &[], 1, "rate limit");
     assert!(err.contains("resets at"), "{err}");
     let a = w.cmd(&["doctor", "--json"]).assert().code(1);
     assert!(stdout(&a).contains("rate limit"), "{}", stdout(&a));
@@ -201,20 +141,10 @@ fn missing_or_old_git_is_explained() {
     let w = World::broken();
     let token = format!("{}\n", w.good_token());
     let empty = tempfile::tempdir().unwrap();
-    let a = w
-        .cmd(&["setup", "--token-stdin"])
-        .env("PATH", empty.path())
-        .write_stdin(token.clone())
-        .assert()
-        .code(1);
+    let a = w.cmd(&["setup", "--token-stdin"]).env("PATH", empty.path()).write_stdin(token.clone()).assert().code(1);
     assert!(stderr(&a).contains("git is not installed"), "{}", stderr(&a));
     let (_keep, old) = shim_dir("#!/bin/sh\necho 'git version 2.20.1'\n");
-    let a = w
-        .cmd(&["setup", "--token-stdin"])
-        .env("PATH", &old)
-        .write_stdin(token.clone())
-        .assert()
-        .code(1);
+    let a = w.cmd(&["setup", "--token-stdin"]).env("PATH", &old).write_stdin(token.clone()).assert().code(1);
     assert!(stderr(&a).contains("too old"), "{}", stderr(&a));
     let a = w.cmd(&["doctor"]).env("PATH", &old).assert().code(1);
     assert!(stdout(&a).contains("older than 2.30"), "{}", stdout(&a));
@@ -233,20 +163,11 @@ fn a_locked_git_config_stops_the_fix_before_anything_changes() {
 
 #[test]
 fn no_credential_helper_stops_with_the_choices() {
-    let w = World::with(Setup {
-        helper: HelperKind::None,
-        ..Setup::default()
-    });
+    let w = World::with(Setup { helper: HelperKind::None, ..Setup::default() });
     let token = format!("{}\n", w.good_token());
     let err = refused(&w, &token, &["--switch-remote"], 1, "no credential helper");
-    assert!(
-        err.contains("cache --timeout") && err.contains("store"),
-        "names the choices:\n{err}"
-    );
-    assert!(
-        !w.ws.home.join(".git-credentials").exists(),
-        "never a silent plaintext store"
-    );
+    assert!(err.contains("cache --timeout") && err.contains("store"), "names the choices:\n{err}");
+    assert!(!w.ws.home.join(".git-credentials").exists(), "never a silent plaintext store");
 }
 
 #[test]
@@ -274,10 +195,7 @@ fn ctrl_c_before_apply_changes_nothing_and_exits_130() {
     // Wait until setup is talking to GitHub, then interrupt it.
     let start = std::time::Instant::now();
     while w.sandbox.arrivals() == before {
-        assert!(
-            start.elapsed() < std::time::Duration::from_secs(20),
-            "setup never reached the API"
-        );
+        assert!(start.elapsed() < std::time::Duration::from_secs(20), "setup never reached the API");
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     unsafe_kill(child.id(), 2);
@@ -286,17 +204,10 @@ fn ctrl_c_before_apply_changes_nothing_and_exits_130() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("interrupted"));
     w.sandbox.set_latency(std::time::Duration::ZERO);
     assert_eq!(w.snapshot(), snap);
-    assert!(
-        w.filled().contains(PASSWORD),
-        "the stale credential is still there: nothing was applied"
-    );
+    assert!(w.filled().contains(PASSWORD), "the stale credential is still there: nothing was applied");
 }
 
 fn unsafe_kill(pid: u32, sig: i32) {
-    let status = std::process::Command::new("kill")
-        .arg(format!("-{sig}"))
-        .arg(pid.to_string())
-        .status()
-        .unwrap();
+    let status = std::process::Command::new("kill").arg(format!("-{sig}")).arg(pid.to_string()).status().unwrap();
     assert!(status.success());
 }

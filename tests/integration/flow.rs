@@ -5,12 +5,7 @@ use git_reauth::sandbox::workstation::HelperKind;
 use crate::support::*;
 
 fn check<'a>(json: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
-    json["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"] == id)
-        .unwrap_or_else(|| panic!("no check {id}: {json}"))
+    json["checks"].as_array().unwrap().iter().find(|c| c["id"] == id).unwrap_or_else(|| panic!("no check {id}: {json}"))
 }
 
 #[test]
@@ -27,39 +22,19 @@ fn broken_workstation_is_diagnosed_fixed_pushed_and_undone() {
     assert_eq!(json["healthy"], false);
     assert_eq!(check(&json, "cached-credential")["status"], "fail");
     assert!(
-        check(&json, "cached-credential")["summary"]
-            .as_str()
-            .unwrap()
-            .contains("password GitHub rejects"),
+        check(&json, "cached-credential")["summary"].as_str().unwrap().contains("password GitHub rejects"),
         "{json}"
     );
     assert!(check(&json, "cached-credential")["fix"].is_string());
     assert_eq!(check(&json, "remote-protocol")["status"], "warn");
-    assert!(
-        check(&json, "remote-protocol")["summary"]
-            .as_str()
-            .unwrap()
-            .contains("SSH")
-    );
+    assert!(check(&json, "remote-protocol")["summary"].as_str().unwrap().contains("SSH"));
     assert_eq!(check(&json, "credential-helper")["status"], "ok");
-    assert!(
-        check(&json, "credential-helper")["summary"]
-            .as_str()
-            .unwrap()
-            .contains("store"),
-        "{json}"
-    );
+    assert!(check(&json, "credential-helper")["summary"].as_str().unwrap().contains("store"), "{json}");
     assert_eq!(check(&json, "live-auth")["status"], "fail");
     // Human output: one line per check.
     let a = w.cmd(&["doctor"]).assert().code(1);
     let text = stdout(&a);
-    for id in [
-        "git-version",
-        "repository",
-        "remote-protocol",
-        "cached-credential",
-        "live-auth",
-    ] {
+    for id in ["git-version", "repository", "remote-protocol", "cached-credential", "live-auth"] {
         assert!(text.lines().any(|l| l.contains(id)), "{id} missing in:\n{text}");
     }
     assert!(!text.contains('\x1b'), "no colour without a tty");
@@ -122,10 +97,7 @@ fn status_reports_login_kind_scopes_and_where_it_is_stored() {
     assert_eq!(json["login"], LOGIN);
     assert_eq!(json["kind"], "classic");
     assert_eq!(json["scopes"], serde_json::json!(["repo"]));
-    assert_eq!(
-        json["stored_in"]["value"].as_str().unwrap().split_whitespace().next(),
-        Some("store")
-    );
+    assert_eq!(json["stored_in"]["value"].as_str().unwrap().split_whitespace().next(), Some("store"));
     assert!((28..=30).contains(&json["days_left"].as_i64().unwrap()), "{json}");
     let a = w.cmd(&["status"]).assert().success();
     let text = stdout(&a);
@@ -146,14 +118,8 @@ fn setup_without_switch_keeps_ssh_and_says_so() {
 
 #[test]
 fn credential_cache_helper_is_replaced_too() {
-    let w = World::with(Setup {
-        helper: HelperKind::Cache,
-        ..Setup::default()
-    });
-    assert!(
-        w.filled().contains(&format!("password={PASSWORD}")),
-        "the cache starts with the stale password"
-    );
+    let w = World::with(Setup { helper: HelperKind::Cache, ..Setup::default() });
+    assert!(w.filled().contains(&format!("password={PASSWORD}")), "the cache starts with the stale password");
     let token = w.good_token();
     w.setup(&token, &["--switch-remote"]).success();
     assert!(w.filled().contains(&format!("password={token}")));
@@ -163,27 +129,14 @@ fn credential_cache_helper_is_replaced_too() {
 
 #[test]
 fn insteadof_rule_forcing_ssh_is_reported_removed_and_restored_by_undo() {
-    let w = World::with(Setup {
-        ssh_remote: false,
-        insteadof_ssh: true,
-        ..Setup::default()
-    });
+    let w = World::with(Setup { ssh_remote: false, insteadof_ssh: true, ..Setup::default() });
     let gitconfig = std::fs::read_to_string(w.ws.home.join(".gitconfig")).unwrap();
-    assert!(
-        gitconfig.contains("insteadOf") || gitconfig.contains("insteadof"),
-        "{gitconfig}"
-    );
+    assert!(gitconfig.contains("insteadOf") || gitconfig.contains("insteadof"), "{gitconfig}");
     assert!(w.git_ok(&["remote", "get-url", "--push", "origin"]).starts_with("git@"));
     let a = w.cmd(&["doctor", "--json"]).assert().code(1);
     let json: serde_json::Value = serde_json::from_str(&stdout(&a)).unwrap();
     assert_eq!(check(&json, "insteadof")["status"], "warn", "{json}");
-    assert!(
-        check(&json, "remote-protocol")["summary"]
-            .as_str()
-            .unwrap()
-            .contains("insteadOf"),
-        "{json}"
-    );
+    assert!(check(&json, "remote-protocol")["summary"].as_str().unwrap().contains("insteadOf"), "{json}");
 
     let token = w.good_token();
     w.setup(&token, &["--switch-remote"]).success();
@@ -193,10 +146,7 @@ fn insteadof_rule_forcing_ssh_is_reported_removed_and_restored_by_undo() {
 
     w.cmd(&["undo"]).assert().success();
     let after = std::fs::read_to_string(w.ws.home.join(".gitconfig")).unwrap();
-    assert!(
-        after.to_lowercase().contains("insteadof"),
-        "undo restores the rule: {after}"
-    );
+    assert!(after.to_lowercase().contains("insteadof"), "undo restores the rule: {after}");
     assert!(w.git_ok(&["remote", "get-url", "--push", "origin"]).starts_with("git@"));
 }
 
@@ -211,12 +161,7 @@ fn fine_grained_write_token_works_and_doctor_says_so() {
     let json: serde_json::Value = serde_json::from_str(&stdout(&a)).unwrap();
     assert_eq!(check(&json, "repo-access")["status"], "ok");
     assert_eq!(check(&json, "token-scopes")["status"], "ok");
-    assert!(
-        check(&json, "token-expiry")["summary"]
-            .as_str()
-            .unwrap()
-            .contains("expires on")
-    );
+    assert!(check(&json, "token-expiry")["summary"].as_str().unwrap().contains("expires on"));
 }
 
 #[test]
@@ -235,10 +180,7 @@ fn doctor_outside_a_repository_checks_the_host_only() {
     let w = World::broken();
     let token = w.good_token();
     let outside = w.ws.home.clone();
-    w.cmd_in(&outside, &["setup", "--token-stdin"])
-        .write_stdin(format!("{token}\n"))
-        .assert()
-        .success();
+    w.cmd_in(&outside, &["setup", "--token-stdin"]).write_stdin(format!("{token}\n")).assert().success();
     let a = w.cmd_in(&outside, &["doctor", "--json"]).assert().success();
     let json: serde_json::Value = serde_json::from_str(&stdout(&a)).unwrap();
     assert_eq!(check(&json, "repository")["status"], "skip");
@@ -267,10 +209,7 @@ fn every_contract_check_id_is_reported_and_every_fail_has_a_fix() {
         let c = check(&json, id);
         assert!(["ok", "warn", "fail", "skip"].contains(&c["status"].as_str().unwrap()));
         if c["status"] == "fail" {
-            assert!(
-                c["fix"].as_str().is_some_and(|f| !f.is_empty()),
-                "{id} fails without a fix"
-            );
+            assert!(c["fix"].as_str().is_some_and(|f| !f.is_empty()), "{id} fails without a fix");
         }
     }
 }
@@ -286,11 +225,7 @@ fn doctor_runs_network_checks_concurrently() {
     // /user, /repos, and both info/refs probes start together: all within a short
     // window of each other, not one after another.
     let authed: Vec<_> = reqs.iter().filter(|r| r.auth != "none").collect();
-    assert!(
-        authed.len() >= 4,
-        "{:?}",
-        reqs.iter().map(|r| &r.path).collect::<Vec<_>>()
-    );
+    assert!(authed.len() >= 4, "{:?}", reqs.iter().map(|r| &r.path).collect::<Vec<_>>());
     assert!(authed.iter().any(|r| r.path.contains("git-receive-pack")));
     assert!(authed.iter().any(|r| r.path.ends_with("/user")));
     // Nothing was rejected by git: doctor never runs a failing git fetch.

@@ -25,10 +25,7 @@ fn git_shim(log: &Path) -> tempfile::TempDir {
 }
 
 fn which_git() -> String {
-    let out = std::process::Command::new("sh")
-        .args(["-c", "command -v git"])
-        .output()
-        .unwrap();
+    let out = std::process::Command::new("sh").args(["-c", "command -v git"]).output().unwrap();
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
@@ -70,11 +67,7 @@ fn the_token_appears_only_in_the_chosen_store() {
         o.status.code()
     };
     assert_eq!(
-        run(
-            &["setup", "--token-stdin", "--switch-remote", "--verbose"],
-            Some(format!("{token}\n")),
-            &mut outputs
-        ),
+        run(&["setup", "--token-stdin", "--switch-remote", "--verbose"], Some(format!("{token}\n")), &mut outputs),
         Some(0)
     );
     assert_eq!(run(&["doctor", "--verbose"], None, &mut outputs), Some(0));
@@ -83,34 +76,21 @@ fn the_token_appears_only_in_the_chosen_store() {
     assert_eq!(run(&["undo"], None, &mut outputs), Some(0));
 
     assert!(!outputs.contains(&token), "stdout/stderr/trace logs contain the token");
-    assert!(
-        outputs.contains("TRACE") || outputs.contains("DEBUG"),
-        "tracing was really on"
-    );
+    assert!(outputs.contains("TRACE") || outputs.contains("DEBUG"), "tracing was really on");
 
     let calls = std::fs::read_to_string(&log).unwrap();
-    assert!(
-        calls.contains("ARGV: credential fill"),
-        "the shim saw our git calls:\n{calls}"
-    );
+    assert!(calls.contains("ARGV: credential fill"), "the shim saw our git calls:\n{calls}");
     assert!(calls.contains("ARGV: credential approve"), "approve went through git");
-    assert!(
-        !calls.contains(&token),
-        "a child process saw the token in argv or environment"
-    );
+    assert!(!calls.contains(&token), "a child process saw the token in argv or environment");
 
     // Files: only ~/.git-credentials (the store helper the user chose) holds it.
     let mut files = Vec::new();
-    files_under(&w.ws.root.path().to_path_buf(), &mut files);
+    files_under(w.ws.root.path(), &mut files);
     let holders: Vec<_> = files
         .iter()
         .filter(|p| std::fs::read(p).is_ok_and(|b| b.windows(token.len()).any(|win| win == token.as_bytes())))
         .collect();
-    assert_eq!(
-        holders,
-        vec![&w.ws.home.join(".git-credentials")],
-        "files holding the token"
-    );
+    assert_eq!(holders, vec![&w.ws.home.join(".git-credentials")], "files holding the token");
     // The journal exists and holds no secret.
     let journal: Vec<_> = files.iter().filter(|p| p.starts_with(w.state_dir())).collect();
     assert!(!journal.is_empty(), "a journal was written");

@@ -27,13 +27,7 @@ pub struct Setup {
 
 impl Default for Setup {
     fn default() -> Setup {
-        Setup {
-            helper: HelperKind::Store,
-            ssh_remote: true,
-            insteadof_ssh: false,
-            owner: OWNER,
-            private: true,
-        }
+        Setup { helper: HelperKind::Store, ssh_remote: true, insteadof_ssh: false, owner: OWNER, private: true }
     }
 }
 
@@ -52,11 +46,7 @@ impl World {
     }
 
     pub fn with(setup: Setup) -> World {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
+        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
         let sandbox = rt.block_on(Sandbox::start(SandboxOptions::default())).unwrap();
         sandbox.add_user(LOGIN, PASSWORD);
         if setup.owner != LOGIN {
@@ -76,20 +66,13 @@ impl World {
             },
         )
         .unwrap();
-        World {
-            rt,
-            sandbox,
-            ws,
-            owner: setup.owner.into(),
-        }
+        World { rt, sandbox, ws, owner: setup.owner.into() }
     }
 
     pub fn classic(&self, scopes: &[&str]) -> String {
         self.sandbox.issue_token(TokenSpec {
             login: LOGIN.into(),
-            kind: TokenKindSpec::Classic {
-                scopes: scopes.iter().map(|s| s.to_string()).collect(),
-            },
+            kind: TokenKindSpec::Classic { scopes: scopes.iter().map(|s| s.to_string()).collect() },
             expires_at: None,
         })
     }
@@ -101,9 +84,7 @@ impl World {
     pub fn expiring_token(&self, days: i64) -> String {
         self.sandbox.issue_token(TokenSpec {
             login: LOGIN.into(),
-            kind: TokenKindSpec::Classic {
-                scopes: vec!["repo".into()],
-            },
+            kind: TokenKindSpec::Classic { scopes: vec!["repo".into()] },
             expires_at: Some(chrono::Utc::now() + chrono::Duration::days(days)),
         })
     }
@@ -111,9 +92,7 @@ impl World {
     pub fn fine_grained(&self, access: Access) -> String {
         self.sandbox.issue_token(TokenSpec {
             login: LOGIN.into(),
-            kind: TokenKindSpec::FineGrained {
-                repos: vec![(format!("{}/{REPO}", self.owner), access)],
-            },
+            kind: TokenKindSpec::FineGrained { repos: vec![(format!("{}/{REPO}", self.owner), access)] },
             expires_at: Some(chrono::Utc::now() + chrono::Duration::days(90)),
         })
     }
@@ -133,11 +112,7 @@ impl World {
 
     pub fn cmd_in(&self, dir: &Path, args: &[&str]) -> assert_cmd::Command {
         let mut c = assert_cmd::Command::cargo_bin("git-reauth").unwrap();
-        c.env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap())
-            .envs(self.vars())
-            .current_dir(dir)
-            .args(args);
+        c.env_clear().env("PATH", std::env::var_os("PATH").unwrap()).envs(self.vars()).current_dir(dir).args(args);
         c.timeout(Duration::from_secs(60));
         c
     }
@@ -156,11 +131,7 @@ impl World {
 
     pub fn git_ok(&self, args: &[&str]) -> String {
         let out = self.git(args);
-        assert!(
-            out.status.success(),
-            "git {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
         String::from_utf8_lossy(&out.stdout).trim().to_string()
     }
 
@@ -171,11 +142,9 @@ impl World {
     /// Every file of the user's setup that a failed or dry run must leave alone.
     pub fn snapshot(&self) -> BTreeMap<String, Vec<u8>> {
         let mut files = BTreeMap::new();
-        for p in [
-            self.ws.repo.join(".git/config"),
-            self.ws.home.join(".gitconfig"),
-            self.ws.home.join(".git-credentials"),
-        ] {
+        for p in
+            [self.ws.repo.join(".git/config"), self.ws.home.join(".gitconfig"), self.ws.home.join(".git-credentials")]
+        {
             files.insert(p.display().to_string(), std::fs::read(&p).unwrap_or_default());
         }
         let state = self.state_dir();
@@ -197,12 +166,7 @@ impl World {
             .spawn()
             .unwrap();
         use std::io::Write;
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(format!("protocol=http\nhost={hostport}\n\n").as_bytes())
-            .unwrap();
+        child.stdin.take().unwrap().write_all(format!("protocol=http\nhost={hostport}\n\n").as_bytes()).unwrap();
         let out = child.wait_with_output().unwrap();
         String::from_utf8_lossy(&out.stdout).to_string()
     }
@@ -210,12 +174,8 @@ impl World {
     /// The commit at `main` in the sandbox's bare repository.
     pub fn remote_head(&self) -> String {
         let bare = self.sandbox.repo_path(&self.owner, REPO);
-        let out = std::process::Command::new("git")
-            .arg("--git-dir")
-            .arg(&bare)
-            .args(["rev-parse", "main"])
-            .output()
-            .unwrap();
+        let out =
+            std::process::Command::new("git").arg("--git-dir").arg(&bare).args(["rev-parse", "main"]).output().unwrap();
         String::from_utf8_lossy(&out.stdout).trim().to_string()
     }
 
@@ -231,11 +191,7 @@ impl World {
 
 fn list(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
-        .map(|rd| {
-            rd.filter_map(|e| e.ok())
-                .map(|e| e.file_name().to_string_lossy().into_owned())
-                .collect()
-        })
+        .map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect())
         .unwrap_or_default();
     names.sort();
     names
