@@ -57,6 +57,8 @@ fn main() -> anyhow::Result<()> {
             ("doctor", vec!["doctor"], None),
             ("status", vec!["status"], None),
             ("setup --dry-run", vec!["setup", "--token-stdin", "--dry-run"], Some(token.as_str())),
+            // Applies for real each time (forget + store the same token, verify, ls-remote).
+            ("setup", vec!["setup", "--token-stdin"], Some(token.as_str())),
         ] {
             let mut samples = Vec::new();
             for _ in 0..runs {

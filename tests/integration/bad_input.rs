@@ -211,3 +211,51 @@ fn unsafe_kill(pid: u32, sig: i32) {
     let status = std::process::Command::new("kill").arg(format!("-{sig}")).arg(pid.to_string()).status().unwrap();
     assert!(status.success());
 }
+
+/// A server that answers every request with `status`, counting requests.
+fn failing_server(status: u16) -> (u16, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let count = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let seen = count.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 0) && line != "\r\n" {
+                line.clear();
+            }
+            seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let body = r#"{"message":"Server Error"}"#;
+            let mut s = stream;
+            let _ = write!(
+                s,
+                "HTTP/1.1 {status} Oops\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    (port, count)
+}
+
+#[test]
+fn server_errors_are_retried_with_backoff_then_explained() {
+    let w = World::broken();
+    let token = format!("{}\n", w.good_token());
+    let (port, count) = failing_server(502);
+    let err = refused(&w, &token, &["--host-url", &format!("http://127.0.0.1:{port}")], 1, "server error (502)");
+    assert!(err.contains("try again"), "{err}");
+    assert_eq!(count.load(std::sync::atomic::Ordering::SeqCst), 3, "one request and two retries");
+}
+
+#[test]
+fn bad_credentials_are_never_retried() {
+    let w = World::broken();
+    let revoked = w.good_token();
+    w.sandbox.revoke(&revoked);
+    let before = w.sandbox.requests().len();
+    refused(&w, &format!("{revoked}\n"), &[], 1, "revoked");
+    let user_calls = w.sandbox.requests().into_iter().skip(before).filter(|r| r.path.ends_with("/user")).count();
+    assert_eq!(user_calls, 1, "a 401 is not retried (repeated bad credentials lock accounts out)");
+}
