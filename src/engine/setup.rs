@@ -30,8 +30,8 @@ pub struct SetupOpts {
 pub struct RepoTarget {
     pub repo: RepoInfo,
     pub view: RemoteView,
-    /// The user's role allows pushing and the token may push (checked live).
-    pub can_push: bool,
+    /// The repository is private (a classic token then needs `repo`).
+    pub private: bool,
 }
 
 /// Everything decided before any change: shown to the user, then applied.
@@ -46,6 +46,25 @@ pub struct Prepared {
     pub plan: Plan,
     /// Things the user should know that are not changes (e.g. SSH kept).
     pub notes: Vec<String>,
+}
+
+impl Prepared {
+    /// True when the plan switches the remote (or drops an insteadOf rule).
+    pub fn switches_remote(&self) -> bool {
+        self.plan.changes.iter().any(|c| matches!(c, Change::RemoteUrl { .. } | Change::ConfigKey { .. }))
+    }
+
+    /// The same fix without switching the remote: the user keeps SSH (the wizard's
+    /// "Keep SSH" choice). The token is then not used for this remote.
+    pub fn keep_ssh(&mut self) {
+        if !self.switches_remote() {
+            return;
+        }
+        self.plan.changes.retain(|c| !matches!(c, Change::RemoteUrl { .. } | Change::ConfigKey { .. }));
+        if let Some(t) = &self.target {
+            self.notes.push(format!("{} keeps SSH, so git will not use the token for it", t.view.info.name));
+        }
+    }
 }
 
 /// Check the token and decide the plan. Changes nothing.
@@ -127,8 +146,7 @@ pub async fn prepare(deps: &Deps, token: &Token, opts: &SetupOpts) -> Result<Pre
                     private
                 }
             };
-            let _ = private;
-            Some(RepoTarget { repo: repo.clone(), view, can_push: true })
+            Some(RepoTarget { repo: repo.clone(), view, private })
         }
         _ => {
             check_scopes(&account, false, &create_url)?;
