@@ -268,6 +268,15 @@ pub struct Applied {
     pub verified: Vec<String>,
 }
 
+/// Progress of `apply`, for the wizard's ticking list.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ApplyProgress {
+    /// Change number `n` of the plan is done.
+    Changed(usize),
+    /// Verification step passed (its description).
+    Verified(String),
+}
+
 /// Apply the plan; on any failure or cancellation roll back what was applied.
 pub async fn apply(
     deps: &Deps,
@@ -275,6 +284,22 @@ pub async fn apply(
     token: &Token,
     cancel: &CancellationToken,
 ) -> Result<Applied, Problem> {
+    apply_with_progress(deps, prepared, token, cancel, None).await
+}
+
+/// [`apply`], reporting each finished step on `progress`.
+pub async fn apply_with_progress(
+    deps: &Deps,
+    prepared: &Prepared,
+    token: &Token,
+    cancel: &CancellationToken,
+    progress: Option<&tokio::sync::mpsc::UnboundedSender<ApplyProgress>>,
+) -> Result<Applied, Problem> {
+    let report = |p: ApplyProgress| {
+        if let Some(tx) = progress {
+            let _ = tx.send(p);
+        }
+    };
     if cancel.is_cancelled() {
         return Err(Problem::Interrupted);
     }
@@ -315,11 +340,17 @@ pub async fn apply(
             return Err(fail(done, entry, e).await);
         }
         done.push(change.clone());
+        report(ApplyProgress::Changed(done.len() - 1));
     }
 
     let mut verified = Vec::new();
     match verify(deps, prepared, token).await {
-        Ok(v) => verified.extend(v),
+        Ok(v) => {
+            for line in &v {
+                report(ApplyProgress::Verified(line.clone()));
+            }
+            verified.extend(v)
+        }
         Err(p) => return Err(fail(done, entry, p).await),
     }
     if cancel.is_cancelled() {
