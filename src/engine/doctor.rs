@@ -10,7 +10,7 @@ use crate::engine::Deps;
 use crate::engine::observe::{Observation, ObserveGitError, RemoteProblem, RemoteView, observe};
 use crate::git::FillOutcome;
 use crate::github::{Account, ApiError, Probe, RepoVisibility, Service};
-use crate::model::diagnosis::{Check, CheckId, Diagnosis, GitFailure, Status, classify_git_error};
+use crate::model::diagnosis::{Check, CheckId, Diagnosis, GitFailure, classify_git_error};
 use crate::model::remote::{self, RepoRef, Transport};
 use crate::model::token::{TokenKind, mask};
 
@@ -572,9 +572,4 @@ pub fn machine_name() -> String {
         })
         .or_else(|| std::env::var("COMPUTERNAME").ok())
         .unwrap_or_else(|| "this computer".into())
-}
-
-/// True when the diagnosis shows a problem `setup` can fix.
-pub fn fixable(d: &Diagnosis) -> bool {
-    d.checks.iter().any(|c| c.status == Status::Fail)
 }

@@ -316,6 +316,14 @@ pub async fn apply_with_progress(
     let new = NewSecret { secret: token.secret(), expiry_utc: prepared.account.expires.map(|t| t.timestamp()) };
     let mut done: Vec<Change> = Vec::new();
     let fail = |done: Vec<Change>, entry: Entry, problem: Problem| async move {
+        // Ctrl-C reaches git's children too; whatever step failed, the cause was the interruption.
+        let problem = if cancel.is_cancelled() && !done.is_empty() {
+            Problem::InterruptedRolledBack
+        } else if cancel.is_cancelled() {
+            Problem::Interrupted
+        } else {
+            problem
+        };
         let leftovers = roll_back(deps, &done).await;
         let mut entry = entry;
         if leftovers.is_empty() {

@@ -259,3 +259,47 @@ fn bad_credentials_are_never_retried() {
     let user_calls = w.sandbox.requests().into_iter().skip(before).filter(|r| r.path.ends_with("/user")).count();
     assert_eq!(user_calls, 1, "a 401 is not retried (repeated bad credentials lock accounts out)");
 }
+
+#[test]
+fn ctrl_c_during_apply_rolls_back_and_exits_130() {
+    use std::os::unix::process::CommandExt;
+    let w = World::broken();
+    let token = w.good_token();
+    let ssh_url = w.git_ok(&["remote", "get-url", "origin"]);
+    // Slow enough that verification (a live ls-remote) is still running when Ctrl-C comes.
+    w.sandbox.set_latency(std::time::Duration::from_millis(1500));
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("git-reauth"))
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap())
+        .envs(w.vars())
+        .current_dir(&w.ws.repo)
+        .args(["setup", "--token-stdin", "--switch-remote"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .process_group(0)
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        writeln!(child.stdin.take().unwrap(), "{token}").unwrap();
+    }
+    // The remote switch is the first change: once it is on disk, apply is under way.
+    w.wait_for("the remote switch", std::time::Duration::from_secs(30), || {
+        std::fs::read_to_string(w.ws.repo.join(".git/config")).is_ok_and(|c| c.contains("url = http://"))
+    });
+    // Like a terminal's Ctrl-C: SIGINT to the whole process group, git children included.
+    let status = std::process::Command::new("kill").args(["-INT", "--", &format!("-{}", child.id())]).status().unwrap();
+    assert!(status.success());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{err}");
+    assert!(err.contains("rolled back"), "{err}");
+    w.sandbox.set_latency(std::time::Duration::ZERO);
+    assert_eq!(w.git_ok(&["remote", "get-url", "origin"]), ssh_url, "the remote switch was rolled back");
+    assert!(!w.filled().contains(&token), "the new token was removed again");
+    assert!(
+        std::fs::read_dir(w.state_dir()).map(|d| d.count()).unwrap_or(0) == 0,
+        "no undo entry is left for a rolled-back run"
+    );
+}
