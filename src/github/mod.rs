@@ -121,7 +121,9 @@ impl GitHub {
     }
 
     fn network(&self, e: impl std::fmt::Display) -> ApiError {
-        ApiError::Network { host: self.host.host_port(), message: scrub(&e.to_string()) }
+        let raw = e.to_string();
+        tracing::debug!(error = %scrub(&raw), "request failed");
+        ApiError::Network { host: self.host.host_port(), message: network_reason(&raw) }
     }
 
     /// GET with an optional Authorization value; retries 5xx with backoff, never 401s.
@@ -297,6 +299,26 @@ fn error_chain(e: &dyn std::error::Error) -> String {
     text
 }
 
+/// The user-facing reason of a transport error (the full chain goes to the debug log).
+fn network_reason(raw: &str) -> String {
+    let lower = raw.to_ascii_lowercase();
+    let reason = if lower.contains("dns error") || lower.contains("failed to lookup") {
+        "the host name does not resolve (DNS lookup failed)"
+    } else if lower.contains("connection refused") {
+        "connection refused"
+    } else if lower.contains("timed out") || lower.contains("timeout") || lower.contains("elapsed") {
+        "the connection timed out"
+    } else if lower.contains("certificate") || lower.contains("unknownissuer") {
+        "its TLS certificate is not trusted (for a private CA, point SSL_CERT_FILE at it)"
+    } else if lower.contains("connection reset") || lower.contains("connection closed") || lower.contains("incomplete")
+    {
+        "the connection was dropped"
+    } else {
+        return scrub(raw);
+    };
+    reason.to_string()
+}
+
 /// Drop anything token-shaped from a message before it is shown or logged.
 pub fn scrub(text: &str) -> String {
     text.split_inclusive(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
@@ -329,6 +351,19 @@ mod tests {
             rate_limited(StatusCode::TOO_MANY_REQUESTS, &h),
             Some(ApiError::SecondaryRateLimit { retry_after: 30 })
         );
+    }
+
+    #[test]
+    fn network_errors_read_like_people_talk() {
+        let dns = "Service Error: client error (Connect): dns error: failed to lookup address information: Name or service not known";
+        assert_eq!(network_reason(dns), "the host name does not resolve (DNS lookup failed)");
+        assert_eq!(
+            network_reason("client error (Connect): tcp connect error: Connection refused (os error 111)"),
+            "connection refused"
+        );
+        assert!(network_reason("invalid peer certificate: UnknownIssuer").contains("SSL_CERT_FILE"));
+        let odd = "weird failure with ghp_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa inside";
+        assert!(!network_reason(odd).contains("ghp_aaaa"), "token-shaped words are scrubbed");
     }
 
     #[test]
