@@ -23,6 +23,7 @@ Examples:
   printf '%s\\n' \"$TOKEN\" | git-reauth setup --token-stdin --switch-remote --dry-run
   git-reauth status --json                who git authenticates as
   git-reauth undo                         revert the last change set
+  git config --global credential.helper reauth   keep tokens in the OS keyring
 
 Exit codes: 0 ok, 1 a problem was found, 2 bad input, 130 interrupted.";
 
@@ -55,6 +56,22 @@ pub enum Command {
     /// Revert the last applied change set (remote URLs, git config keys)
     #[command(after_help = "Examples:\n  git-reauth undo --dry-run\n  git-reauth undo")]
     Undo(UndoArgs),
+    /// A git credential helper backed by the OS keyring (git runs it; it reads git's request on stdin)
+    #[command(
+        long_about = "A git credential helper backed by the OS keyring (Secret Service on Linux, Keychain on macOS, \
+Credential Manager on Windows). git runs it with get, store or erase and speaks its credential protocol on \
+stdin/stdout; any other operation is ignored (exit 0, no output). It never prompts. A link or copy of this \
+binary named git-credential-reauth on PATH behaves like `git-reauth credential`.",
+        after_help = "Examples:\n  git config --global credential.helper reauth      # needs git-credential-reauth on PATH\n  git config --global credential.helper '!git-reauth credential'\n  printf 'protocol=https\\nhost=github.com\\n\\n' | git-reauth credential get"
+    )]
+    Credential(CredentialArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CredentialArgs {
+    /// get, store or erase (git's credential helper operations; others are ignored)
+    #[arg(value_name = "OP")]
+    pub op: String,
 }
 
 #[derive(Debug, Args)]

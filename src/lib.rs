@@ -1,6 +1,7 @@
 //! git-reauth: get from `fatal: Authentication failed` back to a working `git push`.
 //!
-//! Layers (see STYLE.md): `model` is pure; `git`, `github` are the edges; `engine`
+//! Layers (see STYLE.md): `model` is pure; `git`, `github`, `store` (the OS keyring) are the edges; `helper` is
+//! the git credential helper on top of `store`; `engine`
 //! runs observe → diagnose → plan → apply → verify on them; `commands` renders.
 
 pub mod cli;
@@ -10,5 +11,7 @@ pub mod env;
 pub mod error;
 pub mod git;
 pub mod github;
+pub mod helper;
 pub mod model;
 pub mod sandbox;
+pub mod store;

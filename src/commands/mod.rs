@@ -25,7 +25,17 @@ pub use style::Style;
 
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // `git-credential-reauth OP` (a link or copy) is the credential helper: no clap, no
+    // runtime, nothing on stdout but the protocol.
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if args.first().is_some_and(|argv0| crate::helper::invoked_as_helper(argv0)) {
+        return ExitCode::from(crate::helper::main_argv0(&args));
+    }
+    let cli = Cli::parse_from(args);
+    if let Some(Command::Credential(a)) = &cli.command {
+        init_tracing(cli.global.verbose);
+        return ExitCode::from(crate::helper::main(&a.op));
+    }
     init_tracing(cli.global.verbose);
     let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
         Ok(rt) => rt,
@@ -93,6 +103,8 @@ async fn run(cli: Cli) -> Result<u8, Problem> {
         Command::Undo(a) => undo::run(&deps, a).await,
         // Setup finishes or rolls back the step in flight, then reports the interruption.
         Command::Setup(a) => setup::run(&deps, a, &cancel).await,
+        // Handled in `main` before the runtime starts.
+        Command::Credential(_) => Ok(exit::OK),
     }
 }
 

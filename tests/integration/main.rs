@@ -3,5 +3,6 @@
 
 mod bad_input;
 mod flow;
+mod keyring;
 mod secrets;
 mod support;

@@ -189,6 +189,41 @@ impl World {
     }
 }
 
+/// Set by `scripts/test` inside its private D-Bus session with an unlocked gnome-keyring.
+pub const KEYRING_MARKER: &str = "GIT_REAUTH_TEST_KEYRING";
+
+/// What a child process needs to reach the test keyring (the private session bus of
+/// `scripts/test`). Fails the calling test, with what to run instead, when there is none:
+/// keyring tests must never pass without a keyring, nor touch the user's own.
+pub fn keyring_env() -> Vec<(String, String)> {
+    if !cfg!(any(target_os = "linux", target_os = "freebsd")) {
+        return Vec::new();
+    }
+    let bus = std::env::var("DBUS_SESSION_BUS_ADDRESS").ok().filter(|b| !b.is_empty());
+    match (std::env::var_os(KEYRING_MARKER), bus) {
+        (Some(_), Some(bus)) => {
+            let mut v = vec![("DBUS_SESSION_BUS_ADDRESS".to_string(), bus)];
+            if let Ok(dir) = std::env::var("XDG_RUNTIME_DIR") {
+                v.push(("XDG_RUNTIME_DIR".into(), dir));
+            }
+            v
+        }
+        _ => panic!(
+            "keyring tests need a private D-Bus session with an unlocked gnome-keyring (and must not use yours): \
+             run them with `bash scripts/test` (e.g. `bash scripts/test --test integration keyring`)"
+        ),
+    }
+}
+
+impl World {
+    /// [`World::vars`] plus the test keyring's session bus ([`keyring_env`]).
+    pub fn keyring_vars(&self) -> Vec<(String, String)> {
+        let mut v = self.vars();
+        v.extend(keyring_env());
+        v
+    }
+}
+
 fn list(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect())

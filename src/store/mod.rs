@@ -1,0 +1,189 @@
+//! The OS keyring edge: git credentials kept in the Secret Service (Linux, FreeBSD),
+//! the macOS Keychain or the Windows Credential Manager through the `keyring` crate.
+//!
+//! One keyring entry per (protocol, host, path): service `git-reauth` (or
+//! `$GIT_REAUTH_KEYRING_SERVICE`), account `protocol://host[/path]`, secret a small
+//! JSON document mapping user names to passwords (see [`doc`]). Every write is read
+//! back. All calls block (D-Bus or OS calls): from async code use [`blocking`].
+#![deny(clippy::unwrap_used, clippy::expect_used)]
+
+mod backend;
+pub mod doc;
+mod error;
+
+use secrecy::{ExposeSecret, SecretString};
+use zeroize::Zeroizing;
+
+use crate::model::credential::Credential;
+use doc::{Doc, DocError, User};
+pub use error::{KeyringUnavailable, Kind, Reason, classify};
+
+/// The keyring service name entries are filed under.
+pub const DEFAULT_SERVICE: &str = "git-reauth";
+/// Overrides [`DEFAULT_SERVICE`] (tests use it to stay apart from each other).
+pub const SERVICE_ENV: &str = "GIT_REAUTH_KEYRING_SERVICE";
+
+/// git credentials in the OS keyring.
+#[derive(Clone, Debug)]
+pub struct KeyringStore {
+    service: String,
+}
+
+impl Default for KeyringStore {
+    fn default() -> KeyringStore {
+        KeyringStore::new()
+    }
+}
+
+impl KeyringStore {
+    /// The store under `$GIT_REAUTH_KEYRING_SERVICE`, or `git-reauth` when unset or empty.
+    pub fn new() -> KeyringStore {
+        let service = std::env::var(SERVICE_ENV).ok().filter(|s| !s.is_empty());
+        KeyringStore::with_service(service.as_deref().unwrap_or(DEFAULT_SERVICE))
+    }
+
+    /// The store under an explicit service name (empty means [`DEFAULT_SERVICE`]).
+    pub fn with_service(service: &str) -> KeyringStore {
+        let service = if service.is_empty() { DEFAULT_SERVICE } else { service };
+        KeyringStore { service: service.to_string() }
+    }
+
+    /// The keyring service name in use.
+    pub fn service(&self) -> &str {
+        &self.service
+    }
+
+    /// Where a credential for `c` lives, for messages: `service protocol://host[/path]`.
+    pub fn location(&self, c: &Credential) -> Option<String> {
+        key(c).map(|account| format!("{} {account}", self.service))
+    }
+
+    /// What git's `get` should answer: user name, password, and the expiry and refresh
+    /// token when stored. `None` when nothing (unexpired) matches, including for a
+    /// query without protocol or host.
+    pub fn get(&self, query: &Credential) -> Result<Option<Credential>, KeyringUnavailable> {
+        let Some(account) = key(query) else { return Ok(None) };
+        let doc = self.load(&account)?.unwrap_or_default();
+        Ok(doc.lookup(query.username.as_deref(), now()).map(|(name, user)| Credential {
+            username: Some(name.to_string()),
+            password: Some(SecretString::from(user.password.as_str())),
+            password_expiry_utc: user.password_expiry_utc.clone(),
+            oauth_refresh_token: user.oauth_refresh_token.as_ref().map(|t| SecretString::from(t.as_str())),
+            ..Credential::default()
+        }))
+    }
+
+    /// git's `store`: keep the user's password (replacing an older one for the same
+    /// user) and make it the one `get` answers without a user name. A credential
+    /// without protocol, host, user name or password is ignored, as git's helpers do.
+    pub fn store(&self, c: &Credential) -> Result<(), KeyringUnavailable> {
+        let (Some(account), Some(username), Some(password)) = (key(c), c.username.as_deref(), c.password.as_ref())
+        else {
+            return Ok(());
+        };
+        let mut doc = match self.load(&account)? {
+            Ok(doc) => doc,
+            Err(DocError::NotJson) => Doc::default(),
+            Err(e @ DocError::NewerVersion(_)) => return Err(KeyringUnavailable::new(Reason::Other, e.to_string())),
+        };
+        let user = User::new(
+            Zeroizing::new(password.expose_secret().to_string()),
+            c.password_expiry_utc.clone(),
+            c.oauth_refresh_token.as_ref().map(|t| Zeroizing::new(t.expose_secret().to_string())),
+        );
+        doc.upsert(username, user);
+        self.save(&account, &doc)
+    }
+
+    /// git's `erase`: forget the matching users of the entry — the named user, or all
+    /// users without a name; with a password, only those whose password equals it.
+    pub fn erase(&self, query: &Credential) -> Result<(), KeyringUnavailable> {
+        let Some(account) = key(query) else { return Ok(()) };
+        let Ok(mut doc) = self.load(&account)? else { return Ok(()) };
+        let password = query.password.as_ref().map(ExposeSecret::expose_secret);
+        if doc.erase(query.username.as_deref(), password) == 0 {
+            return Ok(());
+        }
+        self.save(&account, &doc)
+    }
+
+    /// Check the keyring works: store, read back and delete a throwaway entry.
+    pub fn probe(&self) -> Result<(), KeyringUnavailable> {
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+        let account = format!("probe://git-reauth/{}-{nanos}", std::process::id());
+        let result = self.write_verified(&account, "git-reauth keyring probe");
+        // Remove the throwaway entry even when the read-back failed.
+        let deleted = self.delete_verified(&account);
+        result.and(deleted)
+    }
+
+    /// The entry's document: `Ok(Err(_))` when the entry holds something we cannot read.
+    fn load(&self, account: &str) -> Result<Result<Doc, DocError>, KeyringUnavailable> {
+        Ok(match backend::read(&self.service, account)? {
+            Some(secret) => Doc::parse(&secret),
+            None => Ok(Doc::default()),
+        })
+    }
+
+    /// Write the document (or delete the entry when no user is left), then check.
+    fn save(&self, account: &str, doc: &Doc) -> Result<(), KeyringUnavailable> {
+        if doc.is_empty() { self.delete_verified(account) } else { self.write_verified(account, &doc.to_secret()) }
+    }
+
+    fn write_verified(&self, account: &str, secret: &str) -> Result<(), KeyringUnavailable> {
+        backend::write(&self.service, account, secret)?;
+        match backend::read(&self.service, account)? {
+            Some(back) if back.as_str() == secret => Ok(()),
+            Some(_) => Err(not_kept("reading it back returned something else")),
+            None => Err(not_kept("reading it back found nothing")),
+        }
+    }
+
+    fn delete_verified(&self, account: &str) -> Result<(), KeyringUnavailable> {
+        backend::delete(&self.service, account)?;
+        match backend::read(&self.service, account)? {
+            None => Ok(()),
+            Some(_) => {
+                Err(KeyringUnavailable::new(Reason::Other, "the keyring still holds an entry it was told to delete"))
+            }
+        }
+    }
+}
+
+/// Check the keyring (under `$GIT_REAUTH_KEYRING_SERVICE` or `git-reauth`) works.
+pub fn probe() -> Result<(), KeyringUnavailable> {
+    KeyringStore::new().probe()
+}
+
+/// [`probe`] from async code, on tokio's blocking pool.
+pub async fn probe_async() -> Result<(), KeyringUnavailable> {
+    blocking(probe).await
+}
+
+/// Run a blocking keyring call from async code on tokio's blocking pool, e.g.
+/// `store::blocking(move || store.store(&cred)).await`.
+pub async fn blocking<T, F>(f: F) -> Result<T, KeyringUnavailable>
+where
+    T: Send + 'static,
+    F: FnOnce() -> Result<T, KeyringUnavailable> + Send + 'static,
+{
+    tokio::task::spawn_blocking(f)
+        .await
+        .unwrap_or_else(|e| Err(KeyringUnavailable::new(Reason::Other, format!("keyring task failed: {e}"))))
+}
+
+fn key(c: &Credential) -> Option<String> {
+    doc::account(c.protocol.as_deref(), c.host.as_deref(), c.path.as_deref())
+}
+
+fn not_kept(what: &str) -> KeyringUnavailable {
+    KeyringUnavailable::new(
+        Reason::Other,
+        format!("the keyring accepted a write but {what}; it may not keep secrets (memory-only or broken store)"),
+    )
+}
+
+fn now() -> i64 {
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    i64::try_from(secs).unwrap_or(i64::MAX)
+}
