@@ -63,7 +63,7 @@ async fn run() -> anyhow::Result<()> {
     println!("  {}", token.mask());
 
     println!("\n{}", s.bold("3. git-reauth setup --token-stdin --switch-remote"));
-    let opts = SetupOpts { remote: None, switch_remote: true };
+    let opts = SetupOpts { switch_remote: true, ..Default::default() };
     let prepared = prepare(&deps, &token, &opts).await?;
     print!("{}", git_reauth::commands::render_plan(&prepared, &deps, s));
     let applied = apply(&deps, &prepared, &token, &Default::default()).await?;

@@ -95,7 +95,8 @@ pub struct SetupArgs {
     /// Use this remote instead of origin
     #[arg(long, value_name = "NAME")]
     pub remote: Option<String>,
-    /// Where git keeps the token: `helper` = your configured credential helper(s)
+    /// Where git keeps the token: `helper` = your configured credential helper(s); `keyring` = the OS
+    /// keyring through git-reauth's own helper, configured for this host only
     #[arg(long, value_enum, default_value_t = StoreArg::Helper)]
     pub store: StoreArg,
     /// Check and print the plan, change nothing
@@ -111,6 +112,8 @@ pub struct SetupArgs {
 pub enum StoreArg {
     /// The user's own credential helper chain (`git credential approve`)
     Helper,
+    /// The OS keyring (macOS Keychain, Windows Credential Manager, Secret Service) via `git-reauth credential`
+    Keyring,
 }
 
 #[derive(Debug, Args)]

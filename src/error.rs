@@ -60,6 +60,8 @@ pub enum Problem {
     #[error("no credential helper is configured for {host}, so git cannot remember a token")]
     NoHelper { host: String },
     #[error("{0}")]
+    Keyring(crate::store::KeyringUnavailable),
+    #[error("{0}")]
     Config(#[from] crate::git::ConfigFileError),
     #[error("{0}")]
     Git(#[from] crate::git::GitError),
@@ -136,7 +138,8 @@ impl Problem {
                 "wait until the limit resets, then try again".into()
             }
             Problem::Api(_) => "try again in a minute; if it persists, check https://www.githubstatus.com".into(),
-            Problem::NoHelper { .. } => "choose where git keeps the token, then run setup again: `git config --global credential.helper 'cache --timeout=86400'` (memory only), or `git config --global credential.helper store` (plaintext file ~/.git-credentials), or your OS keyring helper (osxkeychain, manager, libsecret)".into(),
+            Problem::NoHelper { .. } => "choose where git keeps the token: add `--store keyring` (the OS keyring, through git-reauth's own helper), or configure a helper and run setup again: `git config --global credential.helper 'cache --timeout=86400'` (memory only), `git config --global credential.helper store` (plaintext file ~/.git-credentials, 0600)".into(),
+            Problem::Keyring(e) => e.explain(),
             Problem::Config(_) => "close other git processes (or remove a stale .lock file) and try again".into(),
             Problem::Verify { .. } => "run `git-reauth doctor` to see which helper answers for the host".into(),
             Problem::Journal { .. } => "make the state directory writable (or set XDG_STATE_HOME) and try again".into(),

@@ -7,7 +7,7 @@ use zeroize::Zeroizing;
 
 use crate::cli::SetupArgs;
 use crate::engine::Deps;
-use crate::engine::setup::{Prepared, SetupOpts, apply, prepare};
+use crate::engine::setup::{Prepared, SetupOpts, StoreChoice, apply, prepare};
 use crate::error::{Problem, exit};
 use crate::model::token::Token;
 
@@ -42,7 +42,11 @@ pub async fn run(deps: &Deps, args: SetupArgs, cancel: &CancellationToken) -> Re
     let stdin = std::io::stdin();
     let is_tty = stdin.is_terminal();
     let token = read_token(stdin.lock(), is_tty)?;
-    let opts = SetupOpts { remote: args.remote, switch_remote: args.switch_remote };
+    let store = match args.store {
+        crate::cli::StoreArg::Helper => StoreChoice::Helper,
+        crate::cli::StoreArg::Keyring => StoreChoice::Keyring,
+    };
+    let opts = SetupOpts { remote: args.remote, switch_remote: args.switch_remote, store };
     let prepared = tokio::select! {
         p = prepare(deps, &token, &opts) => p?,
         _ = cancel.cancelled() => return Err(Problem::Interrupted),

@@ -59,6 +59,7 @@ pub async fn doctor(deps: &Deps, opts: &DoctorOpts, progress: Option<&UnboundedS
         let gh = deps.github.clone();
         async move { gh.reachable().await }
     });
+    let keyring = tokio::spawn(crate::store::probe_async());
     let obs = observe(deps, opts.remote.as_deref()).await;
     let (repo_name, remote_name) = local_checks(deps, &obs, &mut checks);
     let diagnosis =
@@ -66,6 +67,7 @@ pub async fn doctor(deps: &Deps, opts: &DoctorOpts, progress: Option<&UnboundedS
     if obs.git_version.is_err() {
         fill.abort();
         reach.abort();
+        keyring.abort();
         checks.skip_rest("needs a working git");
         return diagnosis(checks);
     }
@@ -87,6 +89,10 @@ pub async fn doctor(deps: &Deps, opts: &DoctorOpts, progress: Option<&UnboundedS
         }
     };
     checks.push(helper_check(deps, &fill));
+    let keyring = keyring.await.unwrap_or_else(|e| {
+        Err(crate::store::KeyringUnavailable::new(crate::store::Reason::Other, format!("keyring check failed: {e}")))
+    });
+    checks.push(keyring_check(&fill, keyring));
     let reach = reach
         .await
         .unwrap_or_else(|_| Err(ApiError::Network { host: deps.host.host_port(), message: "interrupted".into() }));
@@ -277,6 +283,23 @@ fn helper_check(deps: &Deps, fill: &FillOutcome) -> Check {
         CheckId::CredentialHelper,
         format!("helpers for {}: {}{answering}", deps.host.host_port(), list.join(", ")),
     )
+}
+
+/// The OS keyring: required when git-reauth's own helper is in the chain, otherwise
+/// only an option for `setup --store keyring`. The probe stores, reads back and deletes
+/// a throwaway entry of git-reauth's own; nothing of the user's is touched.
+fn keyring_check(fill: &FillOutcome, probe: Result<(), crate::store::KeyringUnavailable>) -> Check {
+    let ours = fill.chain.iter().any(|h| matches!(h.name().as_str(), "git-reauth" | "reauth"));
+    match (probe, ours) {
+        (Ok(()), true) => Check::ok(CheckId::Keyring, "the OS keyring works and git-reauth's helper uses it"),
+        (Ok(()), false) => Check::ok(CheckId::Keyring, "the OS keyring works (available for `setup --store keyring`)"),
+        (Err(e), true) => {
+            Check::fail(CheckId::Keyring, format!("git-reauth's helper is configured but {e}"), e.explain())
+        }
+        (Err(e), false) => {
+            Check::warn(CheckId::Keyring, format!("{e}; `setup --store keyring` is not available here"), e.explain())
+        }
+    }
 }
 
 async fn network_checks(

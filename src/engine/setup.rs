@@ -23,6 +23,17 @@ use crate::model::token::{Token, TokenKind, lint};
 pub struct SetupOpts {
     pub remote: Option<String>,
     pub switch_remote: bool,
+    pub store: StoreChoice,
+}
+
+/// Where git will keep the token.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum StoreChoice {
+    /// The user's configured helper chain.
+    #[default]
+    Helper,
+    /// The OS keyring, through `git-reauth credential`, configured for this host only.
+    Keyring,
 }
 
 /// The repository part of a fix.
@@ -48,10 +59,20 @@ pub struct Prepared {
     pub notes: Vec<String>,
 }
 
+/// A change that belongs to switching the remote to HTTPS: the URLs, and the removal
+/// of `insteadOf` rules (not the keyring helper's config key).
+fn is_remote_switch(c: &Change) -> bool {
+    match c {
+        Change::RemoteUrl { .. } => true,
+        Change::ConfigKey { key, .. } => key.to_ascii_lowercase().ends_with("insteadof"),
+        _ => false,
+    }
+}
+
 impl Prepared {
     /// True when the plan switches the remote (or drops an insteadOf rule).
     pub fn switches_remote(&self) -> bool {
-        self.plan.changes.iter().any(|c| matches!(c, Change::RemoteUrl { .. } | Change::ConfigKey { .. }))
+        self.plan.changes.iter().any(is_remote_switch)
     }
 
     /// The same fix without switching the remote: the user keeps SSH (the wizard's
@@ -60,7 +81,7 @@ impl Prepared {
         if !self.switches_remote() {
             return;
         }
-        self.plan.changes.retain(|c| !matches!(c, Change::RemoteUrl { .. } | Change::ConfigKey { .. }));
+        self.plan.changes.retain(|c| !is_remote_switch(c));
         if let Some(t) = &self.target {
             self.notes.push(format!("{} keeps SSH, so git will not use the token for it", t.view.info.name));
         }
@@ -96,8 +117,11 @@ pub async fn prepare(deps: &Deps, token: &Token, opts: &SetupOpts) -> Result<Pre
     };
     let cred = deps.credential();
     let chain = cred.chain().await?;
-    if chain.is_empty() {
-        return Err(Problem::NoHelper { host: deps.host.host_port() });
+    match opts.store {
+        StoreChoice::Helper if chain.is_empty() => return Err(Problem::NoHelper { host: deps.host.host_port() }),
+        StoreChoice::Helper => {}
+        // Never fall back silently: no keyring, no fix (the error explains the choices).
+        StoreChoice::Keyring => crate::store::probe_async().await.map_err(Problem::Keyring)?,
     }
 
     let secret = token.secret();
@@ -210,19 +234,46 @@ fn make_plan(
             notes.push(format!("{}'s URL contains a secret; add --switch-remote to remove it", v.info.name));
         }
     }
-    let via = chain.iter().map(|h| h.name()).collect::<Vec<_>>().join(", ");
+    // Forget first, while the user's helpers still answer for the host.
     changes.push(Change::ForgetCredential {
         protocol: deps.host.scheme().into(),
         host: deps.host.host_port(),
         username: None,
     });
+    let via = match opts.store {
+        StoreChoice::Helper => {
+            format!("your credential helper ({})", chain.iter().map(|h| h.name()).collect::<Vec<_>>().join(", "))
+        }
+        StoreChoice::Keyring => {
+            changes.push(keyring_helper_change(deps)?);
+            "the OS keyring (git-reauth credential)".to_string()
+        }
+    };
     changes.push(Change::StoreCredential {
         protocol: deps.host.scheme().into(),
         host: deps.host.host_port(),
         username: account.login.clone(),
-        via: format!("your credential helper ({via})"),
+        via,
     });
     Ok((Plan { changes }, notes))
+}
+
+/// Make git-reauth the only helper for this host, exactly as gh does for its own:
+/// `credential.<base>.helper = ""` (reset the inherited list) then our command.
+fn keyring_helper_change(deps: &Deps) -> Result<Change, Problem> {
+    let file = crate::git::global_config_file(&deps.env)
+        .ok_or_else(|| Problem::Other("cannot find your global git config (HOME is not set)".into()))?;
+    let key = format!("credential.{}.helper", deps.host.base());
+    let exe =
+        std::env::current_exe().map_err(|e| Problem::Other(format!("cannot find the git-reauth program: {e}")))?;
+    let from = read_values(&file, &key)?;
+    Ok(Change::ConfigKey { file, key, from, to: vec![String::new(), helper_command(&exe)] })
+}
+
+/// `!'<path>' credential`, quoted for the shell git runs `!` helpers with.
+pub fn helper_command(exe: &std::path::Path) -> String {
+    let path = exe.to_string_lossy().replace('\'', r"'\''");
+    format!("!'{path}' credential")
 }
 
 /// ConfigKey changes removing insteadOf rules that would turn `https` back into SSH.

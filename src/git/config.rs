@@ -99,3 +99,15 @@ pub async fn insteadof_rules(git: &Git) -> Result<Vec<InsteadOfRule>, GitError> 
         })
         .collect())
 }
+
+/// The file `git config --global` writes: `$GIT_CONFIG_GLOBAL`, else `~/.gitconfig`,
+/// else `$XDG_CONFIG_HOME/git/config` when only that exists.
+pub fn global_config_file(env: &crate::env::Env) -> Option<PathBuf> {
+    if let Some(f) = env.var("GIT_CONFIG_GLOBAL").filter(|v| !v.is_empty()) {
+        return Some(PathBuf::from(f));
+    }
+    let home = env.var("HOME").or_else(|| env.var("USERPROFILE")).map(PathBuf::from)?;
+    let dot = home.join(".gitconfig");
+    let xdg = env.var("XDG_CONFIG_HOME").map(PathBuf::from).unwrap_or_else(|| home.join(".config")).join("git/config");
+    Some(if !dot.exists() && xdg.exists() { xdg } else { dot })
+}

@@ -7,7 +7,8 @@ mod credential;
 mod repo;
 
 pub use config::{
-    ConfigFileError, InsteadOfRule, entries as config_entries, insteadof_rules, read_values, write_values,
+    ConfigFileError, InsteadOfRule, entries as config_entries, global_config_file, insteadof_rules, read_values,
+    write_values,
 };
 pub use credential::{FillOutcome, GitCredential};
 pub use repo::{RemoteInfo, RepoInfo, discover, remote_info};

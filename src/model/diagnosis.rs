@@ -33,6 +33,7 @@ pub enum CheckId {
     RemoteProtocol,
     Insteadof,
     CredentialHelper,
+    Keyring,
     Network,
     CachedCredential,
     TokenScopes,
@@ -44,12 +45,13 @@ pub enum CheckId {
 
 impl CheckId {
     /// Every check, in the order doctor reports them.
-    pub const ALL: [CheckId; 12] = [
+    pub const ALL: [CheckId; 13] = [
         CheckId::GitVersion,
         CheckId::Repository,
         CheckId::RemoteProtocol,
         CheckId::Insteadof,
         CheckId::CredentialHelper,
+        CheckId::Keyring,
         CheckId::Network,
         CheckId::CachedCredential,
         CheckId::TokenScopes,
@@ -67,6 +69,7 @@ impl CheckId {
             CheckId::RemoteProtocol => "remote-protocol",
             CheckId::Insteadof => "insteadof",
             CheckId::CredentialHelper => "credential-helper",
+            CheckId::Keyring => "keyring",
             CheckId::Network => "network",
             CheckId::CachedCredential => "cached-credential",
             CheckId::TokenScopes => "token-scopes",
@@ -85,6 +88,7 @@ impl CheckId {
             CheckId::RemoteProtocol => "remote protocol",
             CheckId::Insteadof => "insteadOf rules",
             CheckId::CredentialHelper => "credential helper",
+            CheckId::Keyring => "OS keyring",
             CheckId::Network => "network",
             CheckId::CachedCredential => "cached credential",
             CheckId::TokenScopes => "token scopes",

@@ -7,6 +7,7 @@ mod edges;
 #[cfg(unix)]
 mod push;
 mod scenarios;
+mod setup;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
