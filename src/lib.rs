@@ -12,3 +12,4 @@ pub mod git;
 pub mod github;
 pub mod model;
 pub mod sandbox;
+pub mod tui;
