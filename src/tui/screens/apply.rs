@@ -15,8 +15,24 @@ pub fn view(state: &State, frame: &mut Frame, area: Rect) {
     let w = area.width as usize;
     let running = state.inflight.apply.is_some();
     let a = &state.apply;
-    let mut lines = para("Applying; if any step fails, everything is rolled back.", w, 0, t.dim());
-    lines.push(Line::raw(""));
+    let mut lines = Vec::new();
+    if let Some(f) = &a.failure {
+        lines.extend(marked(&t, Status::Fail, &f.message, w));
+        let undone = if f.message.contains("rolling back also failed") {
+            "Some changes could not be rolled back (listed above): fix them by hand or run `git-reauth undo`."
+        } else {
+            "Everything was rolled back: your setup is as it was."
+        };
+        lines.extend(para(undone, w, 2, t.bold()));
+        if let Some(h) = &f.hint {
+            lines.extend(para(h, w, 2, Style::new()));
+        }
+        lines.push(Line::raw(""));
+    }
+    if a.failure.is_none() {
+        lines.extend(para("Applying; if any step fails, everything is rolled back.", w, 0, t.dim()));
+        lines.push(Line::raw(""));
+    }
     let changes = state.effective().map(|p| p.plan.changes).unwrap_or_default();
     for (i, c) in changes.iter().enumerate() {
         let mark = if i < a.changed {
@@ -43,19 +59,6 @@ pub fn view(state: &State, frame: &mut Frame, area: Rect) {
         }
         if running {
             lines.push(Line::from(vec![t.spinner(state), Span::raw(" checking that git uses the new token…")]));
-        }
-    }
-    if let Some(f) = &a.failure {
-        lines.push(Line::raw(""));
-        lines.extend(marked(&t, Status::Fail, &f.message, w));
-        let undone = if f.message.contains("rolling back also failed") {
-            "Some changes could not be rolled back (listed above): fix them by hand or run `git-reauth undo`."
-        } else {
-            "Everything was rolled back: your setup is as it was."
-        };
-        lines.extend(para(undone, w, 2, t.bold()));
-        if let Some(h) = &f.hint {
-            lines.extend(para(h, w, 2, Style::new()));
         }
     }
     if a.quit_when_done.is_some() && running {

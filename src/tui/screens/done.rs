@@ -16,9 +16,31 @@ pub fn view(state: &State, frame: &mut Frame, area: Rect) {
         t.mark(Status::Ok),
         Span::styled(format!(" Done: git now uses the new token for {}.", state.host.host_port()), t.bold()),
     ])];
-    lines.push(Line::raw(""));
     let p = state.effective();
+    let next = if p.as_ref().is_some_and(|p| p.target.is_some()) {
+        "Now run `git push`."
+    } else {
+        "Now run `git push` in your repository."
+    };
+    lines.push(Line::styled(format!("  {next}"), t.bold()));
+    lines.push(Line::raw(""));
     if let Some(p) = &p {
+        let expiry = match p.account.expires {
+            Some(e) => format!(
+                "The token expires on {} (in {} days): run git-reauth again before then.",
+                e.format("%Y-%m-%d"),
+                super::days_left(e, state.now)
+            ),
+            None => "The token never expires; revoke it on GitHub when this machine is retired.".into(),
+        };
+        lines.extend(para(&expiry, w, 0, Style::new()));
+    }
+    lines.extend(para("`git-reauth undo` reverts the remote and config changes.", w, 0, Style::new()));
+    if let Some(p) = &p {
+        for n in &p.notes {
+            lines.extend(marked(&t, Status::Warn, n, w));
+        }
+        lines.push(Line::raw(""));
         lines.push(Line::styled("Changed:", t.bold()));
         for c in &p.plan.changes {
             lines.extend(marked(&t, Status::Ok, &c.describe(), w));
@@ -29,34 +51,7 @@ pub fn view(state: &State, frame: &mut Frame, area: Rect) {
         for v in &a.verified {
             lines.extend(marked(&t, Status::Ok, v, w));
         }
-        lines.push(Line::raw(""));
-        lines.extend(para(
-            &format!("Undo the remote and config changes with `git-reauth undo` (journal: {}).", a.journal.display()),
-            w,
-            0,
-            Style::new(),
-        ));
+        lines.extend(para(&format!("Undo journal: {}", a.journal.display()), w, 0, t.dim()));
     }
-    if let Some(p) = &p {
-        let expiry = match p.account.expires {
-            Some(e) => format!(
-                "The token expires on {} (in {} days): run git-reauth again before then.",
-                e.format("%Y-%m-%d"),
-                super::days_left(e, state.now)
-            ),
-            None => "The token has no expiry date; revoke it on GitHub when this machine is retired.".into(),
-        };
-        lines.extend(para(&expiry, w, 0, Style::new()));
-        for n in &p.notes {
-            lines.extend(marked(&t, Status::Warn, n, w));
-        }
-    }
-    lines.push(Line::raw(""));
-    let next = if p.as_ref().is_some_and(|p| p.target.is_some()) {
-        "Now run `git push`."
-    } else {
-        "Now run `git push` in your repository."
-    };
-    lines.push(Line::styled(next, t.bold()));
     body(frame, area, lines, &t);
 }

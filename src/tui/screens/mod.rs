@@ -35,12 +35,13 @@ pub fn draw(state: &State, frame: &mut Frame) {
     }
     let t = Theme::of(state);
     let notice = state.notice.is_some() as u16;
+    let bar = status_bar(state, &t, area.width as usize);
     let [title, _, body_area, note, status] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(1),
         Constraint::Fill(1),
         Constraint::Length(notice),
-        Constraint::Length(1),
+        Constraint::Length(bar.len() as u16),
     ])
     .areas(area);
     let step = match state.screen {
@@ -78,16 +79,29 @@ pub fn draw(state: &State, frame: &mut Frame) {
     if let Some(n) = &state.notice {
         frame.render_widget(Paragraph::new(Line::styled(fit(&format!(" {n}"), area.width as usize), t.dim())), note);
     }
-    let mut spans = Vec::new();
-    for (i, (key, label)) in keys::hints(state).into_iter().enumerate() {
-        if i > 0 {
-            spans.push(Span::styled(" · ", t.dim()));
+    frame.render_widget(Paragraph::new(bar).style(t.bar()), status);
+}
+
+/// The keys that work, from the key table; on two lines when one is too short.
+fn status_bar(state: &State, t: &Theme, w: usize) -> Vec<Line<'static>> {
+    let mut done: Vec<Line<'static>> = Vec::new();
+    let mut cur: Vec<Span<'static>> = vec![Span::raw(" ")];
+    let mut used = 1;
+    for (key, label) in keys::hints(state) {
+        let item = width(&key) + 1 + width(label);
+        if used > 1 && used + 3 + item > w && done.is_empty() {
+            done.push(Line::from(std::mem::replace(&mut cur, vec![Span::raw(" ")])));
+            used = 1;
+        } else if used > 1 {
+            cur.push(Span::styled(" · ", t.dim()));
+            used += 3;
         }
-        spans.push(Span::styled(key, t.key()));
-        spans.push(Span::raw(format!(" {label}")));
+        cur.push(Span::styled(key, t.key()));
+        cur.push(Span::raw(format!(" {label}")));
+        used += item;
     }
-    spans.insert(0, Span::raw(" "));
-    frame.render_widget(Paragraph::new(Line::from(spans)).style(t.bar()), status);
+    done.push(Line::from(cur));
+    done
 }
 
 fn too_small(frame: &mut Frame, area: Rect) {

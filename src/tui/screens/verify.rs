@@ -14,7 +14,11 @@ use crate::tui::app::{Failure, State, Step, VerifyState};
 pub fn view(state: &State, frame: &mut Frame, area: Rect) {
     let t = Theme::of(state);
     let w = area.width as usize;
-    let mut lines = para("Asking GitHub about the token. Nothing is changed yet.", w, 0, t.dim());
+    let intro = match state.verify {
+        VerifyState::Failed(_) => "GitHub's answer about the token. Nothing was changed.",
+        _ => "Asking GitHub about the token. Nothing is changed yet.",
+    };
+    let mut lines = para(intro, w, 0, t.dim());
     lines.push(Line::raw(""));
     match (&state.verify, &state.prepared) {
         (VerifyState::Passed, Some(p)) => {
@@ -69,15 +73,13 @@ fn passed(state: &State, p: &Prepared, step: Step) -> String {
 }
 
 fn failed(lines: &mut Vec<Line<'static>>, t: &Theme, f: &Failure, w: usize) {
-    for step in Step::ALL {
-        let line = if Some(step) == f.step {
-            status_line(t, t.mark(Status::Fail), step.label(), "failed", w)
-        } else if step == Step::Account && f.step.is_some() {
-            status_line(t, t.mark(Status::Ok), step.label(), "GitHub knows the token", w)
-        } else {
-            status_line(t, t.mark(Status::Skip), step.label(), "not checked", w)
-        };
-        lines.push(line);
+    // Only what was decided: the account (when GitHub knew the token) and the failure.
+    if f.step.is_some_and(|s| s != Step::Account) {
+        lines.push(status_line(t, t.mark(Status::Ok), Step::Account.label(), "GitHub knows the token", w));
+    }
+    match f.step {
+        Some(step) => lines.push(status_line(t, t.mark(Status::Fail), step.label(), "failed, see below", w)),
+        None => lines.push(status_line(t, t.mark(Status::Fail), "check", "could not finish, see below", w)),
     }
     lines.push(Line::raw(""));
     lines.push(Line::from(vec![t.mark(Status::Fail), Span::styled(" What it means", t.bold())]));
