@@ -348,7 +348,7 @@ fn keys_map_per_screen_and_the_status_bar_lists_them() {
     let ctrl_c = key(KeyCode::Char('c'), KeyModifiers::CONTROL);
     let s = at(Screen::Create);
     assert!(matches!(keys::to_msg(&s, &q), Some(Msg::Action(Action::Quit))));
-    assert!(matches!(keys::to_msg(&s, &key(KeyCode::Char('x'), none)), None));
+    assert!(keys::to_msg(&s, &key(KeyCode::Char('x'), none)).is_none());
     let s = at(Screen::Paste);
     assert!(matches!(keys::to_msg(&s, &q), Some(Msg::Input('q'))), "q is text in the field");
     assert!(matches!(keys::to_msg(&s, &key(KeyCode::Char('o'), none)), Some(Msg::Input('o'))));
