@@ -5,3 +5,4 @@ mod bad_input;
 mod flow;
 mod secrets;
 mod support;
+mod wizard;
