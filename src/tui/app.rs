@@ -217,7 +217,9 @@ impl From<&Problem> for Failure {
             Problem::SsoRequired { url, .. } => url.clone(),
             _ => None,
         };
-        Failure { message: p.to_string(), hint: p.hint(), step, sso_url, new_token, fine_grained }
+        // The hints are written for `setup`; here the next step is on screen.
+        let hint = p.hint().map(|h| h.replace(" and run setup again", "").replace(", then run setup again", ""));
+        Failure { message: p.to_string(), hint, step, sso_url, new_token, fine_grained }
     }
 }
 

@@ -83,6 +83,7 @@ fn summary(state: &State, t: &Theme, w: usize) -> Vec<Line<'static>> {
             2,
             ratatui::style::Style::new(),
         ));
+        l.extend(ssh_note(state, w, t));
         return l;
     }
     let what = match d.get(CheckId::CachedCredential) {
@@ -106,4 +107,14 @@ fn summary(state: &State, t: &Theme, w: usize) -> Vec<Line<'static>> {
     }
     l.extend(para("Next: create a token on GitHub (Enter); the wizard then replaces the stale one.", w, 2, t.dim()));
     l
+}
+
+fn ssh_note(state: &State, w: usize, t: &Theme) -> Vec<Line<'static>> {
+    match &state.local {
+        Some(l) if l.uses_ssh => {
+            let remote = l.remote.clone().unwrap_or_else(|| "the remote".into());
+            para(&format!("{remote} uses SSH; the wizard can switch it to HTTPS so the token is used."), w, 2, t.dim())
+        }
+        _ => vec![],
+    }
 }
