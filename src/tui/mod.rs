@@ -7,6 +7,7 @@
 pub mod app;
 pub mod effects;
 pub mod keys;
+pub mod parts;
 pub mod screens;
 pub mod secret;
 pub mod terminal;
