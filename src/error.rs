@@ -37,6 +37,8 @@ pub enum Problem {
     NotGitHubRemote { remote: String, url: String, host: String },
     #[error("invalid --host-url: {0}")]
     BadHostUrl(String),
+    #[error("the wizard needs a terminal (stdin and stdout); without one, use `git-reauth setup --token-stdin`")]
+    NotATerminal,
 
     // --- found a problem it could not fix (exit 1) ---
     #[error("git is not installed or not on PATH")]
@@ -103,7 +105,8 @@ impl Problem {
             | Problem::RemoteMissing(_)
             | Problem::NoRemotes
             | Problem::NotGitHubRemote { .. }
-            | Problem::BadHostUrl(_) => exit::USAGE,
+            | Problem::BadHostUrl(_)
+            | Problem::NotATerminal => exit::USAGE,
             Problem::Interrupted | Problem::InterruptedRolledBack => exit::INTERRUPTED,
             _ => exit::PROBLEM,
         }
@@ -119,6 +122,7 @@ impl Problem {
             Problem::RemoteMissing(_) | Problem::NoRemotes => "list remotes with `git remote -v` and pick one with --remote NAME".into(),
             Problem::NotGitHubRemote { .. } => "pick a GitHub remote with --remote NAME, or point --host-url at your GitHub Enterprise host".into(),
             Problem::BadHostUrl(_) => "use e.g. --host-url https://github.example.com".into(),
+            Problem::NotATerminal => "e.g. `printf '%s\\n' \"$TOKEN\" | git-reauth setup --token-stdin --switch-remote`".into(),
             Problem::GitMissing | Problem::GitTooOld(_) => "install git 2.30 or newer (https://git-scm.com/downloads)".into(),
             Problem::TokenRejected => "create a new token (the old one may have expired) and run setup again".into(),
             Problem::MissingScope { create_url, .. } => format!("create a classic token with the repo scope: {create_url}"),

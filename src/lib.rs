@@ -15,3 +15,4 @@ pub mod helper;
 pub mod model;
 pub mod sandbox;
 pub mod store;
+pub mod tui;

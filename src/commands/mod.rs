@@ -33,10 +33,11 @@ pub fn main() -> ExitCode {
     }
     let cli = Cli::parse_from(args);
     if let Some(Command::Credential(a)) = &cli.command {
-        init_tracing(cli.global.verbose);
+        init_tracing(cli.global.verbose, false);
         return ExitCode::from(crate::helper::main(&a.op));
     }
-    init_tracing(cli.global.verbose);
+    // While the wizard owns the terminal, logs go to a file.
+    init_tracing(cli.global.verbose, cli.command.is_none());
     let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
@@ -57,13 +58,20 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn init_tracing(verbose: bool) {
+fn init_tracing(verbose: bool, wizard: bool) {
     let filter = std::env::var("RUST_LOG").ok().or_else(|| verbose.then(|| "git_reauth=debug".to_string()));
-    if let Some(filter) = filter {
-        let _ = tracing_subscriber::fmt()
-            .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
-            .with_writer(std::io::stderr)
-            .try_init();
+    let Some(filter) = filter else { return };
+    let fmt = tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::new(filter));
+    if !wizard {
+        let _ = fmt.with_writer(std::io::stderr).try_init();
+        return;
+    }
+    let Ok(env) = Env::from_process() else { return };
+    let path = env.state_dir.join("wizard.log");
+    let file = std::fs::create_dir_all(&env.state_dir)
+        .and_then(|_| std::fs::OpenOptions::new().create(true).append(true).open(&path));
+    if let Ok(file) = file {
+        let _ = fmt.with_ansi(false).with_writer(std::sync::Mutex::new(file)).try_init();
     }
 }
 
@@ -89,9 +97,11 @@ fn deps(host_url: &str) -> Result<Deps, Problem> {
 
 async fn run(cli: Cli) -> Result<u8, Problem> {
     let Some(command) = cli.command else {
-        return Err(Problem::Other(
-            "the interactive wizard is not part of this build yet; run `git-reauth doctor`, then `git-reauth setup --token-stdin`".into(),
-        ));
+        // Refuse before any set-up work when there is no terminal to draw on.
+        if !crate::tui::terminal::has_tty() {
+            return Err(Problem::NotATerminal);
+        }
+        return crate::tui::run(deps(&cli.global.host_url)?).await;
     };
     let deps = deps(&cli.global.host_url)?;
     let cancel = CancellationToken::new();

@@ -57,6 +57,8 @@ pub struct Prepared {
     pub plan: Plan,
     /// Things the user should know that are not changes (e.g. SSH kept).
     pub notes: Vec<String>,
+    /// Where the plan keeps the token.
+    pub store: StoreChoice,
 }
 
 /// A change that belongs to switching the remote to HTTPS: the URLs, and the removal
@@ -179,7 +181,7 @@ pub async fn prepare(deps: &Deps, token: &Token, opts: &SetupOpts) -> Result<Pre
     };
 
     let (plan, notes) = make_plan(deps, &account, target.as_ref(), &obs.insteadof, &chain, opts)?;
-    Ok(Prepared { account, kind, warnings, target, chain, plan, notes })
+    Ok(Prepared { account, kind, warnings, target, chain, plan, notes, store: opts.store })
 }
 
 fn check_scopes(account: &Account, public: bool, create_url: &str) -> Result<(), Problem> {

@@ -6,3 +6,4 @@ mod flow;
 mod keyring;
 mod secrets;
 mod support;
+mod wizard;

@@ -1,0 +1,576 @@
+//! The wizard's state machine (The Elm Architecture): one `State`, one `Msg` enum, and
+//! `update`, which changes the state and returns the `Effect`s to run. No I/O here:
+//! results of async work come back as messages carrying the id of their request, so a
+//! reply nobody waits for any more is dropped.
+
+use chrono::{DateTime, Utc};
+
+use crate::engine::setup::{Applied, ApplyProgress, Prepared};
+use crate::error::{Problem, exit};
+use crate::model::diagnosis::{Check, CheckId, Diagnosis, Status};
+use crate::model::host::HostUrl;
+use crate::model::token::{Token, lint};
+
+pub use super::parts::{ApplyState, Failure, InFlight, Local, RemoteChoice, Req, Step, StoreChoice, VerifyState};
+use super::secret::SecretBuf;
+
+/// The screens, in the order the wizard walks them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Screen {
+    Diagnosis,
+    Create,
+    Paste,
+    Verify,
+    Remote,
+    Credentials,
+    Apply,
+    Done,
+}
+
+impl Screen {
+    pub fn title(self) -> &'static str {
+        match self {
+            Screen::Diagnosis => "Diagnosis",
+            Screen::Create => "Create a token",
+            Screen::Paste => "Paste the token",
+            Screen::Verify => "Verify the token",
+            Screen::Remote => "Remote",
+            Screen::Credentials => "Credentials",
+            Screen::Apply => "Apply",
+            Screen::Done => "Done",
+        }
+    }
+}
+
+/// What a key asks for; `keys.rs` decides which key means what on which screen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// Enter: the highlighted, forward action.
+    Forward,
+    /// Esc: one screen back.
+    Back,
+    /// `q`: quit (exit 1 before Done).
+    Quit,
+    /// Ctrl-C: stop what is in flight and quit (exit 130).
+    Interrupt,
+    Open,
+    Copy,
+    /// Toggle the classic / fine-grained creation URL.
+    FineGrained,
+    /// Check the same token again (after authorizing SSO, or a network error).
+    Recheck,
+    /// Back to Create, with the kind of token the failure asks for.
+    NewToken,
+    Up,
+    Down,
+    Backspace,
+    ClearField,
+}
+
+/// Everything that can happen.
+#[derive(Debug)]
+pub enum Msg {
+    Action(Action),
+    /// A printable character typed into the token field.
+    Input(char),
+    /// Bracketed paste.
+    Paste(SecretBuf),
+    Resize(u16, u16),
+    /// Spinner tick (only while work is in flight).
+    Tick,
+    Observed {
+        req: Req,
+        local: Local,
+    },
+    Check {
+        req: Req,
+        check: Check,
+    },
+    Diagnosed {
+        req: Req,
+        diagnosis: Diagnosis,
+    },
+    Verified {
+        req: Req,
+        result: Result<Box<Prepared>, Problem>,
+    },
+    Progress {
+        req: Req,
+        step: ApplyProgress,
+    },
+    Applied {
+        req: Req,
+        result: Result<Box<Applied>, Problem>,
+    },
+    Opened {
+        result: Result<(), String>,
+    },
+}
+
+/// Work for `effects.rs`.
+#[derive(Debug)]
+pub enum Effect {
+    /// Observe the local setup, then run the doctor.
+    Diagnose {
+        req: Req,
+    },
+    /// `prepare`; `switch_remote: None` means decide from the remote (not known yet);
+    /// `store: None` means the user's helpers, or the OS keyring when there are none.
+    Verify {
+        req: Req,
+        token: Token,
+        switch_remote: Option<bool>,
+        store: Option<crate::engine::setup::StoreChoice>,
+    },
+    Apply {
+        req: Req,
+        prepared: Box<Prepared>,
+        token: Token,
+    },
+    /// Stop a read-only request (its reply would be dropped anyway).
+    Abort {
+        req: Req,
+    },
+    /// Cancel everything in flight; a running apply rolls back through its token.
+    CancelAll,
+    OpenUrl(String),
+    /// Put the URL on the clipboard with OSC 52.
+    CopyUrl(String),
+    Quit(u8),
+}
+
+/// Everything the wizard knows.
+#[derive(Debug)]
+pub struct State {
+    pub screen: Screen,
+    pub host: HostUrl,
+    /// For the token description ("git-reauth on <machine>").
+    pub machine: String,
+    /// When the wizard started (expiry "days left" is counted from here).
+    pub now: DateTime<Utc>,
+    pub color: bool,
+    pub size: (u16, u16),
+    pub local: Option<Local>,
+    /// Checks decided so far; `diagnosis` once all are in.
+    pub checks: Vec<Check>,
+    pub diagnosis: Option<Diagnosis>,
+    pub fine_grained: bool,
+    pub field: SecretBuf,
+    /// Enter was pressed on a value that cannot be a token.
+    pub field_refused: bool,
+    /// The token being verified or applied.
+    pub token: Option<Token>,
+    pub verify: VerifyState,
+    /// The storage the user picked on Credentials (`None`: automatic).
+    pub store_pref: Option<crate::engine::setup::StoreChoice>,
+    pub prepared: Option<Prepared>,
+    pub remote_choice: RemoteChoice,
+    pub store_choice: usize,
+    pub apply: ApplyState,
+    pub inflight: InFlight,
+    next_req: Req,
+    pub spinner: usize,
+    /// One line of feedback ("copied", "could not open a browser").
+    pub notice: Option<String>,
+}
+
+impl State {
+    pub fn new(host: HostUrl, machine: String, now: DateTime<Utc>) -> State {
+        State {
+            screen: Screen::Diagnosis,
+            host,
+            machine,
+            now,
+            color: true,
+            size: (0, 0),
+            local: None,
+            checks: Vec::new(),
+            diagnosis: None,
+            fine_grained: false,
+            field: SecretBuf::new(),
+            field_refused: false,
+            token: None,
+            verify: VerifyState::Idle,
+            store_pref: None,
+            prepared: None,
+            remote_choice: RemoteChoice::SwitchToHttps,
+            store_choice: 0,
+            apply: ApplyState::default(),
+            inflight: InFlight::default(),
+            next_req: 1,
+            spinner: 0,
+            notice: None,
+        }
+    }
+
+    fn req(&mut self) -> Req {
+        let r = self.next_req;
+        self.next_req += 1;
+        r
+    }
+
+    /// Work is in flight: the spinner ticks.
+    pub fn busy(&self) -> bool {
+        let f = &self.inflight;
+        f.diagnose.is_some() || f.verify.is_some() || f.apply.is_some()
+    }
+
+    /// The token-creation URL the Create screen offers.
+    pub fn create_url(&self) -> String {
+        if self.fine_grained {
+            let owner = self.local.as_ref().and_then(|l| l.owner.as_deref());
+            self.host.fine_grained_token_url(&self.machine, owner)
+        } else {
+            self.host.classic_token_url(&self.machine)
+        }
+    }
+
+    /// The Remote screen is part of this fix.
+    pub fn shows_remote(&self) -> bool {
+        self.prepared.as_ref().is_some_and(|p| p.switches_remote())
+    }
+
+    /// The plan as it will be applied, with the Remote screen's choice.
+    pub fn effective(&self) -> Option<Prepared> {
+        let mut p = self.prepared.clone()?;
+        if self.remote_choice == RemoteChoice::KeepSsh {
+            p.keep_ssh();
+        }
+        Some(p)
+    }
+
+    /// Where the token can go.
+    pub fn store_choices(&self) -> Vec<StoreChoice> {
+        let names: Vec<String> =
+            self.prepared.as_ref().map(|p| p.chain.iter().map(|h| h.name()).collect()).unwrap_or_default();
+        if names.is_empty() {
+            // No helper: git cannot keep a token anywhere else (never silently plaintext).
+            return vec![StoreChoice::Keyring];
+        }
+        vec![StoreChoice::ReplaceInHelper(names.join(", ")), StoreChoice::Keyring]
+    }
+
+    /// The diagnosis' failed cached-credential check: the stale entry.
+    pub fn stale_credential(&self) -> Option<&Check> {
+        self.checks.iter().find(|c| c.id == CheckId::CachedCredential && c.status == Status::Fail)
+    }
+
+    /// The diagnosis found nothing to fix.
+    pub fn healthy(&self) -> bool {
+        self.diagnosis.as_ref().is_some_and(|d| d.healthy)
+    }
+
+    fn go(&mut self, screen: Screen) {
+        self.screen = screen;
+        self.notice = None;
+    }
+}
+
+/// The first effects: the doctor starts at once (the first frame is drawn before).
+pub fn start(state: &mut State) -> Vec<Effect> {
+    let req = state.req();
+    state.inflight.diagnose = Some(req);
+    vec![Effect::Diagnose { req }]
+}
+
+/// Apply one message.
+pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Action(a) => action(state, a),
+        Msg::Input(c) => {
+            if state.screen == Screen::Paste {
+                state.field.push(c);
+                edited(state);
+            }
+            vec![]
+        }
+        Msg::Paste(text) => {
+            if state.screen == Screen::Paste {
+                // Terminals often copy a trailing newline; anything else is the lint's to judge.
+                let t = text.expose();
+                let t = t.strip_suffix('\n').map(|t| t.strip_suffix('\r').unwrap_or(t)).unwrap_or(t);
+                state.field.push_str(t);
+                edited(state);
+            }
+            vec![]
+        }
+        Msg::Resize(w, h) => {
+            state.size = (w, h);
+            vec![]
+        }
+        Msg::Tick => {
+            state.spinner = state.spinner.wrapping_add(1);
+            vec![]
+        }
+        Msg::Observed { req, local } => {
+            if state.inflight.diagnose == Some(req) {
+                state.local = Some(local);
+            }
+            vec![]
+        }
+        Msg::Check { req, check } => {
+            if state.inflight.diagnose == Some(req) {
+                match state.checks.iter_mut().find(|c| c.id == check.id) {
+                    Some(c) => *c = check,
+                    None => state.checks.push(check),
+                }
+            }
+            vec![]
+        }
+        Msg::Diagnosed { req, diagnosis } => {
+            if state.inflight.diagnose == Some(req) {
+                state.inflight.diagnose = None;
+                state.checks = diagnosis.checks.clone();
+                state.diagnosis = Some(diagnosis);
+            }
+            vec![]
+        }
+        Msg::Verified { req, result } => {
+            if state.inflight.verify != Some(req) {
+                return vec![];
+            }
+            state.inflight.verify = None;
+            match result {
+                Ok(p) => {
+                    state.prepared = Some(*p);
+                    state.verify = VerifyState::Passed;
+                }
+                Err(problem) => {
+                    state.prepared = None;
+                    state.verify = VerifyState::Failed(Failure::from(&problem));
+                }
+            }
+            vec![]
+        }
+        Msg::Progress { req, step } => {
+            if state.inflight.apply == Some(req) {
+                match step {
+                    ApplyProgress::Changed(i) => state.apply.changed = state.apply.changed.max(i + 1),
+                    ApplyProgress::Verified(line) => state.apply.verified.push(line),
+                }
+            }
+            vec![]
+        }
+        Msg::Applied { req, result } => applied(state, req, result),
+        Msg::Opened { result } => {
+            state.inflight.open = false;
+            state.notice = Some(match result {
+                Ok(()) => "opened in your browser".into(),
+                Err(e) => format!("could not open a browser: copy the URL (c) or select it ({e})"),
+            });
+            vec![]
+        }
+    }
+}
+
+fn applied(state: &mut State, req: Req, result: Result<Box<Applied>, Problem>) -> Vec<Effect> {
+    if state.inflight.apply != Some(req) {
+        return vec![];
+    }
+    state.inflight.apply = None;
+    let ok = result.is_ok();
+    match result {
+        Ok(a) => {
+            state.apply.applied = Some(*a);
+            state.go(Screen::Done);
+        }
+        Err(p) => state.apply.failure = Some(Failure::from(&p)),
+    }
+    match state.apply.quit_when_done {
+        // The fix went through after all: it is applied and confirmed.
+        Some(_) if ok => vec![Effect::Quit(exit::OK)],
+        Some(code) => vec![Effect::Quit(code)],
+        None => vec![],
+    }
+}
+
+fn action(state: &mut State, a: Action) -> Vec<Effect> {
+    match a {
+        Action::Quit => quit(state, exit::PROBLEM),
+        Action::Interrupt => quit(state, exit::INTERRUPTED),
+        Action::Forward => forward(state),
+        Action::Back => back(state),
+        Action::Open => match state.screen {
+            Screen::Create => open(state, state.create_url()),
+            Screen::Verify => match &state.verify {
+                VerifyState::Failed(Failure { sso_url: Some(u), .. }) => open(state, u.clone()),
+                _ => vec![],
+            },
+            _ => vec![],
+        },
+        Action::Copy if state.screen == Screen::Create => {
+            state.notice = Some("sent to the clipboard (OSC 52); if nothing arrived, select the URL".into());
+            vec![Effect::CopyUrl(state.create_url())]
+        }
+        Action::FineGrained if state.screen == Screen::Create => {
+            state.fine_grained = !state.fine_grained;
+            state.notice = None;
+            vec![]
+        }
+        Action::Recheck if state.screen == Screen::Verify && matches!(state.verify, VerifyState::Failed(_)) => {
+            verify(state)
+        }
+        Action::NewToken if state.screen == Screen::Verify => {
+            if let VerifyState::Failed(f) = &state.verify {
+                state.fine_grained = f.fine_grained;
+                state.field.clear();
+                state.verify = VerifyState::Idle;
+                state.go(Screen::Create);
+            }
+            vec![]
+        }
+        Action::Up | Action::Down => {
+            match state.screen {
+                Screen::Remote => {
+                    state.remote_choice = match state.remote_choice {
+                        RemoteChoice::SwitchToHttps => RemoteChoice::KeepSsh,
+                        RemoteChoice::KeepSsh => RemoteChoice::SwitchToHttps,
+                    }
+                }
+                Screen::Credentials => {
+                    let n = state.store_choices().len().max(1);
+                    state.store_choice =
+                        if a == Action::Down { (state.store_choice + 1) % n } else { (state.store_choice + n - 1) % n };
+                }
+                _ => {}
+            }
+            vec![]
+        }
+        Action::Backspace if state.screen == Screen::Paste => {
+            state.field.pop();
+            edited(state);
+            vec![]
+        }
+        Action::ClearField if state.screen == Screen::Paste => {
+            state.field.clear();
+            edited(state);
+            vec![]
+        }
+        _ => vec![],
+    }
+}
+
+fn edited(state: &mut State) {
+    state.field_refused = false;
+    state.notice = None;
+}
+
+fn open(state: &mut State, url: String) -> Vec<Effect> {
+    state.inflight.open = true;
+    state.notice = Some("opening the browser…".into());
+    vec![Effect::OpenUrl(url)]
+}
+
+/// `q` (code 1) or Ctrl-C (130). A running apply is cancelled and quits when it has
+/// finished or rolled back; reaching Done (or a healthy setup) makes it a success.
+fn quit(state: &mut State, code: u8) -> Vec<Effect> {
+    if state.inflight.apply.is_some() {
+        state.apply.quit_when_done = Some(code);
+        state.notice = Some("stopping: undoing the changes made so far…".into());
+        return vec![Effect::CancelAll];
+    }
+    let code = if state.screen == Screen::Done || (state.screen == Screen::Diagnosis && state.healthy()) {
+        exit::OK
+    } else {
+        code
+    };
+    let mut fx = Vec::new();
+    if state.busy() {
+        fx.push(Effect::CancelAll);
+    }
+    fx.push(Effect::Quit(code));
+    fx
+}
+
+fn forward(state: &mut State) -> Vec<Effect> {
+    match state.screen {
+        Screen::Diagnosis => state.go(Screen::Create),
+        Screen::Create => state.go(Screen::Paste),
+        Screen::Paste => {
+            if lint(state.field.expose()).fatal().is_some() {
+                state.field_refused = true;
+                state.notice = Some("this cannot be a token yet: see the line under the field".into());
+                return vec![];
+            }
+            state.token = Some(Token::new(state.field.expose().to_string()));
+            state.go(Screen::Verify);
+            return verify(state);
+        }
+        Screen::Verify if state.verify == VerifyState::Passed => {
+            state.remote_choice = RemoteChoice::SwitchToHttps;
+            state.go(if state.shows_remote() { Screen::Remote } else { Screen::Credentials });
+        }
+        Screen::Remote => state.go(Screen::Credentials),
+        Screen::Credentials => {
+            let (Some(prepared), Some(token)) = (state.effective(), state.token.clone()) else {
+                return vec![];
+            };
+            // The plan was made for another storage: make it again for this one (the
+            // keyring is probed then; if it is unavailable, Verify explains the choices).
+            let wanted = state.store_choices().get(state.store_choice).map(StoreChoice::engine);
+            if let Some(wanted) = wanted.filter(|w| *w != prepared.store) {
+                state.store_pref = Some(wanted);
+                state.go(Screen::Verify);
+                return verify(state);
+            }
+            let req = state.req();
+            state.inflight.apply = Some(req);
+            state.apply = ApplyState::default();
+            state.go(Screen::Apply);
+            return vec![Effect::Apply { req, prepared: Box::new(prepared), token }];
+        }
+        Screen::Done => return vec![Effect::Quit(exit::OK)],
+        Screen::Verify | Screen::Apply => {}
+    }
+    vec![]
+}
+
+fn verify(state: &mut State) -> Vec<Effect> {
+    let Some(token) = state.token.clone() else {
+        return vec![];
+    };
+    let mut fx = Vec::new();
+    if let Some(old) = state.inflight.verify.take() {
+        fx.push(Effect::Abort { req: old });
+    }
+    let req = state.req();
+    state.inflight.verify = Some(req);
+    state.verify = VerifyState::Running;
+    state.prepared = None;
+    state.notice = None;
+    let switch_remote = state.local.as_ref().map(|l| l.uses_ssh);
+    fx.push(Effect::Verify { req, token, switch_remote, store: state.store_pref });
+    fx
+}
+
+fn back(state: &mut State) -> Vec<Effect> {
+    let mut fx = Vec::new();
+    match state.screen {
+        Screen::Diagnosis | Screen::Done => {}
+        Screen::Create => state.go(Screen::Diagnosis),
+        Screen::Paste => state.go(Screen::Create),
+        Screen::Verify => {
+            if let Some(req) = state.inflight.verify.take() {
+                fx.push(Effect::Abort { req });
+            }
+            // A new token comes next; the rejected one is not kept.
+            if matches!(state.verify, VerifyState::Failed(_)) {
+                state.field.clear();
+                state.store_pref = None;
+            }
+            state.verify = VerifyState::Idle;
+            state.prepared = None;
+            state.token = None;
+            state.go(Screen::Paste);
+        }
+        Screen::Remote => state.go(Screen::Verify),
+        Screen::Credentials => state.go(if state.shows_remote() { Screen::Remote } else { Screen::Verify }),
+        Screen::Apply => {
+            if state.inflight.apply.is_none() {
+                state.apply = ApplyState::default();
+                state.go(Screen::Credentials);
+            }
+        }
+    }
+    fx
+}

@@ -1,0 +1,60 @@
+//! Screen 6, Credentials: the helper chain, the stale entry, where the token goes, and a
+//! preview of every change.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+
+use super::{Theme, body, choice, fit, marked, para};
+use crate::model::diagnosis::Status;
+use crate::tui::app::{State, StoreChoice};
+
+pub fn view(state: &State, frame: &mut Frame, area: Rect) {
+    let t = Theme::of(state);
+    let w = area.width as usize;
+    let mut lines = Vec::new();
+    let Some(p) = state.effective() else {
+        body(frame, area, lines, &t);
+        return;
+    };
+    lines.push(Line::styled(
+        fit(&format!("git asks these credential helpers for {}, in order:", state.host.host_port()), w),
+        t.bold(),
+    ));
+    for (i, h) in p.chain.iter().enumerate() {
+        let from = h.file().unwrap_or(&h.origin);
+        let text = format!("  {}. {:<10} {:<7} {from}", i + 1, h.name(), h.scope);
+        lines.push(Line::raw(fit(&text, w)));
+    }
+    match state.stale_credential() {
+        Some(c) => lines.extend(marked(&t, Status::Fail, &format!("stale: {}", c.summary), w)),
+        None => lines.push(Line::styled("  no stale entry was found; the new token replaces what is there", t.dim())),
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled("Where to keep the token:", t.bold()));
+    for (i, c) in state.store_choices().iter().enumerate() {
+        let text = match c {
+            StoreChoice::ReplaceInHelper(name) => format!("Replace it in {name} (the helper git uses now)"),
+            StoreChoice::Keyring => "Store it in the OS keyring (git-reauth's own helper, for this host only)".into(),
+        };
+        lines.push(choice(&t, i == state.store_choice, &text, w));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled("What will change (nothing until you press Enter):", t.bold()));
+    for (i, c) in p.plan.changes.iter().enumerate() {
+        let mut l = para(&c.describe(), w, 5, Style::new());
+        if let Some(first) = l.first_mut() {
+            let rest: String = first.spans.iter().map(|s| s.content.to_string()).collect();
+            *first = Line::from(vec![
+                Span::raw(format!("  {}. ", i + 1)),
+                Span::raw(rest.chars().skip(5).collect::<String>()),
+            ]);
+        }
+        lines.extend(l);
+    }
+    for n in &p.notes {
+        lines.extend(marked(&t, Status::Warn, n, w));
+    }
+    body(frame, area, lines, &t);
+}

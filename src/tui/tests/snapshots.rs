@@ -1,0 +1,176 @@
+//! Every screen in its main states, drawn on a `TestBackend` at a normal and a small
+//! size, compared with the committed snapshots. None may contain the token.
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+use super::fixtures::*;
+use crate::error::Problem;
+use crate::tui::app::{Failure, RemoteChoice, Screen, State, VerifyState, start};
+use crate::tui::screens::{MIN_HEIGHT, MIN_WIDTH, draw};
+use crate::tui::secret::SecretBuf;
+
+const SIZES: [(u16, u16); 2] = [(100, 30), (60, 16)];
+
+fn render(s: &State, w: u16, h: u16) -> String {
+    let mut t = Terminal::new(TestBackend::new(w, h)).expect("test backend");
+    t.draw(|f| draw(s, f)).expect("draw");
+    t.backend().to_string()
+}
+
+fn check(name: &str, s: &State) {
+    for (w, h) in SIZES {
+        let text = render(s, w, h);
+        assert!(!text.contains(TOKEN) && !text.contains("SECRETsecret"), "{name} shows the token:\n{text}");
+        insta::assert_snapshot!(format!("{name}_{w}x{h}"), text);
+    }
+}
+
+fn failed(s: &mut State, p: Problem) {
+    s.verify = VerifyState::Failed(Failure::from(&p));
+    s.prepared = None;
+}
+
+#[test]
+fn diagnosis() {
+    let mut s = fresh();
+    start(&mut s);
+    check("diagnosis_starting", &s);
+    s.local = Some(local());
+    for c in checks().into_iter().take(5) {
+        s.checks.push(c);
+    }
+    s.spinner = 3;
+    check("diagnosis_filling_in", &s);
+    check("diagnosis_broken", &diagnosed());
+    let mut s = fresh();
+    start(&mut s);
+    s.local = Some(local());
+    s.inflight.diagnose = None;
+    s.checks = healthy().checks.clone();
+    s.diagnosis = Some(healthy());
+    check("diagnosis_healthy", &s);
+}
+
+#[test]
+fn create() {
+    let mut s = at(Screen::Create);
+    check("create_classic", &s);
+    s.fine_grained = true;
+    s.notice = Some("could not open a browser: copy the URL (c) or select it (no browser)".into());
+    check("create_fine_grained", &s);
+}
+
+#[test]
+fn paste() {
+    let mut s = at(Screen::Paste);
+    check("paste_empty", &s);
+    s.field = SecretBuf::from_text("hunter2-old-password");
+    s.field_refused = true;
+    s.notice = Some("this cannot be a token yet: see the line under the field".into());
+    check("paste_password", &s);
+    s.field = SecretBuf::from_text(&format!("{TOKEN} "));
+    s.field_refused = false;
+    s.notice = None;
+    check("paste_with_space", &s);
+    s.field = SecretBuf::from_text(TOKEN);
+    check("paste_token", &s);
+}
+
+#[test]
+fn verify() {
+    let mut s = at(Screen::Verify);
+    s.verify = VerifyState::Running;
+    s.prepared = None;
+    check("verify_running", &s);
+    check("verify_passed", &at(Screen::Verify));
+    let mut s = at(Screen::Verify);
+    failed(
+        &mut s,
+        Problem::MissingScope {
+            needed: "repo".into(),
+            have: "gist".into(),
+            create_url: "https://github.com/settings/tokens/new?scopes=repo,workflow".into(),
+        },
+    );
+    check("verify_missing_scope", &s);
+    let mut s = at(Screen::Verify);
+    failed(
+        &mut s,
+        Problem::SsoRequired {
+            repo: "acme/hello".into(),
+            url: Some("https://github.com/orgs/acme/sso?authorization_request=A1B2C3".into()),
+        },
+    );
+    check("verify_sso", &s);
+}
+
+#[test]
+fn remote() {
+    let mut s = at(Screen::Remote);
+    check("remote_switch", &s);
+    s.remote_choice = RemoteChoice::KeepSsh;
+    check("remote_keep_ssh", &s);
+}
+
+#[test]
+fn credentials() {
+    check("credentials", &at(Screen::Credentials));
+    let mut s = at(Screen::Credentials);
+    s.prepared = Some(prepared_host_only());
+    s.checks.clear();
+    check("credentials_host_only", &s);
+}
+
+#[test]
+fn apply() {
+    let mut s = at(Screen::Apply);
+    s.inflight.apply = Some(9);
+    s.apply.changed = 1;
+    check("apply_running", &s);
+    s.apply.changed = 3;
+    s.apply.verified = vec!["git credential fill returns the new token (from store)".into()];
+    check("apply_verifying", &s);
+    s.inflight.apply = None;
+    s.apply.failure = Some(Failure::from(&Problem::Verify {
+        message: "git ls-remote https://github.com/octo/hello.git failed: Authentication failed".into(),
+    }));
+    check("apply_failed", &s);
+}
+
+#[test]
+fn done() {
+    check("done", &at(Screen::Done));
+}
+
+#[test]
+fn too_small_asks_for_room_and_nothing_panics_at_any_size() {
+    let s = at(Screen::Credentials);
+    insta::assert_snapshot!("too_small_40x10", render(&s, 40, 10));
+    let text = render(&s, MIN_WIDTH - 1, MIN_HEIGHT);
+    assert!(text.contains("enlarge the terminal"), "{text}");
+    let text = render(&s, MIN_WIDTH, MIN_HEIGHT);
+    assert!(!text.contains("enlarge the terminal (need"), "{text}");
+    let screens = [
+        Screen::Diagnosis,
+        Screen::Create,
+        Screen::Paste,
+        Screen::Verify,
+        Screen::Remote,
+        Screen::Credentials,
+        Screen::Apply,
+        Screen::Done,
+    ];
+    for screen in screens {
+        let s = at(screen);
+        for (w, h) in [(0, 0), (1, 1), (0, 30), (100, 0), (2, 40), (MIN_WIDTH, MIN_HEIGHT), (MIN_WIDTH, 200), (400, 12)]
+        {
+            let mut t = Terminal::new(TestBackend::new(w, h)).expect("test backend");
+            t.draw(|f| draw(&s, f)).expect("draw");
+            // (TestBackend cannot print a zero-width buffer; the draw itself is the test.)
+            if w > 0 {
+                assert!(!t.backend().to_string().contains(TOKEN), "{screen:?} {w}x{h}");
+            }
+        }
+    }
+}

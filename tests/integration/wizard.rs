@@ -1,0 +1,239 @@
+//! The wizard in a real terminal: tmux on a private socket runs the real binary (no
+//! subcommand) inside a sandbox world; the tests type and paste like a person and read
+//! the screen with `capture-pane`, polling with a deadline.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use crate::support::*;
+
+const DEADLINE: Duration = Duration::from_secs(30);
+
+/// One tmux server on its own socket; killed on drop, even when the test fails.
+struct Tmux {
+    sock: PathBuf,
+    _dir: tempfile::TempDir,
+    /// Every screen read so far (none may contain the token).
+    seen: Vec<String>,
+}
+
+fn quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', r"'\''"))
+}
+
+impl Tmux {
+    /// Start the wizard in `dir` with the world's environment in a `w`×`h` window. The
+    /// pane stays open after the wizard exits and shows its exit code and `stty -a`.
+    fn start(world: &World, dir: &Path, w: u16, h: u16) -> Tmux {
+        let tmp = tempfile::tempdir().unwrap();
+        let sock = tmp.path().join("sock");
+        let mut env = format!("PATH={}", quote(&std::env::var("PATH").unwrap()));
+        for (k, v) in world.vars() {
+            env.push_str(&format!(" {k}={}", quote(&v)));
+        }
+        let script = format!(
+            "cd {dir}\nenv -i {env} TERM=xterm-256color {bin}\necho \"EXIT=$?\"\necho \"STTY $(stty -a | tr '\\n' ' ')\"\nsleep 60\n",
+            dir = quote(&dir.display().to_string()),
+            bin = quote(env!("CARGO_BIN_EXE_git-reauth")),
+        );
+        let run = tmp.path().join("run.sh");
+        std::fs::write(&run, script).unwrap();
+        let t = Tmux { sock, _dir: tmp, seen: Vec::new() };
+        let (ws, hs) = (w.to_string(), h.to_string());
+        let sh = format!("sh {}", quote(&run.display().to_string()));
+        t.tmux(&["-f", "/dev/null", "new-session", "-d", "-s", "wiz", "-x", &ws, "-y", &hs, &sh]);
+        t
+    }
+
+    fn tmux(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux").arg("-S").arg(&self.sock).args(args).env_remove("TMUX").output().unwrap();
+        assert!(out.status.success(), "tmux {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "wiz"];
+        args.extend_from_slice(keys);
+        self.tmux(&args);
+    }
+
+    /// Bracketed paste, as a terminal does it.
+    fn paste(&self, text: &str) {
+        self.tmux(&["set-buffer", "-b", "tok", "--", text]);
+        self.tmux(&["paste-buffer", "-p", "-d", "-b", "tok", "-t", "wiz"]);
+    }
+
+    fn screen(&mut self) -> String {
+        let s = self.tmux(&["capture-pane", "-p", "-t", "wiz"]);
+        self.seen.push(s.clone());
+        s
+    }
+
+    /// Poll the screen until `f` holds; the screen that matched.
+    fn wait(&mut self, what: &str, f: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if f(&s) {
+                return s;
+            }
+            assert!(start.elapsed() < DEADLINE, "timed out waiting for {what}; the screen:\n{s}");
+            std::thread::sleep(Duration::from_millis(40));
+        }
+    }
+
+    fn wait_for(&mut self, text: &str) -> String {
+        self.wait(text, |s| s.contains(text))
+    }
+
+    /// Wait for the wizard to exit; its code, after checking the terminal is sane again.
+    fn exit_code(&mut self) -> i32 {
+        let s = self.wait("the wizard to exit", |s| s.contains("EXIT=") && s.contains("STTY"));
+        let code = s.split("EXIT=").nth(1).and_then(|r| r.split_whitespace().next()).unwrap();
+        let stty = s.split("STTY").nth(1).unwrap();
+        let words: Vec<&str> = stty.split_whitespace().collect();
+        assert!(words.contains(&"icanon") && words.contains(&"echo"), "terminal not restored: {stty}");
+        assert_eq!(
+            self.tmux(&["display", "-p", "-t", "wiz", "#{alternate_on}"]).trim(),
+            "0",
+            "still on the alternate screen"
+        );
+        code.parse().unwrap()
+    }
+
+    fn assert_never_showed(&self, secret: &str) {
+        assert!(!secret.is_empty());
+        for s in &self.seen {
+            assert!(!s.contains(secret), "the token was on the screen:\n{s}");
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux").arg("-S").arg(&self.sock).arg("kill-server").output();
+    }
+}
+
+/// Diagnosis done (its summary is on screen).
+fn diagnosed(t: &mut Tmux) -> String {
+    t.wait("the diagnosis", |s| s.contains("What is wrong") || s.contains("Everything needed"))
+}
+
+#[test]
+fn wizard_fixes_the_broken_workstation_with_enter_and_a_paste() {
+    let w = World::broken();
+    let token = w.good_token();
+    let before = w.remote_head();
+    let mut t = Tmux::start(&w, &w.ws.repo, 100, 30);
+    let s = diagnosed(&mut t);
+    for line in ["git version", "cached credential", "live git auth", "remote origin"] {
+        assert!(s.contains(line), "{line} missing:\n{s}");
+    }
+    assert!(s.lines().any(|l| l.contains('✗') && l.contains("cached credential")), "{s}");
+    t.keys(&["Enter"]);
+    let s = t.wait_for("Create a token");
+    assert!(s.contains("settings/tokens/new?scopes=repo,workflow"), "{s}");
+    t.keys(&["Enter"]);
+    t.wait_for("Paste the token");
+    t.paste(&token);
+    let s = t.wait_for("classic token, looks right");
+    assert!(s.contains("40 characters"), "{s}");
+    t.keys(&["Enter"]);
+    let s = t.wait_for("The token works");
+    assert!(s.contains("can read and push to octo/hello"), "{s}");
+    t.keys(&["Enter"]);
+    let s = t.wait_for("Switch to HTTPS");
+    assert!(s.contains("git@127.0.0.1:octo/hello.git"), "{s}");
+    t.keys(&["Enter"]);
+    let s = t.wait_for("Where to keep the token");
+    assert!(s.contains("Replace it in store"), "{s}");
+    t.keys(&["Enter"]);
+    let s = t.wait_for("Done:");
+    assert!(s.contains("git-reauth undo") && s.contains("Now run `git push`"), "{s}");
+    assert!(s.contains("git credential fill returns the new token"), "{s}");
+    t.keys(&["Enter"]);
+    assert_eq!(t.exit_code(), 0);
+    t.assert_never_showed(&token);
+
+    let https = format!("{}/{OWNER}/{REPO}.git", w.sandbox.host_url());
+    assert_eq!(w.git_ok(&["remote", "get-url", "origin"]), https);
+    let filled = w.filled();
+    assert!(filled.contains(&format!("password={token}")), "{filled}");
+    let creds = std::fs::read_to_string(w.ws.home.join(".git-credentials")).unwrap_or_default();
+    assert!(!creds.contains(PASSWORD), "the stale password is still stored");
+    let push = w.git(&["push", "origin", "HEAD:main"]);
+    assert!(push.status.success(), "git push: {}", String::from_utf8_lossy(&push.stderr));
+    assert_ne!(w.remote_head(), before);
+}
+
+#[test]
+fn q_on_the_first_screen_exits_1_and_changes_nothing() {
+    let w = World::broken();
+    let snap = w.snapshot();
+    let mut t = Tmux::start(&w, &w.ws.repo, 100, 30);
+    diagnosed(&mut t);
+    t.keys(&["q"]);
+    assert_eq!(t.exit_code(), 1);
+    assert_eq!(w.snapshot(), snap);
+}
+
+/// From the diagnosis, walk `n` screens forward with Enter (and the paste).
+fn walk(t: &mut Tmux, n: usize, token: &str) -> &'static str {
+    const SCREENS: [&str; 6] =
+        ["What is wrong", "Create a token", "Paste the token", "The token works", "Switch to HTTPS", "Where to keep"];
+    diagnosed(t);
+    for next in SCREENS.iter().take(n + 1).skip(1) {
+        if *next == "The token works" {
+            t.paste(token);
+            t.wait_for("looks right");
+        }
+        t.keys(&["Enter"]);
+        t.wait_for(next);
+    }
+    SCREENS[n]
+}
+
+#[test]
+fn ctrl_c_on_each_screen_exits_130_and_changes_nothing() {
+    let w = World::broken();
+    let token = w.good_token();
+    let snap = w.snapshot();
+    for n in 0..6 {
+        let mut t = Tmux::start(&w, &w.ws.repo, 100, 30);
+        let screen = walk(&mut t, n, &token);
+        t.keys(&["C-c"]);
+        assert_eq!(t.exit_code(), 130, "Ctrl-C at {screen}");
+        t.assert_never_showed(&token);
+        assert_eq!(w.snapshot(), snap, "Ctrl-C at {screen} changed something");
+    }
+}
+
+#[test]
+fn resizing_to_tiny_and_back_redraws() {
+    let w = World::broken();
+    let mut t = Tmux::start(&w, &w.ws.repo, 100, 30);
+    diagnosed(&mut t);
+    t.tmux(&["resize-window", "-t", "wiz", "-x", "30", "-y", "6"]);
+    t.wait_for("enlarge the terminal");
+    t.tmux(&["resize-window", "-t", "wiz", "-x", "1", "-y", "1"]);
+    t.tmux(&["resize-window", "-t", "wiz", "-x", "60", "-y", "16"]);
+    let s = t.wait("the small layout", |s| s.contains("checks passed") && s.contains("step 1 of 8"));
+    assert!(!s.contains("enlarge the terminal (need"), "{s}");
+    t.tmux(&["resize-window", "-t", "wiz", "-x", "100", "-y", "30"]);
+    t.wait_for("cached credential");
+    t.keys(&["q"]);
+    assert_eq!(t.exit_code(), 1);
+}
+
+#[test]
+fn without_a_terminal_the_wizard_refuses_and_names_the_scriptable_command() {
+    let w = World::broken();
+    let snap = w.snapshot();
+    let a = w.cmd(&[]).assert().code(2);
+    let err = stderr(&a);
+    assert!(err.contains("git-reauth setup --token-stdin"), "{err}");
+    assert_eq!(err.lines().filter(|l| l.starts_with("error:")).count(), 1, "{err}");
+    assert_eq!(w.snapshot(), snap);
+}
