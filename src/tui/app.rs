@@ -553,6 +553,16 @@ fn back(state: &mut State) -> Vec<Effect> {
             if let Some(req) = state.inflight.verify.take() {
                 fx.push(Effect::Abort { req });
             }
+            // The token is fine, only the OS keyring is not there: plan for the user's
+            // helpers again (if there are none, that check explains the choices).
+            if matches!(&state.verify, VerifyState::Failed(f) if f.storage)
+                && state.store_pref == Some(crate::engine::setup::StoreChoice::Keyring)
+            {
+                state.store_pref = Some(crate::engine::setup::StoreChoice::Helper);
+                state.store_choice = 0;
+                fx.extend(verify(state));
+                return fx;
+            }
             // A new token comes next; the rejected one is not kept.
             if matches!(state.verify, VerifyState::Failed(_)) {
                 state.field.clear();

@@ -90,7 +90,8 @@ pub fn bindings(s: &State) -> Vec<Binding> {
                 vec![b(Key::Enter, Action::Forward, "continue"), b(Key::Esc, Action::Back, "back"), QUIT]
             }
             VerifyState::Failed(f) => {
-                let mut t = vec![b(Key::Esc, Action::Back, "paste another token")];
+                let back = if f.storage { "choose another storage" } else { "paste another token" };
+                let mut t = vec![b(Key::Esc, Action::Back, back)];
                 if f.sso_url.is_some() {
                     t.push(b(Key::Char('o'), Action::Open, "open the SSO link"));
                 }

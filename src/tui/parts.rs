@@ -80,6 +80,8 @@ pub struct Failure {
     pub new_token: bool,
     /// ... and it should be a fine-grained one.
     pub fine_grained: bool,
+    /// The chosen storage (the OS keyring) is unavailable: the token itself is fine.
+    pub storage: bool,
 }
 
 impl From<&Problem> for Failure {
@@ -99,7 +101,8 @@ impl From<&Problem> for Failure {
         };
         // The hints are written for `setup`; here the next step is on screen.
         let hint = p.hint().map(|h| h.replace(" and run setup again", "").replace(", then run setup again", ""));
-        Failure { message: p.to_string(), hint, step, sso_url, new_token, fine_grained }
+        let storage = matches!(p, Problem::Keyring(_));
+        Failure { message: p.to_string(), hint, step, sso_url, new_token, fine_grained, storage }
     }
 }
 

@@ -397,3 +397,38 @@ fn the_token_never_shows_in_debug_output() {
     assert!(!text.contains(TOKEN), "token leaked into Debug");
     assert!(!text.contains("SECRETsecret"), "part of the token leaked into Debug");
 }
+
+#[test]
+fn choosing_the_keyring_plans_again_and_an_unavailable_keyring_leads_back() {
+    use crate::engine::setup::StoreChoice as Engine;
+    use crate::store::{KeyringUnavailable, Reason};
+    let mut s = at(Screen::Credentials);
+    assert_eq!(s.store_choices().len(), 2, "helper and keyring are offered");
+    act(&mut s, Action::Down);
+    // The plan was made for the helper: Enter plans again for the keyring, no apply yet.
+    let fx = act(&mut s, Action::Forward);
+    let req = match fx.as_slice() {
+        [Effect::Verify { req, store: Some(Engine::Keyring), .. }] => *req,
+        other => panic!("expected a Verify for the keyring, got {other:?}"),
+    };
+    assert_eq!(s.screen, Screen::Verify);
+    // No keyring here: the failure is about storage, and Esc plans for the helper again.
+    let problem = Problem::Keyring(KeyringUnavailable::new(Reason::NoSession, "no bus"));
+    update(&mut s, Msg::Verified { req, result: Err(problem) });
+    assert!(matches!(&s.verify, VerifyState::Failed(f) if f.storage && !f.new_token));
+    let hints: Vec<String> = keys::bindings(&s).iter().map(|b| b.label.to_string()).collect();
+    assert!(hints.iter().any(|h| h == "choose another storage"), "{hints:?}");
+    let fx = act(&mut s, Action::Back);
+    assert!(matches!(fx.as_slice(), [Effect::Verify { store: Some(Engine::Helper), .. }]), "{fx:?}");
+    assert_eq!(s.store_choice, 0);
+    assert!(s.token.is_some(), "the token is kept: it was fine");
+
+    // With the keyring available the keyring plan is applied as is.
+    let mut s = at(Screen::Credentials);
+    let mut p = prepared();
+    p.store = Engine::Keyring;
+    s.prepared = Some(p);
+    s.store_choice = 1;
+    let fx = act(&mut s, Action::Forward);
+    assert!(matches!(fx.as_slice(), [Effect::Apply { .. }]), "{fx:?}");
+}
