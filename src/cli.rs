@@ -96,7 +96,8 @@ pub struct SetupArgs {
     #[arg(long, value_name = "NAME")]
     pub remote: Option<String>,
     /// Where git keeps the token: `helper` = your configured credential helper(s); `keyring` = the OS
-    /// keyring through git-reauth's own helper, configured for this host only
+    /// keyring through git-reauth's own helper; `cache` = memory for a day; `file` = plaintext
+    /// ~/.git-credentials (0600). The last three are configured for this host only
     #[arg(long, value_enum, default_value_t = StoreArg::Helper)]
     pub store: StoreArg,
     /// Check and print the plan, change nothing
@@ -114,6 +115,10 @@ pub enum StoreArg {
     Helper,
     /// The OS keyring (macOS Keychain, Windows Credential Manager, Secret Service) via `git-reauth credential`
     Keyring,
+    /// git's `cache` helper for this host: memory only, forgotten after a day
+    Cache,
+    /// git's `store` helper for this host: a plaintext file, ~/.git-credentials (0600)
+    File,
 }
 
 #[derive(Debug, Args)]

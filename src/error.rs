@@ -142,7 +142,7 @@ impl Problem {
                 "wait until the limit resets, then try again".into()
             }
             Problem::Api(_) => "try again in a minute; if it persists, check https://www.githubstatus.com".into(),
-            Problem::NoHelper { .. } => "choose where git keeps the token: add `--store keyring` (the OS keyring, through git-reauth's own helper), or configure a helper and run setup again: `git config --global credential.helper 'cache --timeout=86400'` (memory only), `git config --global credential.helper store` (plaintext file ~/.git-credentials, 0600)".into(),
+            Problem::NoHelper { .. } => "choose where git keeps the token: `--store keyring` (the OS keyring, through git-reauth's own helper), `--store cache` (git's memory cache, forgotten after a day) or `--store file` (plaintext file ~/.git-credentials, 0600)".into(),
             Problem::Keyring(e) => e.explain(),
             Problem::Config(_) => "close other git processes (or remove a stale .lock file) and try again".into(),
             Problem::Verify { .. } => "run `git-reauth doctor` to see which helper answers for the host".into(),

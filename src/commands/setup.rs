@@ -45,6 +45,8 @@ pub async fn run(deps: &Deps, args: SetupArgs, cancel: &CancellationToken) -> Re
     let store = match args.store {
         crate::cli::StoreArg::Helper => StoreChoice::Helper,
         crate::cli::StoreArg::Keyring => StoreChoice::Keyring,
+        crate::cli::StoreArg::Cache => StoreChoice::Cache,
+        crate::cli::StoreArg::File => StoreChoice::File,
     };
     let opts = SetupOpts { remote: args.remote, switch_remote: args.switch_remote, store };
     let prepared = tokio::select! {

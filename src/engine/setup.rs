@@ -34,7 +34,36 @@ pub enum StoreChoice {
     Helper,
     /// The OS keyring, through `git-reauth credential`, configured for this host only.
     Keyring,
+    /// git's own `cache` helper for this host: memory only, forgotten after a day.
+    Cache,
+    /// git's own `store` helper for this host: a plaintext file (`~/.git-credentials`, 0600).
+    File,
 }
+
+impl StoreChoice {
+    /// How the plan names the place.
+    pub fn describe(self) -> &'static str {
+        match self {
+            StoreChoice::Helper => "your credential helper",
+            StoreChoice::Keyring => "the OS keyring (git-reauth credential)",
+            StoreChoice::Cache => "git's cache helper (memory only, forgotten after a day)",
+            StoreChoice::File => "git's store helper (plaintext file ~/.git-credentials, mode 0600)",
+        }
+    }
+
+    /// The helper command configured for the host, for the choices that configure one.
+    fn helper_value(self) -> Option<String> {
+        match self {
+            StoreChoice::Helper => None,
+            StoreChoice::Keyring => std::env::current_exe().ok().map(|exe| helper_command(&exe)),
+            StoreChoice::Cache => Some(format!("cache --timeout={CACHE_SECONDS}")),
+            StoreChoice::File => Some("store".into()),
+        }
+    }
+}
+
+/// How long git's cache keeps the token with `--store cache`.
+pub const CACHE_SECONDS: u32 = 86_400;
 
 /// The repository part of a fix.
 #[derive(Clone, Debug)]
@@ -124,6 +153,7 @@ pub async fn prepare(deps: &Deps, token: &Token, opts: &SetupOpts) -> Result<Pre
         StoreChoice::Helper => {}
         // Never fall back silently: no keyring, no fix (the error explains the choices).
         StoreChoice::Keyring => crate::store::probe_async().await.map_err(Problem::Keyring)?,
+        StoreChoice::Cache | StoreChoice::File => {}
     }
 
     let secret = token.secret();
@@ -246,9 +276,9 @@ fn make_plan(
         StoreChoice::Helper => {
             format!("your credential helper ({})", chain.iter().map(|h| h.name()).collect::<Vec<_>>().join(", "))
         }
-        StoreChoice::Keyring => {
-            changes.push(keyring_helper_change(deps)?);
-            "the OS keyring (git-reauth credential)".to_string()
+        other => {
+            changes.push(host_helper_change(deps, other)?);
+            other.describe().to_string()
         }
     };
     changes.push(Change::StoreCredential {
@@ -260,16 +290,16 @@ fn make_plan(
     Ok((Plan { changes }, notes))
 }
 
-/// Make git-reauth the only helper for this host, exactly as gh does for its own:
-/// `credential.<base>.helper = ""` (reset the inherited list) then our command.
-fn keyring_helper_change(deps: &Deps) -> Result<Change, Problem> {
+/// Make the chosen helper the only one for this host, exactly as gh does for its own:
+/// `credential.<base>.helper = ""` (reset the inherited list) then the helper. The
+/// user's helpers for other hosts stay as they are.
+fn host_helper_change(deps: &Deps, store: StoreChoice) -> Result<Change, Problem> {
     let file = crate::git::global_config_file(&deps.env)
         .ok_or_else(|| Problem::Other("cannot find your global git config (HOME is not set)".into()))?;
     let key = format!("credential.{}.helper", deps.host.base());
-    let exe =
-        std::env::current_exe().map_err(|e| Problem::Other(format!("cannot find the git-reauth program: {e}")))?;
+    let helper = store.helper_value().ok_or_else(|| Problem::Other("cannot find the git-reauth program".into()))?;
     let from = read_values(&file, &key)?;
-    Ok(Change::ConfigKey { file, key, from, to: vec![String::new(), helper_command(&exe)] })
+    Ok(Change::ConfigKey { file, key, from, to: vec![String::new(), helper] })
 }
 
 /// `!'<path>' credential`, quoted for the shell git runs `!` helpers with.

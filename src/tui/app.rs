@@ -241,13 +241,21 @@ impl State {
 
     /// Where the token can go.
     pub fn store_choices(&self) -> Vec<StoreChoice> {
+        let rest = [StoreChoice::Keyring, StoreChoice::Cache, StoreChoice::File];
+        if !self.has_helper() {
+            // Nothing to replace: the keyring first, git's own helpers as the explained
+            // alternatives (never a plaintext file unless picked).
+            return rest.to_vec();
+        }
         let names: Vec<String> =
             self.prepared.as_ref().map(|p| p.chain.iter().map(|h| h.name()).collect()).unwrap_or_default();
-        if names.is_empty() {
-            // No helper: git cannot keep a token anywhere else (never silently plaintext).
-            return vec![StoreChoice::Keyring];
-        }
-        vec![StoreChoice::ReplaceInHelper(names.join(", ")), StoreChoice::Keyring]
+        let names = if names.is_empty() { "your credential helper".to_string() } else { names.join(", ") };
+        std::iter::once(StoreChoice::ReplaceInHelper(names)).chain(rest).collect()
+    }
+
+    /// The diagnosis found a credential helper for the host.
+    pub fn has_helper(&self) -> bool {
+        !self.checks.iter().any(|c| c.id == CheckId::CredentialHelper && c.status == Status::Fail)
     }
 
     /// The diagnosis' failed cached-credential check: the stale entry.
@@ -555,11 +563,12 @@ fn back(state: &mut State) -> Vec<Effect> {
             }
             // The token is fine, only the OS keyring is not there: plan for the user's
             // helpers again (if there are none, that check explains the choices).
-            if matches!(&state.verify, VerifyState::Failed(f) if f.storage)
-                && state.store_pref == Some(crate::engine::setup::StoreChoice::Keyring)
-            {
-                state.store_pref = Some(crate::engine::setup::StoreChoice::Helper);
-                state.store_choice = 0;
+            if matches!(&state.verify, VerifyState::Failed(f) if f.storage) {
+                let fallback =
+                    if state.has_helper() { StoreChoice::ReplaceInHelper(String::new()) } else { StoreChoice::Cache };
+                state.store_pref = Some(fallback.engine());
+                state.store_choice =
+                    state.store_choices().iter().position(|c| c.engine() == fallback.engine()).unwrap_or(0);
                 fx.extend(verify(state));
                 return fx;
             }

@@ -33,6 +33,10 @@ pub enum StoreChoice {
     ReplaceInHelper(String),
     /// The OS keyring through git-reauth's own helper, for this host only.
     Keyring,
+    /// git's memory cache for this host (forgotten after a day).
+    Cache,
+    /// git's plaintext store file for this host (0600).
+    File,
 }
 
 impl StoreChoice {
@@ -41,6 +45,8 @@ impl StoreChoice {
         match self {
             StoreChoice::ReplaceInHelper(_) => crate::engine::setup::StoreChoice::Helper,
             StoreChoice::Keyring => crate::engine::setup::StoreChoice::Keyring,
+            StoreChoice::Cache => crate::engine::setup::StoreChoice::Cache,
+            StoreChoice::File => crate::engine::setup::StoreChoice::File,
         }
     }
 }

@@ -166,7 +166,9 @@ fn no_credential_helper_stops_with_the_choices() {
     let w = World::with(Setup { helper: HelperKind::None, ..Setup::default() });
     let token = format!("{}\n", w.good_token());
     let err = refused(&w, &token, &["--switch-remote"], 1, "no credential helper");
-    assert!(err.contains("cache --timeout") && err.contains("store"), "names the choices:\n{err}");
+    for choice in ["--store keyring", "--store cache", "--store file"] {
+        assert!(err.contains(choice), "names the choice {choice}:\n{err}");
+    }
     assert!(!w.ws.home.join(".git-credentials").exists(), "never a silent plaintext store");
 }
 
@@ -302,4 +304,29 @@ fn ctrl_c_during_apply_rolls_back_and_exits_130() {
         std::fs::read_dir(w.state_dir()).map(|d| d.count()).unwrap_or(0) == 0,
         "no undo entry is left for a rolled-back run"
     );
+}
+
+#[test]
+fn without_a_helper_git_cache_or_a_0600_file_can_be_chosen() {
+    use std::os::unix::fs::PermissionsExt;
+    for (store, file_holds_token) in [("cache", false), ("file", true)] {
+        let w = World::with(Setup { helper: HelperKind::None, ..Setup::default() });
+        let token = w.good_token();
+        let a = w.setup(&token, &["--switch-remote", "--store", store]).success();
+        assert!(stdout(&a).contains(if store == "cache" { "memory only" } else { "plaintext" }), "{}", stdout(&a));
+        w.git_ok(&["push", "origin", "HEAD:main"]);
+        let creds = w.ws.home.join(".git-credentials");
+        assert_eq!(creds.exists(), file_holds_token, "{store}");
+        if file_holds_token {
+            assert!(std::fs::read_to_string(&creds).unwrap().contains(&token));
+            assert_eq!(std::fs::metadata(&creds).unwrap().permissions().mode() & 0o777, 0o600);
+        } else {
+            // Stop the cache daemon git started for this world.
+            let _ = w.git(&["credential-cache", "exit"]);
+        }
+        w.cmd(&["undo"]).assert().success();
+        let helper =
+            w.git(&["config", "--global", "--get-all", &format!("credential.{}.helper", w.sandbox.host_url())]);
+        assert!(helper.stdout.is_empty(), "undo removed the host's helper ({store})");
+    }
 }

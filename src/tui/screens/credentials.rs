@@ -37,6 +37,8 @@ pub fn view(state: &State, frame: &mut Frame, area: Rect) {
         let text = match c {
             StoreChoice::ReplaceInHelper(name) => format!("Replace it in {name} (the helper git uses now)"),
             StoreChoice::Keyring => "Store it in the OS keyring (git-reauth's own helper, for this host only)".into(),
+            StoreChoice::Cache => "Keep it in git's memory cache (forgotten after a day)".into(),
+            StoreChoice::File => "Write it to ~/.git-credentials (plaintext file, readable only by you)".into(),
         };
         lines.push(choice(&t, i == state.store_choice, &text, w));
     }

@@ -403,7 +403,7 @@ fn choosing_the_keyring_plans_again_and_an_unavailable_keyring_leads_back() {
     use crate::engine::setup::StoreChoice as Engine;
     use crate::store::{KeyringUnavailable, Reason};
     let mut s = at(Screen::Credentials);
-    assert_eq!(s.store_choices().len(), 2, "helper and keyring are offered");
+    assert_eq!(s.store_choices().len(), 4, "helper, keyring, cache and file are offered");
     act(&mut s, Action::Down);
     // The plan was made for the helper: Enter plans again for the keyring, no apply yet.
     let fx = act(&mut s, Action::Forward);
@@ -431,4 +431,24 @@ fn choosing_the_keyring_plans_again_and_an_unavailable_keyring_leads_back() {
     s.store_choice = 1;
     let fx = act(&mut s, Action::Forward);
     assert!(matches!(fx.as_slice(), [Effect::Apply { .. }]), "{fx:?}");
+}
+
+#[test]
+fn without_a_helper_the_keyring_comes_first_and_its_failure_falls_back_to_the_cache() {
+    use crate::engine::setup::StoreChoice as Engine;
+    use crate::model::diagnosis::Status;
+    use crate::store::{KeyringUnavailable, Reason};
+    let mut s = diagnosed();
+    for c in s.checks.iter_mut().filter(|c| c.id == CheckId::CredentialHelper) {
+        c.status = Status::Fail;
+    }
+    assert!(!s.has_helper());
+    let names: Vec<Engine> = s.store_choices().iter().map(|c| c.engine()).collect();
+    assert_eq!(names, vec![Engine::Keyring, Engine::Cache, Engine::File], "nothing to replace, no silent plaintext");
+    let req = verify_req(&mut s);
+    let problem = Problem::Keyring(KeyringUnavailable::new(Reason::NoProvider, "no provider"));
+    update(&mut s, Msg::Verified { req, result: Err(problem) });
+    let fx = act(&mut s, Action::Back);
+    assert!(matches!(fx.as_slice(), [Effect::Verify { store: Some(Engine::Cache), .. }]), "{fx:?}");
+    assert_eq!(s.store_choices()[s.store_choice].engine(), Engine::Cache);
 }
