@@ -9,7 +9,7 @@ use clap::{Args, Parser, Subcommand};
 /// password your credential helper keeps handing to git. Every change is shown first,
 /// can be previewed with --dry-run, and can be reverted with `git-reauth undo`.
 #[derive(Debug, Parser)]
-#[command(name = "git-reauth", version, about, long_about, after_help = EXAMPLES)]
+#[command(name = "git-reauth", version = VERSION, about, long_about, after_help = EXAMPLES)]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
@@ -17,8 +17,13 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+/// The version with the git commit it was built from.
+pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (", env!("GIT_REAUTH_COMMIT"), ")");
+
 const EXAMPLES: &str = "\
 Examples:
+  git-reauth                              the wizard, in the repository you push to
+  git-reauth demo                         try the whole fix in a built-in sandbox
   git-reauth doctor                       what is wrong, one line per check
   printf '%s\\n' \"$TOKEN\" | git-reauth setup --token-stdin --switch-remote --dry-run
   git-reauth status --json                who git authenticates as
@@ -65,6 +70,37 @@ binary named git-credential-reauth on PATH behaves like `git-reauth credential`.
         after_help = "Examples:\n  git config --global credential.helper reauth      # needs git-credential-reauth on PATH\n  git config --global credential.helper '!git-reauth credential'\n  printf 'protocol=https\\nhost=github.com\\n\\n' | git-reauth credential get"
     )]
     Credential(CredentialArgs),
+    /// Try the whole fix safely: the wizard on a built-in sandbox (fake GitHub, real git)
+    #[command(
+        after_help = "Examples:\n  git-reauth demo\n  git-reauth demo --list\n  git-reauth demo --scenario sso\n\nEverything lives in a throwaway folder under $TMPDIR with its own HOME and git config; your\nown git config, credentials and keyring are never read or written. The folder and every process\nthe demo started are removed when it ends."
+    )]
+    Demo(DemoArgs),
+    /// Print a shell completion script
+    #[command(
+        after_help = "Examples:\n  git-reauth completions bash > ~/.local/share/bash-completion/completions/git-reauth\n  git-reauth completions zsh > \"${fpath[1]}/_git-reauth\"\n  git-reauth completions fish > ~/.config/fish/completions/git-reauth.fish\n  git-reauth completions powershell >> $PROFILE"
+    )]
+    Completions(CompletionsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Which broken setup to start from (see --list)
+    #[arg(long, value_name = "NAME", default_value = "after-2fa", value_parser = scenario_names())]
+    pub scenario: String,
+    /// List the scenarios and exit
+    #[arg(long)]
+    pub list: bool,
+}
+
+fn scenario_names() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(crate::sandbox::scenario::Scenario::ALL.map(|s| s.name()))
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]

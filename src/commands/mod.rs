@@ -1,6 +1,7 @@
 //! The command-line face: parse, wire the edges, run the engine, render its report as
 //! text or JSON, and turn every failure into one line + a hint + an exit code.
 
+mod demo;
 mod doctor;
 mod setup;
 mod status;
@@ -103,6 +104,16 @@ async fn run(cli: Cli) -> Result<u8, Problem> {
         }
         return crate::tui::run(deps(&cli.global.host_url)?).await;
     };
+    match command {
+        Command::Demo(a) => return demo::run(a).await,
+        Command::Completions(a) => {
+            let mut text = Vec::new();
+            clap_complete::generate(a.shell, &mut <Cli as clap::CommandFactory>::command(), "git-reauth", &mut text);
+            out(&String::from_utf8_lossy(&text))?;
+            return Ok(exit::OK);
+        }
+        _ => {}
+    }
     let deps = deps(&cli.global.host_url)?;
     let cancel = CancellationToken::new();
     spawn_signal_watch(cancel.clone());
@@ -113,8 +124,8 @@ async fn run(cli: Cli) -> Result<u8, Problem> {
         Command::Undo(a) => undo::run(&deps, a).await,
         // Setup finishes or rolls back the step in flight, then reports the interruption.
         Command::Setup(a) => setup::run(&deps, a, &cancel).await,
-        // Handled in `main` before the runtime starts.
-        Command::Credential(_) => Ok(exit::OK),
+        // Handled in `main` before the runtime starts, and above.
+        Command::Credential(_) | Command::Demo(_) | Command::Completions(_) => Ok(exit::OK),
     }
 }
 

@@ -59,7 +59,10 @@ pub async fn doctor(deps: &Deps, opts: &DoctorOpts, progress: Option<&UnboundedS
         let gh = deps.github.clone();
         async move { gh.reachable().await }
     });
-    let keyring = tokio::spawn(crate::store::probe_async());
+    let keyring = tokio::spawn({
+        let deps = deps.clone();
+        async move { deps.probe_keyring().await }
+    });
     let obs = observe(deps, opts.remote.as_deref()).await;
     let (repo_name, remote_name) = local_checks(deps, &obs, &mut checks);
     let diagnosis =
@@ -92,7 +95,11 @@ pub async fn doctor(deps: &Deps, opts: &DoctorOpts, progress: Option<&UnboundedS
     let keyring = keyring.await.unwrap_or_else(|e| {
         Err(crate::store::KeyringUnavailable::new(crate::store::Reason::Other, format!("keyring check failed: {e}")))
     });
-    checks.push(keyring_check(&fill, keyring));
+    checks.push(if deps.keyring {
+        keyring_check(&fill, keyring)
+    } else {
+        Check::skip(CheckId::Keyring, "not used here (the demo never touches your OS keyring)")
+    });
     let reach = reach
         .await
         .unwrap_or_else(|_| Err(ApiError::Network { host: deps.host.host_port(), message: "interrupted".into() }));

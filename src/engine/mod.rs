@@ -21,13 +21,31 @@ pub struct Deps {
     pub host: HostUrl,
     pub git: Git,
     pub github: GitHub,
+    /// May the OS keyring be used? The demo says no: it never touches the user's keyring.
+    pub keyring: bool,
 }
 
 impl Deps {
     /// Wire the real edges (inside a tokio runtime).
     pub fn new(env: Env, host: HostUrl) -> anyhow::Result<Deps> {
         let github = GitHub::new(&host)?;
-        Ok(Deps { git: Git::new(env.clone()), env, host, github })
+        Ok(Deps { git: Git::new(env.clone()), env, host, github, keyring: true })
+    }
+
+    /// The same, with the OS keyring off limits (the demo).
+    pub fn without_keyring(self) -> Deps {
+        Deps { keyring: false, ..self }
+    }
+
+    /// Probe the OS keyring, unless it is off limits.
+    pub async fn probe_keyring(&self) -> Result<(), crate::store::KeyringUnavailable> {
+        if !self.keyring {
+            return Err(crate::store::KeyringUnavailable::new(
+                crate::store::Reason::Other,
+                "the demo never uses your OS keyring",
+            ));
+        }
+        crate::store::probe_async().await
     }
 
     /// Credential operations for the host (`git credential …`).

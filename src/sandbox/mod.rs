@@ -9,6 +9,7 @@
 
 mod api;
 mod githttp;
+pub mod scenario;
 mod state;
 pub mod workstation;
 

@@ -222,6 +222,15 @@ impl Workstation {
 
 impl Drop for Workstation {
     fn drop(&mut self) {
+        // A cache daemon on git's default socket (e.g. after `setup --store cache`).
+        let home = self.home.clone();
+        for socket in [home.join(".cache/git/credential/socket"), home.join(".git-credential-cache/socket")] {
+            if socket.exists() {
+                let mut c = command(&self.env, self.root.path());
+                c.arg("credential-cache").arg(format!("--socket={}", socket.display())).arg("exit");
+                let _ = c.stdout(Stdio::null()).stderr(Stdio::null()).status();
+            }
+        }
         if let Some(socket) = &self.cache_socket
             && socket.exists()
         {

@@ -11,7 +11,9 @@ use crate::model::diagnosis::{Check, CheckId, Diagnosis, Status};
 use crate::model::host::HostUrl;
 use crate::model::token::{Token, lint};
 
-pub use super::parts::{ApplyState, Failure, InFlight, Local, RemoteChoice, Req, Step, StoreChoice, VerifyState};
+pub use super::parts::{
+    ApplyState, DemoState, Failure, InFlight, Local, PushState, RemoteChoice, Req, Step, StoreChoice, VerifyState,
+};
 use super::secret::SecretBuf;
 
 /// The screens, in the order the wizard walks them.
@@ -65,6 +67,8 @@ pub enum Action {
     Down,
     Backspace,
     ClearField,
+    /// The demo only: put its token in the field.
+    PasteDemo,
 }
 
 /// Everything that can happen.
@@ -105,6 +109,11 @@ pub enum Msg {
     Opened {
         result: Result<(), String>,
     },
+    /// The demo's `git push` finished.
+    Pushed {
+        ok: bool,
+        output: String,
+    },
 }
 
 /// Work for `effects.rs`.
@@ -136,6 +145,8 @@ pub enum Effect {
     OpenUrl(String),
     /// Put the URL on the clipboard with OSC 52.
     CopyUrl(String),
+    /// The demo: `git push` in the sandbox clone.
+    Push,
     Quit(u8),
 }
 
@@ -161,6 +172,10 @@ pub struct State {
     /// The token being verified or applied.
     pub token: Option<Token>,
     pub verify: VerifyState,
+    /// Set by `git-reauth demo`.
+    pub demo: Option<DemoState>,
+    /// May the OS keyring be offered? (Not in the demo.)
+    pub keyring: bool,
     /// The storage the user picked on Credentials (`None`: automatic).
     pub store_pref: Option<crate::engine::setup::StoreChoice>,
     pub prepared: Option<Prepared>,
@@ -192,6 +207,8 @@ impl State {
             token: None,
             verify: VerifyState::Idle,
             store_pref: None,
+            demo: None,
+            keyring: true,
             prepared: None,
             remote_choice: RemoteChoice::SwitchToHttps,
             store_choice: 0,
@@ -212,7 +229,8 @@ impl State {
     /// Work is in flight: the spinner ticks.
     pub fn busy(&self) -> bool {
         let f = &self.inflight;
-        f.diagnose.is_some() || f.verify.is_some() || f.apply.is_some()
+        let pushing = self.demo.as_ref().is_some_and(|d| d.push == Some(PushState::Running));
+        f.diagnose.is_some() || f.verify.is_some() || f.apply.is_some() || pushing
     }
 
     /// The token-creation URL the Create screen offers.
@@ -241,11 +259,14 @@ impl State {
 
     /// Where the token can go.
     pub fn store_choices(&self) -> Vec<StoreChoice> {
-        let rest = [StoreChoice::Keyring, StoreChoice::Cache, StoreChoice::File];
+        let rest: Vec<StoreChoice> = [StoreChoice::Keyring, StoreChoice::Cache, StoreChoice::File]
+            .into_iter()
+            .filter(|c| self.keyring || *c != StoreChoice::Keyring)
+            .collect();
         if !self.has_helper() {
             // Nothing to replace: the keyring first, git's own helpers as the explained
             // alternatives (never a plaintext file unless picked).
-            return rest.to_vec();
+            return rest;
         }
         let names: Vec<String> =
             self.prepared.as_ref().map(|p| p.chain.iter().map(|h| h.name()).collect()).unwrap_or_default();
@@ -360,6 +381,12 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             vec![]
         }
         Msg::Applied { req, result } => applied(state, req, result),
+        Msg::Pushed { ok, output } => {
+            if let Some(d) = state.demo.as_mut() {
+                d.push = Some(PushState::Done { ok, output });
+            }
+            vec![]
+        }
         Msg::Opened { result } => {
             state.inflight.open = false;
             state.notice = Some(match result {
@@ -381,6 +408,11 @@ fn applied(state: &mut State, req: Req, result: Result<Box<Applied>, Problem>) -
         Ok(a) => {
             state.apply.applied = Some(*a);
             state.go(Screen::Done);
+            // The demo proves the fix with a real push to the sandbox.
+            if let Some(d) = state.demo.as_mut() {
+                d.push = Some(PushState::Running);
+                return vec![Effect::Push];
+            }
         }
         Err(p) => state.apply.failure = Some(Failure::from(&p)),
     }
@@ -447,6 +479,13 @@ fn action(state: &mut State, a: Action) -> Vec<Effect> {
         Action::Backspace if state.screen == Screen::Paste => {
             state.field.pop();
             edited(state);
+            vec![]
+        }
+        Action::PasteDemo if state.screen == Screen::Paste => {
+            if let Some(d) = &state.demo {
+                state.field = SecretBuf::from_text(&d.token);
+                edited(state);
+            }
             vec![]
         }
         Action::ClearField if state.screen == Screen::Paste => {

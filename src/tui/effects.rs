@@ -25,11 +25,13 @@ pub struct Runner {
     tasks: HashMap<Req, AbortHandle>,
     /// The running apply: cancelled, it rolls back before it reports.
     apply: Option<CancellationToken>,
+    /// `git-reauth demo`: its pages are the sandbox's.
+    pub demo: bool,
 }
 
 impl Runner {
     pub fn new(deps: Deps, tx: UnboundedSender<Msg>) -> Runner {
-        Runner { deps, tx, tasks: HashMap::new(), apply: None }
+        Runner { deps, tx, tasks: HashMap::new(), apply: None, demo: false }
     }
 
     /// Start one effect. `Quit` is the loop's business and returns its code.
@@ -72,8 +74,14 @@ impl Runner {
             Effect::CancelAll => self.cancel_all(),
             Effect::OpenUrl(url) => {
                 let tx = self.tx.clone();
+                let sandbox_page = self.demo && url.starts_with(&format!("{}/", self.deps.host.base()));
                 tokio::task::spawn_blocking(move || {
-                    let result = webbrowser::open(&url).map_err(|e| e.to_string());
+                    let mut result = webbrowser::open(&url).map_err(|e| e.to_string());
+                    // No browser in the demo: visit the sandbox's page as a browser would
+                    // (this is what makes its SSO authorization link work headless).
+                    if result.is_err() && sandbox_page {
+                        result = visit(&url);
+                    }
                     let _ = tx.send(Msg::Opened { result });
                 });
             }
@@ -81,6 +89,16 @@ impl Runner {
                 // Between two draws the terminal is ours to write to.
                 let mut out = std::io::stdout().lock();
                 let _ = out.write_all(osc52(&url).as_bytes()).and_then(|_| out.flush());
+            }
+            Effect::Push => {
+                let (git, tx) = (self.deps.git.clone(), self.tx.clone());
+                tokio::spawn(async move {
+                    let (ok, output) = match git.run(&["push"], None, &[]).await {
+                        Ok(out) => (out.ok, format!("{}{}", String::from_utf8_lossy(&out.stdout), out.stderr)),
+                        Err(e) => (false, e.to_string()),
+                    };
+                    let _ = tx.send(Msg::Pushed { ok, output });
+                });
             }
             Effect::Quit(code) => return Some(code),
         }
@@ -146,12 +164,26 @@ async fn verify(
         // Without any helper, the OS keyring is the place (prepare probes it and explains
         // the alternatives when there is none).
         None => match deps.credential().chain().await {
-            Ok(chain) if chain.is_empty() => StoreChoice::Keyring,
+            Ok(chain) if chain.is_empty() && deps.keyring => StoreChoice::Keyring,
+            Ok(chain) if chain.is_empty() => StoreChoice::Cache,
             _ => StoreChoice::Helper,
         },
     };
     let result = prepare(&deps, &token, &SetupOpts { remote: None, switch_remote, store }).await;
     let _ = tx.send(Msg::Verified { req, result: result.map(Box::new) });
+}
+
+/// GET a loopback `http://` page (the demo sandbox's), like a browser visiting it.
+fn visit(url: &str) -> Result<(), String> {
+    use std::io::Read;
+    let rest = url.strip_prefix("http://").ok_or("not an http:// URL")?;
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let mut s = std::net::TcpStream::connect(authority).map_err(|e| e.to_string())?;
+    s.set_read_timeout(Some(std::time::Duration::from_secs(10))).map_err(|e| e.to_string())?;
+    write!(s, "GET {path} HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n\r\n").map_err(|e| e.to_string())?;
+    let mut head = [0u8; 12];
+    s.read_exact(&mut head).map_err(|e| e.to_string())?;
+    if head.starts_with(b"HTTP/1.1 2") { Ok(()) } else { Err(String::from_utf8_lossy(&head).into_owned()) }
 }
 
 #[cfg(test)]

@@ -77,6 +77,11 @@ pub fn bindings(s: &State) -> Vec<Binding> {
             b(Key::Esc, Action::Back, "back"),
             QUIT,
         ],
+        Screen::Paste if s.demo.is_some() && s.field.is_empty() => vec![
+            b(Key::Char('p'), Action::PasteDemo, "paste the demo token"),
+            b(Key::Esc, Action::Back, "back"),
+            Binding { hidden: false, ..CTRL_C },
+        ],
         Screen::Paste => vec![
             b(Key::Enter, Action::Forward, "verify"),
             b(Key::Esc, Action::Back, "back"),

@@ -33,8 +33,16 @@ const SPIN: Duration = Duration::from_millis(120);
 
 /// Run the wizard; the exit code per CONTRACT.md (0 Done, 1 quit, 130 Ctrl-C).
 pub async fn run(deps: Deps) -> Result<u8, Problem> {
+    run_with(deps, None).await
+}
+
+/// The wizard for `git-reauth demo`: `demo_token` is offered on Create and Paste, the
+/// OS keyring is never offered, and Done runs a real `git push` in the sandbox clone.
+pub async fn run_with(deps: Deps, demo_token: Option<String>) -> Result<u8, Problem> {
     let mut tui = terminal::init()?;
     let mut state = State::new(deps.host.clone(), machine_name(), chrono::Utc::now());
+    state.keyring = deps.keyring;
+    state.demo = demo_token.map(|token| app::DemoState { token, push: None });
     state.color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     if let Ok(size) = tui.terminal.size() {
         state.size = (size.width, size.height);
@@ -50,6 +58,7 @@ pub async fn run(deps: Deps) -> Result<u8, Problem> {
 
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let mut runner = effects::Runner::new(deps, tx);
+    runner.demo = state.demo.is_some();
     let mut events = EventStream::new();
     let mut spinner: Option<Interval> = None;
     let mut signals = Signals::new();

@@ -51,6 +51,21 @@ impl StoreChoice {
     }
 }
 
+/// `git-reauth demo`: the token it offers (fake: showing it is fine) and the real
+/// `git push` it runs at Done.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DemoState {
+    pub token: String,
+    pub push: Option<PushState>,
+}
+
+/// The demo's final `git push`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PushState {
+    Running,
+    Done { ok: bool, output: String },
+}
+
 /// The Verify screen's steps.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Step {

@@ -32,6 +32,17 @@ pub fn view(state: &State, frame: &mut Frame, area: Rect) {
     lines.extend(para(&what, w, 0, t.bold()));
     // The URL in full, broken only at the edge, so it can be selected with the mouse.
     lines.extend(wrap(&state.create_url(), w).into_iter().map(|l| Line::styled(l, t.url())));
+    if let Some(d) = &state.demo {
+        lines.push(Line::raw(""));
+        lines.extend(para(
+            "Demo: that page is the sandbox's and mints a token (o opens it). No browser? Use this one \
+             (it is fake, so it may be shown), or press p on the next screen:",
+            w,
+            0,
+            t.dim(),
+        ));
+        lines.push(Line::styled(format!("  {}", d.token), t.url()));
+    }
     lines.push(Line::raw(""));
     lines.extend(para(
         "Expiry: 90 days is a good balance; git-reauth shows the date when it is done. Then press Enter.",

@@ -22,13 +22,16 @@ pub fn view(state: &State, frame: &mut Frame, area: Rect) {
         fit(&format!("git asks these credential helpers for {}, in order:", state.host.host_port()), w),
         t.bold(),
     ));
+    if p.chain.is_empty() {
+        lines.push(Line::styled("  none: git has nowhere to keep a token and asks every time", t.dim()));
+    }
     for (i, h) in p.chain.iter().enumerate() {
         let from = h.file().unwrap_or(&h.origin);
         let text = format!("  {}. {:<10} {:<7} {from}", i + 1, h.name(), h.scope);
         lines.push(Line::raw(fit(&text, w)));
     }
     match state.stale_credential() {
-        Some(c) => lines.extend(marked(&t, Status::Fail, &format!("stale: {}", c.summary), w)),
+        Some(c) => lines.extend(marked(&t, Status::Fail, &format!("now: {}", c.summary), w)),
         None => lines.push(Line::styled("  no stale entry was found; the new token replaces what is there", t.dim())),
     }
     lines.push(Line::raw(""));

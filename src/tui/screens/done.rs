@@ -53,5 +53,20 @@ pub fn view(state: &State, frame: &mut Frame, area: Rect) {
         }
         lines.extend(para(&format!("Undo journal: {}", a.journal.display()), w, 0, t.dim()));
     }
+    if let Some(push) = state.demo.as_ref().and_then(|d| d.push.as_ref()) {
+        lines.push(Line::raw(""));
+        match push {
+            crate::tui::app::PushState::Running => {
+                lines.push(Line::styled("$ git push   (running in the sandbox clone…)", t.bold()))
+            }
+            crate::tui::app::PushState::Done { ok, output } => {
+                let status = if *ok { Status::Ok } else { Status::Fail };
+                lines.push(Line::from(vec![t.mark(status), Span::styled(" $ git push", t.bold())]));
+                for l in output.lines().filter(|l| !l.trim().is_empty()) {
+                    lines.push(Line::styled(format!("  {l}"), t.dim()));
+                }
+            }
+        }
+    }
     body(frame, area, lines, &t);
 }
