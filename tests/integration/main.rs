@@ -2,8 +2,10 @@
 //! (fake GitHub + real `git http-backend`) in sealed throwaway workstations.
 
 mod bad_input;
+mod demo;
 mod flow;
 mod keyring;
 mod secrets;
 mod support;
+mod tmux;
 mod wizard;
