@@ -61,7 +61,7 @@ pub async fn doctor(deps: &Deps, opts: &DoctorOpts, progress: Option<&UnboundedS
     });
     let keyring = tokio::spawn({
         let deps = deps.clone();
-        async move { deps.probe_keyring().await }
+        async move { deps.probe_keyring(false).await }
     });
     let obs = observe(deps, opts.remote.as_deref()).await;
     let (repo_name, remote_name) = local_checks(deps, &obs, &mut checks);
@@ -293,8 +293,9 @@ fn helper_check(deps: &Deps, fill: &FillOutcome) -> Check {
 }
 
 /// The OS keyring: required when git-reauth's own helper is in the chain, otherwise
-/// only an option for `setup --store keyring`. The probe stores, reads back and deletes
-/// a throwaway entry of git-reauth's own; nothing of the user's is touched.
+/// only an option for `setup --store keyring`. The probe only looks up an entry that
+/// does not exist: doctor writes nothing and never makes the keyring prompt (whether
+/// our helper really hands out the token shows in cached-credential).
 fn keyring_check(fill: &FillOutcome, probe: Result<(), crate::store::KeyringUnavailable>) -> Check {
     let ours = fill.chain.iter().any(|h| matches!(h.name().as_str(), "git-reauth" | "reauth"));
     match (probe, ours) {

@@ -37,15 +37,24 @@ impl Deps {
         Deps { keyring: false, ..self }
     }
 
-    /// Probe the OS keyring, unless it is off limits.
-    pub async fn probe_keyring(&self) -> Result<(), crate::store::KeyringUnavailable> {
+    /// Probe the OS keyring, unless it is off limits. `write`: store, read back and
+    /// delete a throwaway entry (proves it is unlocked; may make the keyring ask for its
+    /// password); otherwise a look-up of an entry that does not exist (never prompts).
+    pub async fn probe_keyring(&self, write: bool) -> Result<(), crate::store::KeyringUnavailable> {
         if !self.keyring {
             return Err(crate::store::KeyringUnavailable::new(
                 crate::store::Reason::Other,
                 "the demo never uses your OS keyring",
             ));
         }
-        crate::store::probe_async().await
+        if write {
+            return crate::store::probe_async().await;
+        }
+        crate::store::blocking(|| {
+            let probe = crate::model::credential::Credential::for_host("https", "git-reauth-probe.invalid");
+            crate::store::KeyringStore::new().get(&probe).map(|_| ())
+        })
+        .await
     }
 
     /// Credential operations for the host (`git credential …`).

@@ -152,7 +152,7 @@ pub async fn prepare(deps: &Deps, token: &Token, opts: &SetupOpts) -> Result<Pre
         StoreChoice::Helper if chain.is_empty() => return Err(Problem::NoHelper { host: deps.host.host_port() }),
         StoreChoice::Helper => {}
         // Never fall back silently: no keyring, no fix (the error explains the choices).
-        StoreChoice::Keyring => deps.probe_keyring().await.map_err(Problem::Keyring)?,
+        StoreChoice::Keyring => deps.probe_keyring(true).await.map_err(Problem::Keyring)?,
         StoreChoice::Cache | StoreChoice::File => {}
     }
 
