@@ -4,6 +4,7 @@
 mod bad_input;
 mod flow;
 mod keyring;
+mod screenshots;
 mod secrets;
 mod support;
 mod wizard;
