@@ -6,10 +6,16 @@
 
 pub mod app;
 pub mod effects;
+/// The screens in fixed states, for tests and the README's screenshots.
+#[doc(hidden)]
+pub mod gallery;
 pub mod keys;
 pub mod parts;
 pub mod screens;
 pub mod secret;
+/// Buffers as SVG pictures (the README's screenshots).
+#[doc(hidden)]
+pub mod svg;
 pub mod terminal;
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ mod bad_input;
 mod demo;
 mod flow;
 mod keyring;
+mod screenshots;
 mod secrets;
 mod support;
 mod tmux;

@@ -21,14 +21,9 @@ fn render(s: &State, w: u16, h: u16) -> String {
 fn check(name: &str, s: &State) {
     for (w, h) in SIZES {
         let text = render(s, w, h);
-        assert!(!text.contains(TOKEN) && !text.contains("SECRETsecret"), "{name} shows the token:\n{text}");
+        assert!(!text.contains(&fake_token()) && !text.contains("SECRETsecret"), "{name} shows the token:\n{text}");
         insta::assert_snapshot!(format!("{name}_{w}x{h}"), text);
     }
-}
-
-fn failed(s: &mut State, p: Problem) {
-    s.verify = VerifyState::Failed(Failure::from(&p));
-    s.prepared = None;
 }
 
 #[test]
@@ -36,12 +31,7 @@ fn diagnosis() {
     let mut s = fresh();
     start(&mut s);
     check("diagnosis_starting", &s);
-    s.local = Some(local());
-    for c in checks().into_iter().take(5) {
-        s.checks.push(c);
-    }
-    s.spinner = 3;
-    check("diagnosis_filling_in", &s);
+    check("diagnosis_filling_in", &diagnosis_filling_in());
     check("diagnosis_broken", &diagnosed());
     let mut s = fresh();
     start(&mut s);
@@ -69,12 +59,11 @@ fn paste() {
     s.field_refused = true;
     s.notice = Some("this cannot be a token yet: see the line under the field".into());
     check("paste_password", &s);
-    s.field = SecretBuf::from_text(&format!("{TOKEN} "));
+    s.field = SecretBuf::from_text(&format!("{} ", fake_token()));
     s.field_refused = false;
     s.notice = None;
     check("paste_with_space", &s);
-    s.field = SecretBuf::from_text(TOKEN);
-    check("paste_token", &s);
+    check("paste_token", &paste_token());
 }
 
 #[test]
@@ -84,25 +73,13 @@ fn verify() {
     s.prepared = None;
     check("verify_running", &s);
     check("verify_passed", &at(Screen::Verify));
-    let mut s = at(Screen::Verify);
-    failed(
-        &mut s,
-        Problem::MissingScope {
-            needed: "repo".into(),
-            have: "gist".into(),
-            create_url: "https://github.com/settings/tokens/new?scopes=repo,workflow".into(),
-        },
-    );
+    let s = verify_failed(&Problem::MissingScope {
+        needed: "repo".into(),
+        have: "gist".into(),
+        create_url: "https://github.com/settings/tokens/new?scopes=repo,workflow".into(),
+    });
     check("verify_missing_scope", &s);
-    let mut s = at(Screen::Verify);
-    failed(
-        &mut s,
-        Problem::SsoRequired {
-            repo: "acme/hello".into(),
-            url: Some("https://github.com/orgs/acme/sso?authorization_request=A1B2C3".into()),
-        },
-    );
-    check("verify_sso", &s);
+    check("verify_sso", &verify_sso());
 }
 
 #[test]
@@ -124,9 +101,7 @@ fn credentials() {
 
 #[test]
 fn apply() {
-    let mut s = at(Screen::Apply);
-    s.inflight.apply = Some(9);
-    s.apply.changed = 1;
+    let mut s = apply_running();
     check("apply_running", &s);
     s.apply.changed = 3;
     s.apply.verified = vec!["git credential fill returns the new token (from store)".into()];
@@ -169,7 +144,7 @@ fn too_small_asks_for_room_and_nothing_panics_at_any_size() {
             t.draw(|f| draw(&s, f)).expect("draw");
             // (TestBackend cannot print a zero-width buffer; the draw itself is the test.)
             if w > 0 {
-                assert!(!t.backend().to_string().contains(TOKEN), "{screen:?} {w}x{h}");
+                assert!(!t.backend().to_string().contains(&fake_token()), "{screen:?} {w}x{h}");
             }
         }
     }

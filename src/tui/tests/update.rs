@@ -25,7 +25,7 @@ fn quit_code(fx: &[Effect]) -> Option<u8> {
 /// Paste → Enter: the Verify request id.
 fn verify_req(s: &mut State) -> u64 {
     s.screen = Screen::Paste;
-    s.field = SecretBuf::from_text(TOKEN);
+    s.field = SecretBuf::from_text(&fake_token());
     let fx = act(s, Action::Forward);
     match fx.as_slice() {
         [Effect::Verify { req, .. }] => *req,
@@ -96,12 +96,12 @@ fn the_field_takes_typing_pastes_and_edits_only_on_paste() {
     update(&mut s, Msg::Paste(SecretBuf::from_text("ghp_x")));
     assert!(s.field.is_empty(), "nothing reaches the field outside the Paste screen");
     s.screen = Screen::Paste;
-    update(&mut s, Msg::Paste(SecretBuf::from_text(&format!("{TOKEN}\r\n"))));
-    assert_eq!(s.field.expose(), TOKEN, "a copied trailing newline is dropped");
+    update(&mut s, Msg::Paste(SecretBuf::from_text(&format!("{}\r\n", fake_token()))));
+    assert_eq!(s.field.expose(), fake_token(), "a copied trailing newline is dropped");
     update(&mut s, Msg::Input('!'));
     assert!(s.field.expose().ends_with('!'));
     act(&mut s, Action::Backspace);
-    assert_eq!(s.field.expose(), TOKEN);
+    assert_eq!(s.field.expose(), fake_token());
     act(&mut s, Action::ClearField);
     assert!(s.field.is_empty());
     // A line break inside stays: the lint line must say so.
@@ -124,11 +124,11 @@ fn enter_refuses_what_cannot_be_a_token_and_verifies_a_token() {
     assert_eq!(s.screen, Screen::Verify);
     assert_eq!(s.verify, VerifyState::Running);
     assert_eq!(s.inflight.verify, Some(req));
-    assert_eq!(s.token.as_ref().map(|t| t.expose()), Some(TOKEN));
+    assert_eq!(s.token.as_ref().map(|t| t.expose()), Some(fake_token().as_str()));
     // The remote is SSH, so prepare is asked to switch it.
     let mut s2 = diagnosed();
     s2.screen = Screen::Paste;
-    s2.field = SecretBuf::from_text(TOKEN);
+    s2.field = SecretBuf::from_text(&fake_token());
     let fx = act(&mut s2, Action::Forward);
     assert!(matches!(fx.as_slice(), [Effect::Verify { switch_remote: Some(true), .. }]));
 }
@@ -239,7 +239,7 @@ fn apply_ticks_off_then_reaches_done_and_exits_0() {
     let fx = act(&mut s, Action::Forward);
     let req = match fx.as_slice() {
         [Effect::Apply { req, prepared, token }] => {
-            assert_eq!(token.expose(), TOKEN);
+            assert_eq!(token.expose(), fake_token());
             assert_eq!(prepared.plan.changes.len(), 3);
             *req
         }
@@ -394,7 +394,7 @@ fn the_token_never_shows_in_debug_output() {
     let mut s = at(Screen::Credentials);
     let fx = act(&mut s, Action::Forward);
     let text = format!("{s:?} {fx:?}");
-    assert!(!text.contains(TOKEN), "token leaked into Debug");
+    assert!(!text.contains(&fake_token()), "token leaked into Debug");
     assert!(!text.contains("SECRETsecret"), "part of the token leaked into Debug");
 }
 
