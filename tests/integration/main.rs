@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod flow;
+mod hygiene;
 mod keyring;
 mod secrets;
 mod support;
