@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod flow;
+mod hostile_api;
 mod hygiene;
 mod keyring;
 mod secrets;
