@@ -2,6 +2,7 @@
 //! (fake GitHub + real `git http-backend`) in sealed throwaway workstations.
 
 mod bad_input;
+mod faults;
 mod flow;
 mod hostile_api;
 mod hygiene;
