@@ -112,9 +112,11 @@ fn files(w: &World) -> BTreeMap<String, Vec<u8>> {
 #[test]
 fn a_hanging_credential_helper_is_timed_out_and_changes_nothing() {
     let w = World::with(Setup { helper: HelperKind::None, ..Setup::default() });
-    let pids = w.ws.root.path().join("helper-pids");
-    // A shell function, so git's operation argument does not reach sleep.
-    let helper = format!("!f() {{ echo $$ >> '{}'; exec sleep 3600; }}; f", pids.display());
+    // A shell function, so git's operation argument does not reach sleep; a duration of
+    // its own, so this test finds (and ends) exactly its sleepers afterwards.
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
+    let secs = format!("3600.{:06}", nanos % 1_000_000);
+    let helper = format!("!f() {{ exec sleep {secs}; }}; f");
     w.git_ok(&["config", "--global", "credential.helper", &helper]);
     let token = w.good_token();
     let snap = files(&w);
@@ -130,10 +132,24 @@ fn a_hanging_credential_helper_is_timed_out_and_changes_nothing() {
     let d = w.cmd(&["doctor"]).env("GIT_REAUTH_GIT_TIMEOUT_SECS", "2").assert().code(1);
     assert!(stdout(&d).contains("did not finish within 2 s"), "{}", stdout(&d));
     assert_eq!(files(&w), snap);
-    // The helpers git started are still sleeping: end them.
-    for pid in std::fs::read_to_string(&pids).unwrap_or_default().split_whitespace() {
+    // The helpers git started are still sleeping (git was stopped, not they): end them.
+    let killed = kill_sleepers(&secs);
+    assert!(killed >= 1, "the helpers really hung ({killed} found)");
+}
+
+/// Kill every `sleep SECS` process; returns how many there were.
+fn kill_sleepers(secs: &str) -> usize {
+    let wanted = format!("sleep\0{secs}\0").into_bytes();
+    let pids: Vec<String> = std::fs::read_dir("/proc")
+        .unwrap()
+        .flatten()
+        .filter(|e| std::fs::read(e.path().join("cmdline")).is_ok_and(|c| c == wanted))
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    for pid in &pids {
         let _ = Command::new("kill").arg(pid).status();
     }
+    pids.len()
 }
 
 /// `setup --token-stdin --switch-remote` as a child, token written, in its own group.
