@@ -19,6 +19,20 @@ pub struct Env {
     pub clear: bool,
     /// The git program.
     pub git: PathBuf,
+    /// How long one git run may take before it is killed (a credential helper waiting
+    /// for input that never comes): `GIT_REAUTH_GIT_TIMEOUT_SECS`, else 20 s.
+    pub git_timeout: std::time::Duration,
+}
+
+/// The default of [`Env::git_timeout`].
+pub const GIT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// `GIT_REAUTH_GIT_TIMEOUT_SECS` (whole seconds, at least 1), else [`GIT_TIMEOUT`].
+fn git_timeout_from(lookup: impl Fn(&str) -> Option<OsString>) -> std::time::Duration {
+    lookup("GIT_REAUTH_GIT_TIMEOUT_SECS")
+        .and_then(|v| v.to_str().and_then(|v| v.trim().parse::<u64>().ok()))
+        .filter(|s| *s > 0)
+        .map_or(GIT_TIMEOUT, std::time::Duration::from_secs)
 }
 
 impl Env {
@@ -26,7 +40,8 @@ impl Env {
     pub fn from_process() -> std::io::Result<Env> {
         let cwd = std::env::current_dir()?;
         let state_dir = state_dir_from(|k| std::env::var_os(k)).unwrap_or_else(|| cwd.join(".git-reauth-state"));
-        Ok(Env { cwd, state_dir, vars: Vec::new(), clear: false, git: "git".into() })
+        let git_timeout = git_timeout_from(|k| std::env::var_os(k));
+        Ok(Env { cwd, state_dir, vars: Vec::new(), clear: false, git: "git".into(), git_timeout })
     }
 
     /// A sealed environment: children get only `PATH` and `vars` (HOME, XDG dirs,
@@ -40,6 +55,7 @@ impl Env {
             vars: vars.iter().map(|(k, v)| (k.into(), v.into())).collect(),
             clear: true,
             git: "git".into(),
+            git_timeout: git_timeout_from(lookup),
         }
     }
 

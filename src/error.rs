@@ -71,6 +71,8 @@ pub enum Problem {
     Verify { message: String },
     #[error("cannot write the undo journal in {dir}: {message}")]
     Journal { dir: PathBuf, message: String },
+    #[error("{0}; refusing to run at the same time")]
+    Busy(crate::engine::journal::LockError),
     #[error("nothing to undo: no applied change set in {0}")]
     NothingToUndo(PathBuf),
     #[error("{0}")]
@@ -147,6 +149,8 @@ impl Problem {
             Problem::Config(_) => "close other git processes (or remove a stale .lock file) and try again".into(),
             Problem::Verify { .. } => "run `git-reauth doctor` to see which helper answers for the host".into(),
             Problem::Journal { .. } => "make the state directory writable (or set XDG_STATE_HOME) and try again".into(),
+            Problem::Git(crate::git::GitError::Timeout { .. }) => "`git-reauth doctor` lists the credential helpers (`git config --show-origin --get-all credential.helper`); fix or remove the one that hangs, or set GIT_REAUTH_GIT_TIMEOUT_SECS to wait longer".into(),
+            Problem::Busy(_) => "wait for the other run to finish (or end it), then run setup again".into(),
             Problem::UndoConflict(_) => "the settings were changed after git-reauth changed them; fix them by hand with `git config`".into(),
             _ => return None,
         })

@@ -11,6 +11,7 @@ pub mod env;
 pub mod error;
 pub mod git;
 pub mod github;
+pub mod harden;
 pub mod helper;
 pub mod model;
 pub mod sandbox;

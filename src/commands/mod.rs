@@ -26,6 +26,8 @@ pub use style::Style;
 
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
+    // Before any token is read: no core file may ever hold it.
+    crate::harden::forbid_core_dumps();
     // `git-credential-reauth OP` (a link or copy) is the credential helper: no clap, no
     // runtime, nothing on stdout but the protocol.
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();

@@ -112,6 +112,76 @@ impl Journal {
     }
 }
 
+/// How long a second run waits for the first to finish before it refuses.
+pub const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Why the journal lock was not taken.
+#[derive(Debug, thiserror::Error)]
+pub enum LockError {
+    /// Another run holds it (with its process id when it wrote one).
+    #[error("another git-reauth run{} is changing this setup", pid.map(|p| format!(" (pid {p})")).unwrap_or_default())]
+    Busy { pid: Option<u32> },
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// An exclusive lock held while a run plans and applies changes; released on drop
+/// (also when the process dies: the kernel drops `flock` locks with the file).
+#[derive(Debug)]
+pub struct JournalLock {
+    _file: std::fs::File,
+}
+
+impl Journal {
+    /// The lock file: next to the journal directory (`git-reauth.lock`), so the
+    /// directory holds only entries.
+    fn lock_path(&self) -> PathBuf {
+        let name = self.dir.file_name().map_or_else(|| "git-reauth".into(), |n| n.to_string_lossy().into_owned());
+        self.dir.with_file_name(format!("{name}.lock"))
+    }
+
+    /// Take the lock, waiting up to `wait` for another run to release it.
+    pub async fn lock(&self, wait: std::time::Duration) -> Result<JournalLock, LockError> {
+        let path = self.lock_path();
+        if let Some(parent) = path.parent() {
+            create_private_dir(parent)?;
+        }
+        let mut file = std::fs::OpenOptions::new().read(true).write(true).create(true).truncate(false).open(&path)?;
+        let start = std::time::Instant::now();
+        while !try_lock(&file)? {
+            if start.elapsed() >= wait {
+                let pid = std::fs::read_to_string(&path).ok().and_then(|t| t.trim().parse().ok());
+                return Err(LockError::Busy { pid });
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        // Who holds it, for the message of a run that has to wait.
+        use std::io::Seek;
+        file.set_len(0)?;
+        file.seek(std::io::SeekFrom::Start(0))?;
+        write!(file, "{}", std::process::id())?;
+        Ok(JournalLock { _file: file })
+    }
+}
+
+/// `flock(LOCK_EX | LOCK_NB)`: `Ok(false)` when another process holds the lock.
+#[cfg(unix)]
+fn try_lock(file: &std::fs::File) -> std::io::Result<bool> {
+    use std::os::fd::AsRawFd;
+    // SAFETY: flock on a descriptor this `File` owns; no memory is passed.
+    if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0 {
+        return Ok(true);
+    }
+    let e = std::io::Error::last_os_error();
+    if e.kind() == std::io::ErrorKind::WouldBlock { Ok(false) } else { Err(e) }
+}
+
+/// Without `flock`, runs are not serialized.
+#[cfg(not(unix))]
+fn try_lock(_file: &std::fs::File) -> std::io::Result<bool> {
+    Ok(true)
+}
+
 fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     #[cfg(unix)]
     {
@@ -157,7 +227,21 @@ mod tests {
             assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
             assert_eq!(std::fs::metadata(&j.dir).unwrap().permissions().mode() & 0o777, 0o700);
         }
-        // No temp files are left behind.
+        // No temp files (nor the lock) are left in the directory.
         assert_eq!(std::fs::read_dir(&j.dir).unwrap().count(), 2);
+    }
+
+    #[tokio::test]
+    async fn a_second_lock_waits_then_refuses_and_succeeds_after_release() {
+        let dir = tempfile::tempdir().unwrap();
+        let j = Journal::new(&dir.path().join("state").join("git-reauth"));
+        let first = j.lock(LOCK_WAIT).await.unwrap();
+        // flock locks belong to the open file: a second open in this process conflicts too.
+        let err = j.lock(std::time::Duration::from_millis(100)).await.unwrap_err();
+        assert!(matches!(err, LockError::Busy { pid: Some(p) } if p == std::process::id()), "{err:?}");
+        drop(first);
+        let _again = j.lock(std::time::Duration::ZERO).await.unwrap();
+        assert!(dir.path().join("state/git-reauth.lock").exists());
+        assert!(!j.dir.exists(), "the journal directory itself is not created by locking");
     }
 }

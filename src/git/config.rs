@@ -56,6 +56,13 @@ pub fn write_values(file: &Path, key: &str, values: &[String]) -> Result<(), Con
         }
     };
     let mut cfg = git2::Config::open(file).map_err(write_err)?;
+    // One value for one value: replace it where it stands, so that a change and its
+    // rollback leave the file byte-identical (remove + add would move it to the end).
+    if let [value] = values
+        && count_values(&cfg, key) == 1
+    {
+        return cfg.set_str(key, value).map_err(write_err);
+    }
     match cfg.remove_multivar(key, ".*") {
         Ok(()) => {}
         Err(e) if e.code() == git2::ErrorCode::NotFound => {}
@@ -65,6 +72,16 @@ pub fn write_values(file: &Path, key: &str, values: &[String]) -> Result<(), Con
         cfg.set_multivar(key, NEVER, v).map_err(write_err)?;
     }
     Ok(())
+}
+
+/// How many values `key` has in this file.
+fn count_values(cfg: &git2::Config, key: &str) -> usize {
+    let Ok(mut entries) = cfg.multivar(key, None) else { return 0 };
+    let mut n = 0;
+    while let Some(Ok(_)) = entries.next() {
+        n += 1;
+    }
+    n
 }
 
 /// Config entries whose key matches `regex`, with scope and origin, as git sees them

@@ -29,6 +29,8 @@ pub enum GitError {
     Failed { args: String, stderr: String },
     #[error("{0}")]
     Repo(String),
+    #[error("`git {args}` did not finish within {secs} s and was stopped (a credential helper waiting for input?)")]
+    Timeout { args: String, secs: u64 },
 }
 
 /// The output of one git run.
@@ -81,7 +83,12 @@ impl Git {
             let _ = stdin.write_all(data).await;
             drop(stdin);
         }
-        let out = child.wait_with_output().await.map_err(GitError::Spawn)?;
+        // On timeout the child is dropped, and `kill_on_drop` kills it.
+        let timeout = self.env.git_timeout;
+        let out = match tokio::time::timeout(timeout, child.wait_with_output()).await {
+            Ok(out) => out.map_err(GitError::Spawn)?,
+            Err(_) => return Err(GitError::Timeout { args: args.join(" "), secs: timeout.as_secs() }),
+        };
         Ok(Output {
             ok: out.status.success(),
             code: out.status.code(),
@@ -133,6 +140,19 @@ pub const MIN_GIT: (u32, u32, u32) = (2, 30, 0);
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn a_git_that_hangs_is_stopped_at_the_timeout() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut env = Env::isolated(dir.path(), &[]);
+        env.git = "sh".into();
+        env.git_timeout = std::time::Duration::from_millis(300);
+        let git = Git::new(env);
+        let err = git.run(&["-c", "sleep 30"], Some(b"protocol=https\n"), &[]).await.unwrap_err();
+        assert!(matches!(&err, GitError::Timeout { args, .. } if args == "-c sleep 30"), "{err:?}");
+        // A quick run under the same timeout is unaffected.
+        assert!(git.run(&["-c", "true"], None, &[]).await.unwrap().ok);
+    }
 
     #[test]
     fn versions() {

@@ -171,12 +171,12 @@ impl GitHub {
         let (status, headers, body) = self.get("/user", Some(bearer(secret)?)).await?;
         match status {
             StatusCode::OK => {
-                let v: serde_json::Value =
-                    serde_json::from_slice(&body).map_err(|e| self.unexpected(format!("/user is not JSON: {e}")))?;
+                let v = self.json("/user", &headers, &body)?;
                 let login = v
                     .get("login")
                     .and_then(|l| l.as_str())
-                    .ok_or_else(|| self.unexpected("/user has no login".into()))?;
+                    .filter(|l| valid_login(l))
+                    .ok_or_else(|| self.unexpected("/user has no valid login".into()))?;
                 Ok(Account {
                     login: login.to_string(),
                     scopes: parse_scopes(header_str(&headers, "x-oauth-scopes")),
@@ -197,8 +197,7 @@ impl GitHub {
         }
         match status {
             StatusCode::OK => {
-                let v: serde_json::Value =
-                    serde_json::from_slice(&body).map_err(|e| self.unexpected(format!("{path} is not JSON: {e}")))?;
+                let v = self.json(&path, &headers, &body)?;
                 let private = v.get("private").and_then(|p| p.as_bool()).unwrap_or(true);
                 let push = v.pointer("/permissions/push").and_then(|p| p.as_bool()).unwrap_or(false);
                 Ok(RepoVisibility::Visible { private, push })
@@ -235,7 +234,13 @@ impl GitHub {
         };
         let path = format!("/{}/{}.git/info/refs?service={svc}", repo.owner, repo.name);
         let (status, _, body) = self.get_with(&self.git_client, &path, Some(basic(username, secret)?)).await?;
-        let message = String::from_utf8_lossy(&body[..body.len().min(2048)]).trim().to_string();
+        // git's message for the user: printable text only (a body may hold anything).
+        let message: String = String::from_utf8_lossy(&body[..body.len().min(2048)])
+            .chars()
+            .map(|c| if c.is_control() && c != '\n' { ' ' } else { c })
+            .collect::<String>()
+            .trim()
+            .to_string();
         Ok(match status {
             s if s.is_success() => Probe::Allowed,
             StatusCode::UNAUTHORIZED => Probe::Unauthorized { message },
@@ -245,9 +250,29 @@ impl GitHub {
         })
     }
 
+    /// The JSON body of a 200. A proxy or captive portal answers HTML or text: say so,
+    /// without quoting its page.
+    fn json(&self, path: &str, headers: &HeaderMap, body: &[u8]) -> Result<serde_json::Value, ApiError> {
+        let ctype = header_str(headers, "content-type").unwrap_or("");
+        let mime = ctype.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        if !mime.is_empty() && mime != "application/json" && !mime.ends_with("+json") {
+            let shown: String = mime.chars().filter(|c| c.is_ascii_graphic()).take(60).collect();
+            return Err(
+                self.unexpected(format!("{path} answered {shown}, not JSON (a proxy or captive portal in the way?)"))
+            );
+        }
+        serde_json::from_slice(body).map_err(|e| self.unexpected(format!("{path} is not valid JSON ({e})")))
+    }
+
     fn unexpected(&self, message: String) -> ApiError {
         ApiError::Unexpected { host: self.host.host_port(), message }
     }
+}
+
+/// A GitHub login: letters, digits, `-` (and `_` on Enterprise managed users), at most
+/// 100 characters. Anything else is not an answer from GitHub.
+fn valid_login(login: &str) -> bool {
+    (1..=100).contains(&login.len()) && login.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 fn header_str<'a>(h: &'a HeaderMap, name: &str) -> Option<&'a str> {
@@ -310,7 +335,10 @@ fn network_reason(raw: &str) -> String {
         "the connection timed out"
     } else if lower.contains("certificate") || lower.contains("unknownissuer") {
         "its TLS certificate is not trusted (for a private CA, point SSL_CERT_FILE at it)"
-    } else if lower.contains("connection reset") || lower.contains("connection closed") || lower.contains("incomplete")
+    } else if lower.contains("connection reset")
+        || lower.contains("connection closed")
+        || lower.contains("incomplete")
+        || lower.contains("end of file before message length")
     {
         "the connection was dropped"
     } else {

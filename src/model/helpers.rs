@@ -79,8 +79,8 @@ pub fn helper_chain(entries: &[ConfigEntry], target: &Target<'_>) -> Vec<HelperE
         };
         let pattern = if rest.eq_ignore_ascii_case("helper") {
             None
-        } else if rest.len() > ".helper".len() && rest[rest.len() - ".helper".len()..].eq_ignore_ascii_case(".helper") {
-            Some(&rest[..rest.len() - ".helper".len()])
+        } else if let Some(url) = strip_suffix_ignore_case(rest, ".helper").filter(|u| !u.is_empty()) {
+            Some(url)
         } else {
             continue;
         };
@@ -94,6 +94,14 @@ pub fn helper_chain(entries: &[ConfigEntry], target: &Target<'_>) -> Vec<HelperE
         }
     }
     chain
+}
+
+/// `s` without `suffix` (ASCII case-insensitive); `None` when it does not end so.
+/// Never slices inside a character (a key may end in any UTF-8).
+fn strip_suffix_ignore_case<'a>(s: &'a str, suffix: &str) -> Option<&'a str> {
+    let cut = s.len().checked_sub(suffix.len())?;
+    let tail = s.get(cut..)?;
+    tail.eq_ignore_ascii_case(suffix).then(|| &s[..cut])
 }
 
 fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
@@ -213,6 +221,14 @@ mod tests {
         assert!(!pattern_matches("https://github.com/org", &GH));
         assert!(pattern_matches("https://user@github.com", &GH));
         assert!(!pattern_matches("https://gist.github.com", &GH));
+    }
+
+    #[test]
+    fn keys_ending_in_multibyte_characters_do_not_panic() {
+        // Found by the property suite: slicing `.helper` off cut inside a character.
+        let entries = vec![e("credential.\u{10000}\u{10000}", "store"), e("credential.é.helper", "x")];
+        let t = Target { protocol: "https", host: "github.com", port: None };
+        assert!(helper_chain(&entries, &t).is_empty());
     }
 
     #[test]

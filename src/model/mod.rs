@@ -7,6 +7,8 @@ pub mod diagnosis;
 pub mod helpers;
 pub mod host;
 pub mod plan;
+#[cfg(test)]
+mod props;
 pub mod remote;
 pub mod scopes;
 pub mod token;

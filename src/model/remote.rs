@@ -119,7 +119,10 @@ impl RemoteUrl {
 /// The URL with any password or token-shaped user name replaced by `***`: safe to print.
 pub fn redact(url: &str) -> String {
     // The part that may hold `user[:password]@`, and where it starts.
-    let (start, authority) = match url.find("://") {
+    // Only a real `scheme://` starts an authority: in `TOKEN@host:p?x=https://…` the
+    // user name comes first.
+    let scheme_end = url.find("://").filter(|i| url.get(..*i).is_some_and(is_scheme));
+    let (start, authority) = match scheme_end {
         Some(i) => {
             let rest = url.get(i + 3..).unwrap_or("");
             let end = rest.find(['/', '?', '#', '\\']).unwrap_or(rest.len());
@@ -566,6 +569,14 @@ mod tests {
         let long_user = format!("{}@github.com:o/r", "u".repeat(1_000_000));
         assert!(parse(&long_user).unwrap().embeds_secret);
         assert!(!redact(&long_user).contains("uuuu"));
+    }
+
+    #[test]
+    fn redact_finds_a_token_user_before_a_later_scheme() {
+        // Found by the property suite: `find("://")` used to pick the query's URL.
+        let url = "ghp_0123456789abcdefghijABCDEFGHIJ012345@github.com:o/r?next=https://x";
+        assert_eq!(redact(url), "***@github.com:o/r?next=https://x");
+        assert_eq!(redact("ghp_aaaa0@https://"), "***@https://");
     }
 
     #[test]

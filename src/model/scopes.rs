@@ -89,7 +89,11 @@ pub fn parse_sso(header: &str) -> Option<Sso> {
             .map(|(_, v)| v.trim().to_string())
     };
     match head.as_str() {
-        "required" => Some(Sso::Required { url: param("url").filter(|u| !u.is_empty()) }),
+        // The link goes into a hint on the terminal: refuse anything that is not one
+        // clean token of text (no control characters, escapes or line breaks).
+        "required" => Some(Sso::Required {
+            url: param("url").filter(|u| !u.is_empty() && !u.chars().any(|c| c.is_control() || c.is_whitespace())),
+        }),
         "partial-results" => Some(Sso::Partial {
             organizations: param("organizations")
                 .map(|v| v.split(',').filter_map(|id| id.trim().parse().ok()).collect())
@@ -223,6 +227,13 @@ mod tests {
         for (h, expected) in table {
             assert_eq!(parse_expiry(h), expected, "{h:?}");
         }
+    }
+
+    #[test]
+    fn sso_links_with_control_characters_are_dropped() {
+        // Found by the property suite: the link is printed in a hint.
+        assert_eq!(parse_sso("required; url=\u{1b}[2Jhttps://x"), Some(Sso::Required { url: None }));
+        assert_eq!(parse_sso("required; url=https://a b"), Some(Sso::Required { url: None }));
     }
 
     #[test]

@@ -8,6 +8,7 @@
 //! Nothing here logs a token value.
 
 mod api;
+mod fault;
 mod githttp;
 pub mod scenario;
 mod state;
@@ -16,6 +17,7 @@ pub mod workstation;
 #[cfg(test)]
 mod tests;
 
+pub use fault::Fault;
 pub use workstation::{HelperKind, Workstation, WorkstationSpec};
 
 use std::collections::HashSet;
@@ -235,12 +237,17 @@ impl Sandbox {
         self.shared().lock().rate_limited = reset;
     }
 
-    /// Every request received so far (oldest first).
+    /// Inject a fault (see [`Fault`]); `None` clears it.
+    pub fn set_fault(&self, fault: Option<Fault>) {
+        self.shared().lock().fault = fault;
+    }
+
     /// How many requests have arrived so far, including those still being answered.
     pub fn arrivals(&self) -> usize {
         self.shared().arrivals.load(std::sync::atomic::Ordering::SeqCst)
     }
 
+    /// Every request received so far (oldest first).
     pub fn requests(&self) -> Vec<RequestRecord> {
         self.shared().lock().log.clone()
     }
@@ -354,6 +361,11 @@ async fn serve(listener: tokio::net::TcpListener, shared: Arc<Shared>) {
         tokio::select! {
             accepted = listener.accept() => {
                 let Ok((stream, peer)) = accepted else { continue };
+                if fault::take_drop(&mut shared.lock().fault) {
+                    shared.arrivals.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    conns.spawn(fault::drop_mid_response(stream));
+                    continue;
+                }
                 let shared = shared.clone();
                 conns.spawn(async move {
                     let svc = hyper::service::service_fn(move |req| {
@@ -396,7 +408,11 @@ async fn handle(shared: Arc<Shared>, peer: SocketAddr, req: Request<Incoming>) -
     let path = parts.uri.path().to_owned();
     let auth = parts.headers.get(http::header::AUTHORIZATION).and_then(|v| v.to_str().ok());
     let scheme = auth_scheme(auth);
-    let resp = if path == "/api" || path.starts_with("/api/") {
+    let injected =
+        if path == "/api" || path.starts_with("/api/") { fault::api_answer(&mut shared.lock().fault) } else { None };
+    let resp = if let Some(resp) = injected {
+        resp
+    } else if path == "/api" || path.starts_with("/api/") {
         api::handle(&shared, &parts, &body)
     } else if let Some(target) = githttp::parse_path(&path) {
         githttp::handle(&shared, peer, &parts, body, target).await

@@ -133,6 +133,8 @@ pub(crate) struct State {
     pub rate_limited: Option<DateTime<Utc>>,
     pub anon_rate: RateWindow,
     pub latency: Duration,
+    /// An injected fault (see [`super::Fault`]).
+    pub fault: Option<super::Fault>,
     pub log: Vec<RequestRecord>,
 }
 

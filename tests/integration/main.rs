@@ -3,7 +3,10 @@
 
 mod bad_input;
 mod demo;
+mod faults;
 mod flow;
+mod hostile_api;
+mod hygiene;
 mod keyring;
 mod screenshots;
 mod secrets;

@@ -141,6 +141,13 @@ impl World {
 
     /// Every file of the user's setup that a failed or dry run must leave alone.
     pub fn snapshot(&self) -> BTreeMap<String, Vec<u8>> {
+        let mut files = self.snapshot_files();
+        files.insert("credential".into(), self.filled().into_bytes());
+        files
+    }
+
+    /// [`World::snapshot`] without asking git's helpers (for a helper that hangs).
+    pub fn snapshot_files(&self) -> BTreeMap<String, Vec<u8>> {
         let mut files = BTreeMap::new();
         for p in
             [self.ws.repo.join(".git/config"), self.ws.home.join(".gitconfig"), self.ws.home.join(".git-credentials")]
@@ -149,7 +156,6 @@ impl World {
         }
         let state = self.state_dir();
         files.insert("state-dir-entries".into(), list(&state).join("\n").into_bytes());
-        files.insert("credential".into(), self.filled().into_bytes());
         files
     }
 

@@ -1,0 +1,127 @@
+//! Remote URLs: parse, classify, to_https, redact, rewrite.
+
+use proptest::prelude::*;
+
+use super::{check, input, long, long_cases};
+use crate::model::credential;
+use crate::model::host::HostUrl;
+use crate::model::remote::{Classified, InsteadOf, classify, parse, redact, rewrite, to_https};
+
+const T: &str = "remote";
+
+fn hosts() -> [HostUrl; 2] {
+    [HostUrl::github(), HostUrl::parse("http://127.0.0.1:8080").unwrap_or_else(|_| HostUrl::github())]
+}
+
+/// Everything a remote URL goes through, with the invariants that must hold for any input.
+fn remote_invariants(s: &str) -> Result<(), TestCaseError> {
+    if let Ok(r) = parse(s) {
+        prop_assert!(!s.chars().any(char::is_control), "parsed a URL with control characters");
+        if let Some(h) = &r.host {
+            prop_assert!(!h.chars().any(char::is_control));
+            // The credential request git-reauth builds for this remote is exactly three
+            // protocol lines and the blank line: a host or path can inject nothing.
+            let c =
+                credential::Credential { path: Some(r.path.clone()), ..credential::Credential::for_host("https", h) };
+            if let Ok(text) = c.render() {
+                prop_assert_eq!(text.matches('\n').count(), 4, "{:?}", text);
+            }
+        }
+    }
+    let red = redact(s);
+    prop_assert!(red.matches('\n').count() <= s.matches('\n').count(), "redact added lines");
+    for host in hosts() {
+        if let Classified::GitHub { repo, .. } = classify(s, &host) {
+            for seg in [&repo.owner, &repo.name] {
+                prop_assert!(!seg.is_empty() && seg != "." && seg != "..", "{:?}", seg);
+                prop_assert!(!seg.contains(['/', '\\']) && !seg.chars().any(|c| c.is_control() || c.is_whitespace()));
+            }
+        }
+        let Some(url) = to_https(s, &host) else { continue };
+        prop_assert!(url.chars().all(|c| c.is_ascii_graphic()), "{}", url);
+        prop_assert!(url.starts_with(&format!("{}/", host.base())) && url.ends_with(".git"), "{}", url);
+        prop_assert!(!url.contains("/../") && !url.contains("/./") && !url.contains('@'), "{}", url);
+        prop_assert_eq!(to_https(&url, &host), Some(url.clone()), "not idempotent");
+        // Handed to git as `url=`, it parses to protocol/host/path lines only.
+        let c = credential::parse(format!("url={url}\n").as_bytes());
+        prop_assert!(c.is_ok(), "{:?}", c.err());
+        let text = c.map_err(|e| TestCaseError::fail(e.to_string()))?.render();
+        prop_assert!(text.as_ref().is_ok_and(|t| t.matches('\n').count() == 4), "{:?}", text);
+    }
+    Ok(())
+}
+
+#[test]
+fn remote_urls_hold_their_invariants() {
+    check(T, "invariants", super::cases(), input(), |s| remote_invariants(&s));
+}
+
+#[test]
+fn remote_urls_of_100_kb() {
+    check(T, "long", long_cases(), long(), |s| remote_invariants(&s));
+}
+
+#[test]
+fn tokens_in_userinfo_never_survive_redact() {
+    let strategy = (
+        prop_oneof![Just(""), Just("https://"), Just("http://"), Just("ssh://"), Just("git://"), Just("HTTPS://")],
+        "(ghp_|gho_|github_pat_)[A-Za-z0-9_]{8,40}",
+        prop_oneof![Just(String::new()), "[a-z-]{1,8}:".prop_map(String::from)],
+        input(),
+    );
+    check(T, "redact-token", super::cases(), strategy, |(scheme, token, user, rest)| {
+        // `user:TOKEN@rest` (password) or `TOKEN@rest` (token as the user name).
+        let url = format!("{scheme}{user}{token}@{rest}");
+        let red = redact(&url);
+        prop_assert!(!red.contains(&token), "{:?} -> {:?}", url, red);
+        Ok(())
+    });
+}
+
+#[test]
+fn ipv6_hosts_parse_with_brackets_removed() {
+    let strategy = (any::<std::net::Ipv6Addr>(), proptest::option::of(1u16..), any::<bool>());
+    check(T, "ipv6", super::cases(), strategy, |(addr, port, ssh)| {
+        let port_part = port.map(|p| format!(":{p}")).unwrap_or_default();
+        let url = if ssh {
+            format!("ssh://git@[{addr}]{port_part}/o/r.git")
+        } else {
+            format!("https://[{addr}]{port_part}/o/r.git")
+        };
+        let r = parse(&url).map_err(|e| TestCaseError::fail(format!("{url}: {e}")))?;
+        prop_assert_eq!(r.host, Some(addr.to_string()));
+        prop_assert_eq!(r.port, port);
+        prop_assert_eq!(to_https(&url, &HostUrl::github()), None, "an IP host is not github.com");
+        Ok(())
+    });
+}
+
+#[test]
+fn dot_segments_never_name_a_repository() {
+    let seg = prop_oneof![Just(".."), Just("."), Just("%2e%2e"), Just("..git"), Just("o"), Just("a..b"), Just("")];
+    let strategy = (
+        prop_oneof![Just("https://github.com/"), Just("git@github.com:"), Just("ssh://git@github.com/")],
+        proptest::collection::vec(seg, 1..5),
+    );
+    check(T, "dot-segments", super::cases(), strategy, |(base, segs)| {
+        let url = format!("{base}{}.git", segs.join("/"));
+        if let Some(https) = to_https(&url, &HostUrl::github()) {
+            let path = https.trim_start_matches("https://github.com/").trim_end_matches(".git");
+            prop_assert!(path.split('/').all(|s| s != ".." && s != "." && !s.is_empty()), "{} -> {}", url, https);
+        }
+        Ok(())
+    });
+}
+
+#[test]
+fn rewrite_with_hostile_rules_never_panics() {
+    let rule =
+        (input(), input(), any::<bool>()).prop_map(|(base, prefix, push_only)| InsteadOf { base, prefix, push_only });
+    let strategy = (input(), proptest::collection::vec(rule, 0..4), any::<bool>());
+    check(T, "rewrite", super::cases(), strategy, |(url, rules, push)| {
+        let out = rewrite(&url, &rules, push);
+        // No rule matches: the URL is unchanged; one does: it starts with that rule's base.
+        prop_assert!(out == url || rules.iter().any(|r| out.starts_with(&r.base)));
+        Ok(())
+    });
+}

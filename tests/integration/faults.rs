@@ -1,0 +1,255 @@
+//! The fault matrix (docs/reliability.md): the sandbox misbehaves, or the machine does,
+//! while `setup` runs. Every cell checks the one line the user sees, the exit code, and
+//! that the setup is byte-identical afterwards or fully switched — never in between.
+
+use std::collections::BTreeMap;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use git_reauth::sandbox::Fault;
+use git_reauth::sandbox::workstation::HelperKind;
+
+use crate::support::*;
+
+/// The error line and (but for an interruption) the hint, nothing else; the line
+/// names the fault.
+fn one_clear_line(err: &str, needle: &str) {
+    let lines: Vec<&str> = err.lines().collect();
+    let hint = lines.get(1).is_some_and(|l| l.starts_with("hint: "));
+    let interrupted = lines.len() == 1 && err.contains("interrupted");
+    assert!(lines[0].starts_with("error: ") && ((lines.len() == 2 && hint) || interrupted), "{err}");
+    assert!(lines[0].contains(needle), "expected {needle:?} in:\n{err}");
+}
+
+/// Setup fails with `code` and `needle`, and nothing changed.
+fn fails_unchanged(w: &World, env: &[(&str, &str)], code: i32, needle: &str) -> String {
+    let token = w.good_token();
+    let snap = w.snapshot();
+    let mut c = w.cmd(&["setup", "--token-stdin", "--switch-remote"]);
+    c.envs(env.iter().copied()).write_stdin(format!("{token}\n"));
+    let a = c.assert().code(code);
+    let err = stderr(&a);
+    one_clear_line(&err, needle);
+    assert!(!err.contains(&token));
+    assert_eq!(w.snapshot(), snap, "setup changed something although it failed");
+    err
+}
+
+/// The world is fully switched to `token`: HTTPS remote, the helper hands out the
+/// token, an undo entry exists, and a real push works.
+fn fully_switched(w: &World, token: &str) {
+    let url = w.git_ok(&["remote", "get-url", "origin"]);
+    assert_eq!(url, format!("{}/{}/{REPO}.git", w.sandbox.host_url(), w.owner));
+    assert!(w.filled().contains(&format!("password={token}")), "the helper hands out the new token");
+    assert_eq!(std::fs::read_dir(w.state_dir()).unwrap().count(), 1, "one undo entry");
+    w.git_ok(&["push", "origin", "HEAD:main"]);
+}
+
+fn setup_ok(w: &World) {
+    let token = w.good_token();
+    w.setup(&token, &["--switch-remote"]).success();
+    fully_switched(w, &token);
+}
+
+#[test]
+fn a_burst_of_two_502s_is_retried_and_setup_completes() {
+    let w = World::broken();
+    w.sandbox.set_fault(Some(Fault::ServerErrors { status: 502, count: 2 }));
+    setup_ok(&w);
+}
+
+#[test]
+fn a_burst_of_500s_beyond_the_retries_changes_nothing() {
+    let w = World::broken();
+    w.sandbox.set_fault(Some(Fault::ServerErrors { status: 500, count: 100 }));
+    fails_unchanged(&w, &[], 1, "server error (500)");
+}
+
+#[test]
+fn slow_responses_still_complete() {
+    let w = World::broken();
+    w.sandbox.set_latency(Duration::from_millis(400));
+    setup_ok(&w);
+}
+
+#[test]
+fn a_connection_dropped_mid_response_changes_nothing() {
+    let w = World::broken();
+    w.sandbox.set_fault(Some(Fault::DropMidResponse { count: 1 }));
+    fails_unchanged(&w, &[], 1, "the connection was dropped");
+    // The next run, with the network back, completes.
+    setup_ok(&w);
+}
+
+#[test]
+fn the_primary_rate_limit_changes_nothing() {
+    let w = World::broken();
+    w.sandbox.set_rate_limited(Some(chrono::Utc::now() + chrono::Duration::minutes(17)));
+    fails_unchanged(&w, &[], 1, "rate limit is exhausted; it resets at");
+}
+
+#[test]
+fn the_secondary_rate_limit_changes_nothing() {
+    let w = World::broken();
+    w.sandbox.set_fault(Some(Fault::SecondaryRateLimit { retry_after: 60 }));
+    fails_unchanged(&w, &[], 1, "secondary rate limit); retry in 60 s");
+}
+
+#[test]
+fn a_state_dir_that_cannot_be_created_changes_nothing() {
+    // chmod does not stop root: make the state directory's path a regular file.
+    let w = World::broken();
+    std::fs::create_dir_all(w.state_dir().parent().unwrap()).unwrap();
+    std::fs::write(w.state_dir(), "not a directory").unwrap();
+    fails_unchanged(&w, &[], 1, "cannot write the undo journal");
+}
+
+/// Files of the setup (no `git credential fill`: with a hanging helper it would hang).
+fn files(w: &World) -> BTreeMap<String, Vec<u8>> {
+    w.snapshot_files()
+}
+
+#[test]
+fn a_hanging_credential_helper_is_timed_out_and_changes_nothing() {
+    let w = World::with(Setup { helper: HelperKind::None, ..Setup::default() });
+    // A shell function, so git's operation argument does not reach sleep; a duration of
+    // its own, so this test finds (and ends) exactly its sleepers afterwards.
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
+    let secs = format!("3600.{:06}", nanos % 1_000_000);
+    let helper = format!("!f() {{ exec sleep {secs}; }}; f");
+    w.git_ok(&["config", "--global", "credential.helper", &helper]);
+    let token = w.good_token();
+    let snap = files(&w);
+    let a = w
+        .cmd(&["setup", "--token-stdin", "--switch-remote"])
+        .env("GIT_REAUTH_GIT_TIMEOUT_SECS", "2")
+        .write_stdin(format!("{token}\n"))
+        .assert()
+        .code(1);
+    one_clear_line(&stderr(&a), "did not finish within 2 s and was stopped");
+    assert_eq!(files(&w), snap, "setup changed something although it failed");
+    // doctor says the same in its report, and also exits.
+    let d = w.cmd(&["doctor"]).env("GIT_REAUTH_GIT_TIMEOUT_SECS", "2").assert().code(1);
+    assert!(stdout(&d).contains("did not finish within 2 s"), "{}", stdout(&d));
+    assert_eq!(files(&w), snap);
+    // The helpers git started are still sleeping (git was stopped, not they): end them.
+    let killed = kill_sleepers(&secs);
+    assert!(killed >= 1, "the helpers really hung ({killed} found)");
+}
+
+/// Kill every `sleep SECS` process; returns how many there were.
+fn kill_sleepers(secs: &str) -> usize {
+    let wanted = format!("sleep\0{secs}\0").into_bytes();
+    let pids: Vec<String> = std::fs::read_dir("/proc")
+        .unwrap()
+        .flatten()
+        .filter(|e| std::fs::read(e.path().join("cmdline")).is_ok_and(|c| c == wanted))
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    for pid in &pids {
+        let _ = Command::new("kill").arg(pid).status();
+    }
+    pids.len()
+}
+
+/// `setup --token-stdin --switch-remote` as a child, token written, in its own group.
+fn spawn_setup(w: &World, token: &str) -> Child {
+    use std::io::Write;
+    use std::os::unix::process::CommandExt;
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("git-reauth"))
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap())
+        .envs(w.vars())
+        .current_dir(&w.ws.repo)
+        .args(["setup", "--token-stdin", "--switch-remote"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .process_group(0)
+        .spawn()
+        .unwrap();
+    writeln!(child.stdin.take().unwrap(), "{token}").unwrap();
+    child
+}
+
+#[test]
+fn two_setups_at_once_the_second_waits_then_refuses() {
+    let w = World::broken();
+    let first_token = w.good_token();
+    // Slow enough that the first run holds the lock longer than the second waits.
+    w.sandbox.set_latency(Duration::from_secs(3));
+    let before = w.sandbox.arrivals();
+    let first = spawn_setup(&w, &first_token);
+    w.wait_for("the first setup to reach the API", Duration::from_secs(30), || w.sandbox.arrivals() > before);
+    let second_token = w.good_token();
+    let a = w.cmd(&["setup", "--token-stdin", "--switch-remote"]).write_stdin(format!("{second_token}\n")).assert();
+    let err = stderr(&a);
+    assert_eq!(a.get_output().status.code(), Some(1), "{err}");
+    one_clear_line(&err, &format!("another git-reauth run (pid {}) is changing this setup", first.id()));
+    w.sandbox.set_latency(Duration::ZERO);
+    let out = first.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    fully_switched(&w, &first_token);
+    assert!(!w.filled().contains(&second_token));
+}
+
+/// Send `signal` while the fix is being applied: it is rolled back, exit 130.
+fn signal_during_apply(signal: &str, whole_group: bool) {
+    let w = World::broken();
+    let token = w.good_token();
+    let config = w.ws.repo.join(".git/config");
+    let before = std::fs::read(&config).unwrap();
+    // Slow enough that verification (a live ls-remote) is still running when it comes.
+    w.sandbox.set_latency(Duration::from_millis(1500));
+    let child = spawn_setup(&w, &token);
+    w.wait_for("the remote switch", Duration::from_secs(30), || {
+        std::fs::read_to_string(w.ws.repo.join(".git/config")).is_ok_and(|c| c.contains("url = http://"))
+    });
+    let target = if whole_group { format!("-{}", child.id()) } else { child.id().to_string() };
+    assert!(Command::new("kill").args([signal, "--", &target]).status().unwrap().success());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{err}");
+    one_clear_line(&err, "interrupted; the changes already made were rolled back");
+    w.sandbox.set_latency(Duration::ZERO);
+    assert_eq!(std::fs::read(&config).unwrap(), before, "the remote switch was rolled back, byte for byte");
+    // The new token is gone again. (The stale password GitHub rejects is not put back
+    // if it was already forgotten: docs/reliability.md.)
+    let filled = w.filled();
+    assert!(!filled.contains(&token), "the new token was removed again: {filled}");
+    assert_eq!(std::fs::read_dir(w.state_dir()).map(|d| d.count()).unwrap_or(0), 0, "no undo entry is left");
+}
+
+#[test]
+fn sigterm_during_apply_rolls_back_and_exits_130() {
+    // `kill PID` (a shutdown, a supervisor): to our process only.
+    signal_during_apply("-TERM", false);
+}
+
+#[test]
+fn sighup_during_apply_rolls_back_and_exits_130() {
+    // The terminal closes: the whole foreground group gets SIGHUP.
+    signal_during_apply("-HUP", true);
+}
+
+/// docs/reliability.md names only tests that exist, and names every test of this file.
+#[test]
+fn the_reliability_table_names_real_tests() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let doc = std::fs::read_to_string(root.join("docs/reliability.md")).unwrap();
+    let mut named = Vec::new();
+    for row in doc.lines().filter(|l| l.starts_with("| ") && !l.starts_with("| Cell")) {
+        let cell = row.trim_end_matches('|').rsplit('|').next().unwrap().trim().trim_matches('`');
+        let (module, name) = cell.split_once("::").unwrap_or_else(|| panic!("no test named in row: {row}"));
+        let source = std::fs::read_to_string(root.join(format!("tests/integration/{module}.rs"))).unwrap();
+        assert!(source.contains(&format!("#[test]\nfn {name}()")), "docs/reliability.md names a missing test: {cell}");
+        named.push(cell.to_string());
+    }
+    assert!(named.len() >= 18, "{named:?}");
+    let this = std::fs::read_to_string(root.join("tests/integration/faults.rs")).unwrap();
+    for name in this.split("#[test]\nfn ").skip(1).filter_map(|rest| rest.split('(').next()) {
+        if name != "the_reliability_table_names_real_tests" {
+            assert!(named.contains(&format!("faults::{name}")), "faults::{name} is missing from docs/reliability.md");
+        }
+    }
+}
