@@ -7,14 +7,16 @@ use secrecy::{ExposeSecret, SecretString};
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::engine::Deps;
-use crate::engine::observe::{Observation, ObserveGitError, RemoteProblem, RemoteView, observe};
-use crate::git::FillOutcome;
+use crate::engine::observe::{Observation, ObserveGitError, RemoteProblem, observe};
 use crate::github::{Account, ApiError, Probe, RepoVisibility, Service};
-use crate::model::diagnosis::{Check, CheckId, Diagnosis, GitFailure, classify_git_error};
-use crate::model::remote::{self, RepoRef, Transport};
+use crate::model::diagnosis::{Check, CheckId, Diagnosis};
+use crate::model::remote::RepoRef;
 use crate::model::token::{TokenKind, mask};
 
 /// Days before expiry at which the doctor warns.
+mod checks;
+use checks::*;
+
 pub const EXPIRY_WARN_DAYS: i64 = 7;
 
 /// Options for `doctor`.
@@ -140,7 +142,7 @@ pub async fn doctor(deps: &Deps, opts: &DoctorOpts, progress: Option<&UnboundedS
     diagnosis(checks)
 }
 
-fn network_fix(e: &ApiError) -> String {
+pub(super) fn network_fix(e: &ApiError) -> String {
     crate::error::Problem::from(e.clone()).hint().unwrap_or_else(|| "try again later".into())
 }
 
@@ -203,111 +205,6 @@ fn local_checks(deps: &Deps, obs: &Observation, checks: &mut Checks) -> (Option<
     checks.push(remote_check(deps, view));
     checks.push(insteadof_check(deps, obs, Some(view)));
     (Some(workdir), Some(view.info.name.clone()))
-}
-
-fn remote_check(deps: &Deps, v: &RemoteView) -> Check {
-    let name = &v.info.name;
-    let https = deps.host.repo_url(&v.repo);
-    if v.embeds_secret {
-        return Check::fail(
-            CheckId::RemoteProtocol,
-            format!(
-                "{name}'s URL contains a password or token ({}): it leaks into logs and shell history",
-                remote::redact(v.info.url.as_deref().unwrap_or(""))
-            ),
-            format!(
-                "run `git-reauth setup --token-stdin --switch-remote` or `git remote set-url {name} {https}`, then revoke that token"
-            ),
-        );
-    }
-    if v.forced_to_ssh() {
-        return Check::warn(
-            CheckId::RemoteProtocol,
-            format!(
-                "{name} is written as HTTPS but an insteadOf rule makes git use SSH ({})",
-                remote::redact(&v.info.effective_push)
-            ),
-            "a token is only used over HTTPS: `git-reauth setup --token-stdin --switch-remote` removes the rule",
-        );
-    }
-    if v.uses_ssh() {
-        return Check::warn(
-            CheckId::RemoteProtocol,
-            format!("{name} uses SSH ({}): a token is not used for it", remote::redact(&v.info.effective_push)),
-            format!(
-                "switch to HTTPS with `git-reauth setup --token-stdin --switch-remote` (or `git remote set-url {name} {https}`)"
-            ),
-        );
-    }
-    let scheme = if v.push_transport == Transport::Http { "HTTP (loopback)" } else { "HTTPS" };
-    Check::ok(CheckId::RemoteProtocol, format!("{name} uses {scheme}: {}", remote::redact(&v.info.effective_push)))
-}
-
-fn insteadof_check(deps: &Deps, obs: &Observation, view: Option<&RemoteView>) -> Check {
-    let probe_url = match view {
-        Some(v) => deps.host.repo_url(&v.repo),
-        None => format!("{}/", deps.host.base()),
-    };
-    let rules: Vec<_> = obs.insteadof.iter().map(|r| r.rule.clone()).collect();
-    for for_push in [false, true] {
-        let rewritten = remote::rewrite(&probe_url, &rules, for_push);
-        if rewritten != probe_url && remote::parse(&rewritten).is_ok_and(|r| r.transport == Transport::Ssh) {
-            let rule = obs
-                .insteadof
-                .iter()
-                .find(|r| r.rule.push_only == for_push && probe_url.starts_with(&r.rule.prefix))
-                .or_else(|| obs.insteadof.iter().find(|r| probe_url.starts_with(&r.rule.prefix)));
-            let origin =
-                rule.map(|r| format!(" (from {})", r.entry.origin.trim_start_matches("file:"))).unwrap_or_default();
-            let key = rule.map(|r| r.entry.key.clone()).unwrap_or_else(|| "url.*.insteadOf".into());
-            return Check::warn(
-                CheckId::Insteadof,
-                format!("{key} rewrites {} URLs to SSH{origin}", deps.host.base()),
-                "`git-reauth setup --token-stdin --switch-remote` removes the rule (undoable)",
-            );
-        }
-    }
-    Check::ok(CheckId::Insteadof, format!("no insteadOf rule forces {} to SSH", deps.host.host()))
-}
-
-fn helper_check(deps: &Deps, fill: &FillOutcome) -> Check {
-    if fill.chain.is_empty() {
-        return Check::fail(
-            CheckId::CredentialHelper,
-            format!(
-                "no credential helper is configured for {}: git asks for a password every time",
-                deps.host.host_port()
-            ),
-            "run `git-reauth` to choose where git keeps the token (OS keyring, memory cache, or a 0600 file)",
-        );
-    }
-    let list: Vec<String> = fill.chain.iter().map(|h| format!("{} ({})", h.name(), h.scope)).collect();
-    let answering = match fill.helper() {
-        Some(h) => format!("; {} answers, from {}", h.name(), h.file().unwrap_or(&h.origin)),
-        None => String::new(),
-    };
-    Check::ok(
-        CheckId::CredentialHelper,
-        format!("helpers for {}: {}{answering}", deps.host.host_port(), list.join(", ")),
-    )
-}
-
-/// The OS keyring: required when git-reauth's own helper is in the chain, otherwise
-/// only an option for `setup --store keyring`. The probe only looks up an entry that
-/// does not exist: doctor writes nothing and never makes the keyring prompt (whether
-/// our helper really hands out the token shows in cached-credential).
-fn keyring_check(fill: &FillOutcome, probe: Result<(), crate::store::KeyringUnavailable>) -> Check {
-    let ours = fill.chain.iter().any(|h| matches!(h.name().as_str(), "git-reauth" | "reauth"));
-    match (probe, ours) {
-        (Ok(()), true) => Check::ok(CheckId::Keyring, "the OS keyring works and git-reauth's helper uses it"),
-        (Ok(()), false) => Check::ok(CheckId::Keyring, "the OS keyring works (available for `setup --store keyring`)"),
-        (Err(e), true) => {
-            Check::fail(CheckId::Keyring, format!("git-reauth's helper is configured but {e}"), e.explain())
-        }
-        (Err(e), false) => {
-            Check::warn(CheckId::Keyring, format!("{e}; `setup --store keyring` is not available here"), e.explain())
-        }
-    }
 }
 
 async fn network_checks(
@@ -462,135 +359,6 @@ impl Checks<'_> {
             None => {}
         }
     }
-}
-
-fn access_check(
-    deps: &Deps,
-    r: &RepoRef,
-    account: &Account,
-    role_push: bool,
-    write: &Option<Result<Probe, ApiError>>,
-) -> Check {
-    match write {
-        Some(Ok(Probe::Allowed)) => Check::ok(CheckId::RepoAccess, format!("{} can read and push {r}", account.login)),
-        Some(Ok(Probe::Forbidden { message })) => match classify_git_error(message) {
-            GitFailure::WriteNotGranted => Check::fail(
-                CheckId::RepoAccess,
-                format!("the token can read {r} but cannot push (write access not granted)"),
-                format!(
-                    "give the token \"Contents: Read and write\" for {r}, or create one: {}",
-                    deps.host.fine_grained_token_url(&machine_name(), Some(&r.owner))
-                ),
-            ),
-            _ if !role_push => Check::fail(
-                CheckId::RepoAccess,
-                format!("{} can read {r} but has no write access to it", account.login),
-                "ask an owner for write access, or push to your fork",
-            ),
-            _ => Check::fail(
-                CheckId::RepoAccess,
-                format!("pushing to {r} is refused: {}", first_remote_line(message)),
-                "see the message; run `git-reauth` to fix the token",
-            ),
-        },
-        Some(Ok(Probe::NotFound)) => Check::fail(
-            CheckId::RepoAccess,
-            format!("git cannot find {r} with this token"),
-            "check the token's repository access",
-        ),
-        Some(Ok(Probe::Unauthorized { .. })) => Check::fail(
-            CheckId::RepoAccess,
-            format!("git's endpoint rejects the token for {r}"),
-            "create a new token and run `git-reauth`",
-        ),
-        Some(Err(e)) => {
-            Check::fail(CheckId::RepoAccess, format!("cannot check push access to {r}: {e}"), network_fix(e))
-        }
-        None => Check::skip(CheckId::RepoAccess, "not checked"),
-    }
-}
-
-fn scopes_check(deps: &Deps, account: &Account, kind: TokenKind, public: bool, repo: Option<&RepoRef>) -> Check {
-    match &account.scopes {
-        None => Check::ok(
-            CheckId::TokenScopes,
-            format!("{}: no scopes; access is granted per repository (see repo-access)", kind.describe()),
-        ),
-        Some(scopes) => match scopes.missing_for_push(public && repo.is_some()) {
-            None => Check::ok(CheckId::TokenScopes, format!("scopes: {}", scopes.display())),
-            Some(needed) => Check::fail(
-                CheckId::TokenScopes,
-                format!("the token lacks the `{needed}` scope needed to push (it has: {})", scopes.display()),
-                format!("create a token with repo: {}", deps.host.classic_token_url(&machine_name())),
-            ),
-        },
-    }
-}
-
-fn expiry_check(account: &Account) -> Check {
-    match account.expires {
-        None => Check::ok(CheckId::TokenExpiry, "the token does not expire"),
-        Some(t) => {
-            let days = (t - chrono::Utc::now()).num_days();
-            let date = t.format("%Y-%m-%d");
-            if days < EXPIRY_WARN_DAYS {
-                Check::warn(
-                    CheckId::TokenExpiry,
-                    format!("the token expires on {date} ({} left)", plural_days(days)),
-                    "create a new token soon and run `git-reauth` to replace it",
-                )
-            } else {
-                Check::ok(CheckId::TokenExpiry, format!("expires on {date} ({} left)", plural_days(days)))
-            }
-        }
-    }
-}
-
-fn plural_days(d: i64) -> String {
-    match d {
-        ..=0 => "less than a day".into(),
-        1 => "1 day".into(),
-        d => format!("{d} days"),
-    }
-}
-
-fn live_check(read: &Probe, write: Option<&Probe>, repo: Option<&RepoRef>) -> Check {
-    let r = repo.map(|r| r.to_string()).unwrap_or_default();
-    match read {
-        Probe::Allowed => match write {
-            Some(Probe::Allowed) => {
-                Check::ok(CheckId::LiveAuth, format!("git can fetch and push {r} over HTTPS with this credential"))
-            }
-            _ => Check::warn(CheckId::LiveAuth, format!("git can fetch {r} but not push"), "see repo-access"),
-        },
-        Probe::Unauthorized { message } => {
-            let why = match classify_git_error(message) {
-                GitFailure::PasswordRemoved => {
-                    "GitHub refuses the account password (password authentication was removed)".to_string()
-                }
-                _ => "GitHub refuses the saved credential".to_string(),
-            };
-            Check::fail(
-                CheckId::LiveAuth,
-                format!("`git fetch`/`git push` of {r} would fail: {why}"),
-                "run `git-reauth` to store a working token",
-            )
-        }
-        Probe::Forbidden { message } => Check::fail(
-            CheckId::LiveAuth,
-            format!("git is refused for {r}: {}", first_remote_line(message)),
-            "see the checks above",
-        ),
-        Probe::NotFound => Check::fail(
-            CheckId::LiveAuth,
-            format!("git says {r} does not exist for this credential"),
-            "check the repository name and the token's access",
-        ),
-    }
-}
-
-fn first_remote_line(message: &str) -> String {
-    message.lines().next().unwrap_or("").trim_start_matches("remote:").trim().to_string()
 }
 
 /// This machine's name, for token descriptions.
