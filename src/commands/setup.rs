@@ -7,8 +7,7 @@ use zeroize::Zeroizing;
 
 use crate::cli::SetupArgs;
 use crate::engine::Deps;
-use crate::engine::journal::{Journal, LOCK_WAIT, LockError};
-use crate::engine::setup::{Prepared, SetupOpts, StoreChoice, apply, prepare};
+use crate::engine::setup::{Prepared, SetupOpts, StoreChoice, apply, exclusive, prepare};
 use crate::error::{Problem, exit};
 use crate::model::token::Token;
 
@@ -52,12 +51,8 @@ pub async fn run(deps: &Deps, args: SetupArgs, cancel: &CancellationToken) -> Re
     let opts = SetupOpts { remote: args.remote, switch_remote: args.switch_remote, store };
     // One setup at a time: a second run waits for the first, then refuses, before it
     // looks at anything (it would plan against a setup that is about to change).
-    let journal = Journal::new(&deps.env.state_dir);
     let _lock = tokio::select! {
-        l = journal.lock(LOCK_WAIT) => l.map_err(|e| match e {
-            LockError::Io(e) => Problem::Journal { dir: journal.dir.clone(), message: e.to_string() },
-            busy => Problem::Busy(busy),
-        })?,
+        l = exclusive(deps) => l?,
         _ = cancel.cancelled() => return Err(Problem::Interrupted),
     };
     let prepared = tokio::select! {

@@ -351,6 +351,17 @@ pub struct Applied {
     pub verified: Vec<String>,
 }
 
+/// Take the journal lock: one run at a time may change the setup. A second run waits
+/// up to [`LOCK_WAIT`](crate::engine::journal::LOCK_WAIT), then refuses.
+pub async fn exclusive(deps: &Deps) -> Result<crate::engine::journal::JournalLock, Problem> {
+    use crate::engine::journal::{LOCK_WAIT, LockError};
+    let journal = Journal::new(&deps.env.state_dir);
+    journal.lock(LOCK_WAIT).await.map_err(|e| match e {
+        LockError::Io(e) => Problem::Journal { dir: journal.dir.clone(), message: e.to_string() },
+        busy => Problem::Busy(busy),
+    })
+}
+
 /// Progress of `apply`, for the wizard's ticking list.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ApplyProgress {

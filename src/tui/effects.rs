@@ -53,7 +53,11 @@ impl Runner {
                 tokio::spawn(async move {
                     let (ptx, mut prx) = unbounded_channel();
                     let run = async {
-                        let r = apply_with_progress(&deps, &prepared, &token, &cancel, Some(&ptx)).await;
+                        // The same lock as `setup`: never two runs changing the setup at once.
+                        let r = match crate::engine::setup::exclusive(&deps).await {
+                            Ok(_lock) => apply_with_progress(&deps, &prepared, &token, &cancel, Some(&ptx)).await,
+                            Err(p) => Err(p),
+                        };
                         drop(ptx);
                         r
                     };

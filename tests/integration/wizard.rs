@@ -127,3 +127,27 @@ fn without_a_terminal_the_wizard_refuses_and_names_the_scriptable_command() {
     assert_eq!(err.lines().filter(|l| l.starts_with("error:")).count(), 1, "{err}");
     assert_eq!(w.snapshot(), snap);
 }
+
+#[test]
+fn the_wizard_does_not_apply_while_another_run_changes_the_setup() {
+    let w = World::broken();
+    let token = w.good_token();
+    let snap = w.snapshot();
+    // Another run holds the journal lock (as a running `setup` would).
+    let lock_path = w.state_dir().with_file_name("git-reauth.lock");
+    std::fs::create_dir_all(lock_path.parent().unwrap()).unwrap();
+    let held = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&lock_path).unwrap();
+    {
+        use std::os::fd::AsRawFd;
+        assert_eq!(unsafe { libc::flock(held.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) }, 0);
+    }
+    let mut t = Tmux::start(&w, &w.ws.repo, 100, 30);
+    walk(&mut t, 5, &token);
+    t.keys(&["Enter"]);
+    let s = t.wait_for("another git-reauth run");
+    assert!(!s.contains("Done:"), "{s}");
+    t.keys(&["q"]);
+    assert_eq!(t.exit_code(), 1);
+    drop(held);
+    assert_eq!(w.snapshot(), snap, "nothing was applied");
+}
