@@ -253,3 +253,30 @@ fn the_reliability_table_names_real_tests() {
         }
     }
 }
+
+#[test]
+fn a_read_only_home_changes_nothing() {
+    // Root ignores permissions: make HOME read-only for real with a read-only bind
+    // mount in a mount namespace of its own.
+    let w = World::broken();
+    let token = w.good_token();
+    let snap = w.snapshot();
+    let home = w.ws.home.display().to_string();
+    let script = format!(
+        "mount --bind '{home}' '{home}' && mount -o remount,ro,bind '{home}' && exec '{}' setup --token-stdin --switch-remote",
+        env!("CARGO_BIN_EXE_git-reauth")
+    );
+    let mut c = assert_cmd::Command::new("unshare");
+    c.args(["-m", "sh", "-c", &script])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap())
+        .envs(w.vars())
+        .current_dir(&w.ws.repo)
+        .write_stdin(format!("{token}\n"));
+    let a = c.assert().code(1);
+    let err = stderr(&a);
+    one_clear_line(&err, "Read-only file system");
+    assert!(err.starts_with("error: cannot write the undo journal in "), "{err}");
+    assert!(!err.contains(&token));
+    assert_eq!(w.snapshot(), snap, "setup changed something although HOME is read-only");
+}

@@ -213,3 +213,42 @@ fn a_running_git_reauth_cannot_dump_core() {
     drop(helper.stdin.take());
     assert!(helper.wait().unwrap().code().is_some(), "the helper exits normally");
 }
+
+#[test]
+fn the_wizard_puts_the_token_in_no_child_process_and_never_on_screen() {
+    let w = World::broken();
+    let token = w.good_token();
+    let trace_dir = tempfile::tempdir().unwrap();
+    let trace = trace_dir.path().join("wizard.strace");
+    let trace_s = trace.display().to_string();
+    let strace = ["strace", "-f", "-e", "trace=execve", "-v", "-s", "65536", "-o", trace_s.as_str()];
+    let mut t = crate::tmux::Tmux::run_wrapped(&w.ws.repo, &w.vars(), &strace, &[], 100, 30);
+    t.wait("the diagnosis", |s| s.contains("What is wrong"));
+    t.keys(&["Enter"]);
+    t.wait_for("Create a token");
+    t.keys(&["Enter"]);
+    t.wait_for("Paste the token");
+    t.paste(&token);
+    t.wait_for("looks right");
+    t.keys(&["Enter"]);
+    t.wait_for("The token works");
+    t.keys(&["Enter"]);
+    t.wait_for("Switch to HTTPS");
+    t.keys(&["Enter"]);
+    t.wait_for("Where to keep the token");
+    t.keys(&["Enter"]);
+    t.wait_for("Done:");
+    t.keys(&["Enter"]);
+    assert_eq!(t.exit_code(), 0);
+    t.assert_never_showed(&token);
+    let log = std::fs::read_to_string(&trace).unwrap();
+    // The trace really saw the wizard's children (git credential approve among them).
+    assert!(
+        log.contains("\"credential\", \"approve\""),
+        "strace recorded no approve:\n{}",
+        &log[..log.len().min(2000)]
+    );
+    assert!(log.contains("\"HOME="), "strace recorded no environments");
+    assert!(!log.contains(&token), "a child of the wizard saw the token in argv or environment");
+    assert!(w.filled().contains(&format!("password={token}")), "and the fix went through");
+}

@@ -31,6 +31,11 @@ impl Tmux {
 
     /// Run the binary with `args` in `dir` with exactly `vars` (plus PATH and TERM).
     pub fn run(dir: &Path, vars: &[(String, String)], args: &[&str], w: u16, h: u16) -> Tmux {
+        Tmux::run_wrapped(dir, vars, &[], args, w, h)
+    }
+
+    /// [`Tmux::run`] with the binary started through `wrapper` (e.g. strace).
+    pub fn run_wrapped(dir: &Path, vars: &[(String, String)], wrapper: &[&str], args: &[&str], w: u16, h: u16) -> Tmux {
         let tmp = tempfile::tempdir().unwrap();
         let sock = tmp.path().join("sock");
         let mut env = format!("PATH={}", quote(&std::env::var("PATH").unwrap()));
@@ -39,8 +44,9 @@ impl Tmux {
         }
         let args: Vec<String> = args.iter().map(|a| quote(a)).collect();
         let script = format!(
-            "cd {dir}\nenv -i {env} TERM=xterm-256color {bin} {args}\necho \"EXIT=$?\"\necho \"STTY $(stty -a | tr '\\n' ' ')\"\nsleep 60\n",
+            "cd {dir}\nenv -i {env} TERM=xterm-256color {wrapper} {bin} {args}\necho \"EXIT=$?\"\necho \"STTY $(stty -a | tr '\\n' ' ')\"\nsleep 60\n",
             dir = quote(&dir.display().to_string()),
+            wrapper = wrapper.iter().map(|a| quote(a)).collect::<Vec<_>>().join(" "),
             bin = quote(env!("CARGO_BIN_EXE_git-reauth")),
             args = args.join(" "),
         );
