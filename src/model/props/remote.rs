@@ -127,3 +127,12 @@ fn rewrite_with_hostile_rules_never_panics() {
         Ok(())
     });
 }
+
+#[test]
+fn an_explicit_default_port_on_https_is_no_port() {
+    // The case scripts/fuzz found: the property expected the port back as written.
+    let r = parse("https://[::ffff:0.0.0.0]:443/o/r.git").unwrap();
+    assert_eq!((r.host.as_deref(), r.port), (Some("::ffff:0.0.0.0"), None));
+    let r = parse("ssh://git@[::1]:443/o/r.git").unwrap();
+    assert_eq!(r.port, Some(443), "ssh keeps every port");
+}
