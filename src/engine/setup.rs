@@ -439,6 +439,11 @@ pub async fn apply_with_progress(
             return Err(fail(done, entry, p).await);
         }
         if let Err(e) = apply_change(deps, change, Some(&new)).await {
+            // A store cut short (Ctrl-C reaches git and its helper too) may already have
+            // written the token: take it back as well. Rejecting is harmless if it did not.
+            if matches!(change, Change::StoreCredential { .. }) {
+                done.push(change.clone());
+            }
             return Err(fail(done, entry, e).await);
         }
         done.push(change.clone());
