@@ -15,8 +15,8 @@ use git_reauth::engine::setup::{SetupOpts, apply, prepare};
 use git_reauth::env::Env;
 use git_reauth::model::host::HostUrl;
 use git_reauth::model::token::Token;
-use git_reauth::sandbox::workstation::{HelperKind, Workstation, WorkstationSpec};
-use git_reauth::sandbox::{Sandbox, SandboxOptions, TokenKindSpec, TokenSpec};
+use git_reauth::sandbox::scenario::{Demo, Scenario};
+use git_reauth::sandbox::workstation::Workstation;
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -31,19 +31,8 @@ async fn main() -> ExitCode {
 
 async fn run() -> anyhow::Result<()> {
     let s = Style::stdout();
-    let sandbox = Sandbox::start(SandboxOptions::default()).await?;
-    sandbox.add_user("octo", "hunter2-old-password");
-    sandbox.add_repo("octo", "hello", true, &["octo"])?;
-    let spec = WorkstationSpec {
-        login: "octo".into(),
-        password: "hunter2-old-password".into(),
-        owner: "octo".into(),
-        repo: "hello".into(),
-        ssh_remote: true,
-        helper: HelperKind::Store,
-        insteadof_ssh: false,
-    };
-    let ws = tokio::task::block_in_place(|| Workstation::build(&sandbox, &spec))?;
+    // The demo's default world: stale password in the store helper, SSH origin.
+    let Demo { sandbox, ws, token, .. } = Demo::start(Scenario::After2fa).await?;
     println!("{}", s.bold(&format!("A broken workstation in {}", ws.root.path().display())));
     println!("  origin = {}", git(&ws, &["remote", "get-url", "origin"])?);
     println!("  the store helper holds the old account password\n");
@@ -54,11 +43,6 @@ async fn run() -> anyhow::Result<()> {
     print!("{}", git_reauth::commands::render_diagnosis(&d, s));
 
     println!("\n{}", s.bold("2. A token is created on the (fake) GitHub"));
-    let token = sandbox.issue_token(TokenSpec {
-        login: "octo".into(),
-        kind: TokenKindSpec::Classic { scopes: vec!["repo".into(), "workflow".into()] },
-        expires_at: Some(chrono::Utc::now() + chrono::Duration::days(90)),
-    });
     let token = Token::new(token);
     println!("  {}", token.mask());
 

@@ -5,30 +5,13 @@
 //!     cargo run --example wizard_world -- /tmp/world.sh
 //!     bash --rcfile /tmp/world.sh     # then: git-reauth (from target/debug)
 
-use git_reauth::sandbox::workstation::{HelperKind, Workstation, WorkstationSpec};
-use git_reauth::sandbox::{Sandbox, SandboxOptions, TokenKindSpec, TokenSpec};
+use git_reauth::sandbox::scenario::{Demo, Scenario};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let script = std::env::args().nth(1).unwrap_or_else(|| "world.sh".into());
-    let sandbox = Sandbox::start(SandboxOptions::default()).await?;
-    sandbox.add_user("octo", "hunter2-old-password");
-    sandbox.add_repo("octo", "hello", true, &["octo"])?;
-    let spec = WorkstationSpec {
-        login: "octo".into(),
-        password: "hunter2-old-password".into(),
-        owner: "octo".into(),
-        repo: "hello".into(),
-        ssh_remote: true,
-        helper: HelperKind::Store,
-        insteadof_ssh: false,
-    };
-    let ws = tokio::task::block_in_place(|| Workstation::build(&sandbox, &spec))?;
-    let token = sandbox.issue_token(TokenSpec {
-        login: "octo".into(),
-        kind: TokenKindSpec::Classic { scopes: vec!["repo".into(), "workflow".into()] },
-        expires_at: Some(chrono::Utc::now() + chrono::Duration::days(90)),
-    });
+    // The demo's default world: stale password in the store helper, SSH origin.
+    let Demo { sandbox, ws, token, .. } = Demo::start(Scenario::After2fa).await?;
     let mut sh = String::new();
     for (k, v) in ws.env_vars() {
         sh.push_str(&format!("export {k}='{v}'\n"));
