@@ -95,6 +95,11 @@ impl Env {
     }
 }
 
+/// This process's state directory (see [`Env::state_dir`]), `None` without a home.
+pub fn process_state_dir() -> Option<PathBuf> {
+    state_dir_from(|k| std::env::var_os(k))
+}
+
 /// `$XDG_STATE_HOME/git-reauth`, else the platform's per-user state directory.
 fn state_dir_from(get: impl Fn(&str) -> Option<OsString>) -> Option<PathBuf> {
     if let Some(x) = get("XDG_STATE_HOME").filter(|v| Path::new(v).is_absolute()) {

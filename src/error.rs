@@ -77,6 +77,9 @@ pub enum Problem {
     NothingToUndo(PathBuf),
     #[error("{0}")]
     UndoConflict(String),
+    /// `undo` stopped and put back the steps it had taken (the inner problem says why).
+    #[error("{}", match .0.as_ref() { Problem::Interrupted => "interrupted; nothing was undone".to_string(), p => format!("{p}; nothing was undone") })]
+    UndoFailed(Box<Problem>),
     #[error("{0}")]
     Other(String),
 
@@ -110,6 +113,7 @@ impl Problem {
             | Problem::BadHostUrl(_)
             | Problem::NotATerminal => exit::USAGE,
             Problem::Interrupted | Problem::InterruptedRolledBack => exit::INTERRUPTED,
+            Problem::UndoFailed(inner) => inner.exit_code(),
             _ => exit::PROBLEM,
         }
     }
@@ -150,7 +154,8 @@ impl Problem {
             Problem::Verify { .. } => "run `git-reauth doctor` to see which helper answers for the host".into(),
             Problem::Journal { .. } => "make the state directory writable (or set XDG_STATE_HOME) and try again".into(),
             Problem::Git(crate::git::GitError::Timeout { .. }) => "`git-reauth doctor` lists the credential helpers (`git config --show-origin --get-all credential.helper`); fix or remove the one that hangs, or set GIT_REAUTH_GIT_TIMEOUT_SECS to wait longer".into(),
-            Problem::Busy(_) => "wait for the other run to finish (or end it), then run setup again".into(),
+            Problem::Busy(_) => "wait for the other run to finish (or end it), then try again".into(),
+            Problem::UndoFailed(inner) => return inner.hint(),
             Problem::UndoConflict(_) => "the settings were changed after git-reauth changed them; fix them by hand with `git config`".into(),
             _ => return None,
         })

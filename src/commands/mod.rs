@@ -123,7 +123,8 @@ async fn run(cli: Cli) -> Result<u8, Problem> {
         // Read-only commands stop at once on Ctrl-C: nothing to roll back.
         Command::Doctor(a) => until_cancelled(&cancel, doctor::run(&deps, a)).await,
         Command::Status(a) => until_cancelled(&cancel, status::run(&deps, a)).await,
-        Command::Undo(a) => undo::run(&deps, a).await,
+        // Undo finishes, or puts back the steps it took, then reports the interruption.
+        Command::Undo(a) => undo::run(&deps, a, &cancel).await,
         // Setup finishes or rolls back the step in flight, then reports the interruption.
         Command::Setup(a) => setup::run(&deps, a, &cancel).await,
         // Handled in `main` before the runtime starts, and above.

@@ -1,5 +1,7 @@
 //! `git-reauth undo`.
 
+use tokio_util::sync::CancellationToken;
+
 use crate::cli::UndoArgs;
 use crate::engine::Deps;
 use crate::engine::undo::undo;
@@ -7,8 +9,8 @@ use crate::error::{Problem, exit};
 
 use super::{Style, out};
 
-pub async fn run(deps: &Deps, args: UndoArgs) -> Result<u8, Problem> {
-    let r = undo(deps, args.dry_run).await?;
+pub async fn run(deps: &Deps, args: UndoArgs, cancel: &CancellationToken) -> Result<u8, Problem> {
+    let r = undo(deps, args.dry_run, cancel).await?;
     let s = Style::stdout();
     let mut text = format!(
         "{} change set {} ({})\n",

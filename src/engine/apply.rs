@@ -6,6 +6,7 @@ use secrecy::SecretString;
 use crate::engine::Deps;
 use crate::error::Problem;
 use crate::git::{read_values, write_values};
+use crate::model::credential::Credential;
 use crate::model::plan::Change;
 
 /// The new token, for `StoreCredential`.
@@ -28,6 +29,20 @@ fn current(change: &Change) -> Option<Result<NowAndExpected, Problem>> {
             Some(read_values(file, key).map(|v| (v, from.clone())).map_err(Problem::from))
         }
         _ => None,
+    }
+}
+
+/// True when the setting already holds what the change would set (a config-like
+/// change only).
+pub fn already_done(change: &Change) -> Result<bool, Problem> {
+    let target: Vec<String> = match change {
+        Change::RemoteUrl { to, .. } => to.iter().cloned().collect(),
+        Change::ConfigKey { to, .. } => to.clone(),
+        _ => return Ok(false),
+    };
+    match current(change) {
+        None => Ok(false),
+        Some(r) => Ok(r?.0 == target),
     }
 }
 
@@ -65,16 +80,34 @@ pub async fn apply_change(deps: &Deps, change: &Change, new: Option<&NewSecret<'
     Ok(())
 }
 
-/// Undo already-applied changes, last first; returns what could not be reverted.
-pub async fn roll_back(deps: &Deps, applied: &[Change]) -> Vec<String> {
+/// What the helpers handed out before a `ForgetCredential` made them forget it, so a
+/// rollback can give it back (`undo` does not: the old password no longer works).
+pub async fn about_to_forget(deps: &Deps, change: &Change) -> Option<Credential> {
+    let Change::ForgetCredential { username, .. } = change else { return None };
+    let fill = deps.credential().fill().await.ok()?;
+    let found = fill.credential?;
+    let wanted = username.as_deref().is_none_or(|u| found.username.as_deref() == Some(u));
+    (wanted && found.username.is_some()).then_some(found)
+}
+
+/// Undo already-applied changes, last first; `forgotten` is what [`about_to_forget`]
+/// saw. Returns what could not be reverted.
+pub async fn roll_back(deps: &Deps, applied: &[Change], forgotten: Option<&Credential>) -> Vec<String> {
     let mut failures = Vec::new();
     for change in applied.iter().rev() {
         let result = match change {
-            // A token we stored is removed again; a forgotten secret stays forgotten.
+            // A token we stored is removed again.
             Change::StoreCredential { username, .. } => {
                 deps.credential().reject(Some(username)).await.map_err(Problem::from)
             }
-            Change::ForgetCredential { .. } => Ok(()),
+            // The login the helpers held is stored again, as it was.
+            Change::ForgetCredential { .. } => match forgotten {
+                Some(Credential { username: Some(user), password: Some(secret), password_expiry_utc, .. }) => {
+                    let expiry = password_expiry_utc.as_deref().and_then(|t| t.parse().ok());
+                    deps.credential().approve(user, secret, expiry).await.map_err(Problem::from)
+                }
+                _ => Ok(()),
+            },
             other => match other.inverse() {
                 Some(inv) => apply_change(deps, &inv, None).await,
                 None => Ok(()),

@@ -129,7 +129,15 @@ pub enum LockError {
 /// (also when the process dies: the kernel drops `flock` locks with the file).
 #[derive(Debug)]
 pub struct JournalLock {
-    _file: std::fs::File,
+    file: std::fs::File,
+}
+
+impl Drop for JournalLock {
+    /// Forget our process id while still holding the lock, so a later wait never names
+    /// a run that has ended.
+    fn drop(&mut self) {
+        let _ = self.file.set_len(0);
+    }
 }
 
 impl Journal {
@@ -160,7 +168,7 @@ impl Journal {
         file.set_len(0)?;
         file.seek(std::io::SeekFrom::Start(0))?;
         write!(file, "{}", std::process::id())?;
-        Ok(JournalLock { _file: file })
+        Ok(JournalLock { file })
     }
 }
 

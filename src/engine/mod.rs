@@ -39,7 +39,8 @@ impl Deps {
 
     /// Probe the OS keyring, unless it is off limits. `write`: store, read back and
     /// delete a throwaway entry (proves it is unlocked; may make the keyring ask for its
-    /// password); otherwise a look-up of an entry that does not exist (never prompts).
+    /// password); otherwise a look-up of an entry that does not exist and whether the
+    /// keyring is locked (never prompts).
     pub async fn probe_keyring(&self, write: bool) -> Result<(), crate::store::KeyringUnavailable> {
         if !self.keyring {
             return Err(crate::store::KeyringUnavailable::new(
@@ -50,11 +51,7 @@ impl Deps {
         if write {
             return crate::store::probe_async().await;
         }
-        crate::store::blocking(|| {
-            let probe = crate::model::credential::Credential::for_host("https", "git-reauth-probe.invalid");
-            crate::store::KeyringStore::new().get(&probe).map(|_| ())
-        })
-        .await
+        crate::store::blocking(|| crate::store::KeyringStore::new().check()).await
     }
 
     /// Credential operations for the host (`git credential …`).

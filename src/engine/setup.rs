@@ -5,13 +5,14 @@ use secrecy::ExposeSecret;
 use tokio_util::sync::CancellationToken;
 
 use crate::engine::Deps;
-use crate::engine::apply::{NewSecret, apply_change, roll_back};
+use crate::engine::apply::{NewSecret, about_to_forget, apply_change, roll_back};
 use crate::engine::doctor::machine_name;
 use crate::engine::journal::{Entry, EntryState, Journal};
 use crate::engine::observe::{ObserveGitError, RemoteProblem, RemoteView, observe};
 use crate::error::Problem;
 use crate::git::{InsteadOfRule, RepoInfo, read_values};
 use crate::github::{Account, Probe, RepoVisibility, Service};
+use crate::model::credential::Credential;
 use crate::model::diagnosis::{GitFailure, classify_git_error};
 use crate::model::helpers::HelperEntry;
 use crate::model::plan::{Change, Plan};
@@ -409,16 +410,19 @@ pub async fn apply_with_progress(
 
     let new = NewSecret { secret: token.secret(), expiry_utc: prepared.account.expires.map(|t| t.timestamp()) };
     let mut done: Vec<Change> = Vec::new();
-    let fail = |done: Vec<Change>, entry: Entry, problem: Problem| async move {
+    let mut forgotten = None;
+    let fail = |done: Vec<Change>, forgotten: Option<Credential>, entry: Entry, problem: Problem| async move {
         // Ctrl-C reaches git's children too; whatever step failed, the cause was the interruption.
-        let problem = if cancel.is_cancelled() && !done.is_empty() {
+        let interrupted =
+            cancel.is_cancelled() || matches!(problem, Problem::Git(crate::git::GitError::Interrupted { .. }));
+        let problem = if interrupted && !done.is_empty() {
             Problem::InterruptedRolledBack
-        } else if cancel.is_cancelled() {
+        } else if interrupted {
             Problem::Interrupted
         } else {
             problem
         };
-        let leftovers = roll_back(deps, &done).await;
+        let leftovers = roll_back(deps, &done, forgotten.as_ref()).await;
         let mut entry = entry;
         if leftovers.is_empty() {
             // Everything is as it was: nothing to undo, nothing to keep.
@@ -436,15 +440,22 @@ pub async fn apply_with_progress(
     for change in &prepared.plan.changes {
         if cancel.is_cancelled() {
             let p = if done.is_empty() { Problem::Interrupted } else { Problem::InterruptedRolledBack };
-            return Err(fail(done, entry, p).await);
+            return Err(fail(done, forgotten, entry, p).await);
+        }
+        if matches!(change, Change::ForgetCredential { .. }) {
+            forgotten = about_to_forget(deps, change).await;
+            if cancel.is_cancelled() {
+                let p = if done.is_empty() { Problem::Interrupted } else { Problem::InterruptedRolledBack };
+                return Err(fail(done, forgotten, entry, p).await);
+            }
         }
         if let Err(e) = apply_change(deps, change, Some(&new)).await {
-            // A store cut short (Ctrl-C reaches git and its helper too) may already have
-            // written the token: take it back as well. Rejecting is harmless if it did not.
-            if matches!(change, Change::StoreCredential { .. }) {
+            // A store or forget cut short (Ctrl-C reaches git and its helpers too) may
+            // have taken effect: take it back as well. Both are harmless if it did not.
+            if matches!(change, Change::StoreCredential { .. } | Change::ForgetCredential { .. }) {
                 done.push(change.clone());
             }
-            return Err(fail(done, entry, e).await);
+            return Err(fail(done, forgotten, entry, e).await);
         }
         done.push(change.clone());
         report(ApplyProgress::Changed(done.len() - 1));
@@ -458,10 +469,10 @@ pub async fn apply_with_progress(
             }
             verified.extend(v)
         }
-        Err(p) => return Err(fail(done, entry, p).await),
+        Err(p) => return Err(fail(done, forgotten, entry, p).await),
     }
     if cancel.is_cancelled() {
-        return Err(fail(done, entry, Problem::InterruptedRolledBack).await);
+        return Err(fail(done, forgotten, entry, Problem::InterruptedRolledBack).await);
     }
     entry.state = EntryState::Applied;
     let path = journal.write(&entry).map_err(journal_err)?;
@@ -486,6 +497,11 @@ async fn verify(deps: &Deps, prepared: &Prepared, token: &Token) -> Result<Vec<S
             return Err(Problem::Verify { message: format!("{who} still answers first with a different credential") });
         }
         None => {
+            // Our own helper says why on stderr, which git shows but we cannot tie to the
+            // store; ask the keyring again (it may have been locked or gone since the probe).
+            if prepared.store == StoreChoice::Keyring {
+                deps.probe_keyring(false).await.map_err(Problem::Keyring)?;
+            }
             return Err(Problem::Verify {
                 message: "no helper kept the token (a helper may have failed silently, e.g. a cache socket directory that is not 0700)".into(),
             });

@@ -31,6 +31,10 @@ pub enum GitError {
     Repo(String),
     #[error("`git {args}` did not finish within {secs} s and was stopped (a credential helper waiting for input?)")]
     Timeout { args: String, secs: u64 },
+    /// git died of Ctrl-C, SIGTERM or SIGHUP (sent to the whole process group, it can
+    /// reach git before our own handler has run).
+    #[error("`git {args}` was interrupted")]
+    Interrupted { args: String },
 }
 
 /// The output of one git run.
@@ -89,6 +93,9 @@ impl Git {
             Ok(out) => out.map_err(GitError::Spawn)?,
             Err(_) => return Err(GitError::Timeout { args: args.join(" "), secs: timeout.as_secs() }),
         };
+        if killed_by_interrupt(&out.status) {
+            return Err(GitError::Interrupted { args: args.join(" ") });
+        }
         Ok(Output {
             ok: out.status.success(),
             code: out.status.code(),
@@ -117,6 +124,18 @@ impl Git {
         let out = self.run(&["ls-remote", "--", url, "HEAD"], None, &[]).await?;
         Ok(if out.ok { Ok(()) } else { Err(out.stderr) })
     }
+}
+
+/// True when the process died of SIGINT, SIGTERM or SIGHUP.
+#[cfg(unix)]
+fn killed_by_interrupt(status: &std::process::ExitStatus) -> bool {
+    use std::os::unix::process::ExitStatusExt;
+    status.signal().is_some_and(|s| [libc::SIGINT, libc::SIGTERM, libc::SIGHUP].contains(&s))
+}
+
+#[cfg(not(unix))]
+fn killed_by_interrupt(_: &std::process::ExitStatus) -> bool {
+    false
 }
 
 /// The first non-empty line of git's stderr, for one-line errors.

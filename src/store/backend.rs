@@ -49,6 +49,29 @@ mod os {
             Err(e) => Err(unavailable(e)),
         }
     }
+
+    /// Whether the default Secret Service collection (where entries go) is locked.
+    /// Asking never prompts. `Ok(false)` when there is no default collection yet.
+    #[cfg(any(target_os = "linux", target_os = "freebsd"))]
+    pub fn locked() -> Result<bool, KeyringUnavailable> {
+        use secret_service::EncryptionType;
+        use secret_service::blocking::SecretService;
+        let platform = |e: secret_service::Error| {
+            let text = e.to_string();
+            KeyringUnavailable::new(classify(Kind::Platform, &text), text)
+        };
+        let ss = SecretService::connect(EncryptionType::Plain).map_err(platform)?;
+        match ss.get_default_collection() {
+            Ok(collection) => collection.is_locked().map_err(platform),
+            Err(_) => Ok(false),
+        }
+    }
+
+    /// The Keychain and the Credential Manager unlock with the user's login.
+    #[cfg(not(any(target_os = "linux", target_os = "freebsd")))]
+    pub fn locked() -> Result<bool, KeyringUnavailable> {
+        Ok(false)
+    }
 }
 
 #[cfg(not(any(target_os = "linux", target_os = "freebsd", target_os = "macos", target_os = "windows")))]
@@ -72,6 +95,10 @@ mod os {
     pub fn delete(_: &str, _: &str) -> Result<(), KeyringUnavailable> {
         Err(none())
     }
+
+    pub fn locked() -> Result<bool, KeyringUnavailable> {
+        Err(none())
+    }
 }
 
 /// The entry's secret, `None` when there is no entry.
@@ -87,4 +114,9 @@ pub fn write(service: &str, account: &str, secret: &str) -> Result<(), KeyringUn
 /// Delete the entry; a missing entry is not an error.
 pub fn delete(service: &str, account: &str) -> Result<(), KeyringUnavailable> {
     os::delete(service, account)
+}
+
+/// Whether the keyring is locked (asking never prompts).
+pub fn locked() -> Result<bool, KeyringUnavailable> {
+    os::locked()
 }

@@ -69,9 +69,10 @@ impl KeyringUnavailable {
                 }
             }
             Reason::Locked => {
-                "The OS keyring is locked and nothing can ask for its password here. Unlock it \
-                 (log in to the desktop, open your keyring manager, or run \
-                 `gnome-keyring-daemon --unlock` and type the keyring password), then try again."
+                "The OS keyring is locked, and only its password unlocks it. Unlock it (log in \
+                 to the desktop or open your keyring manager; where no password prompt can \
+                 appear, as over SSH, run `gnome-keyring-daemon --unlock` and type the keyring \
+                 password), then try again."
             }
             Reason::Other => "The OS keyring refused the request.",
         };

@@ -11,6 +11,9 @@ mod backend;
 pub mod doc;
 mod error;
 
+use std::path::PathBuf;
+use std::time::Duration;
+
 use secrecy::{ExposeSecret, SecretString};
 use zeroize::Zeroizing;
 
@@ -27,7 +30,12 @@ pub const SERVICE_ENV: &str = "GIT_REAUTH_KEYRING_SERVICE";
 #[derive(Clone, Debug)]
 pub struct KeyringStore {
     service: String,
+    /// The file whose lock serializes read-modify-write of entries between processes.
+    lock_file: Option<PathBuf>,
 }
+
+/// How long `store`/`erase` wait for another process changing the keyring.
+const LOCK_WAIT: Duration = Duration::from_secs(10);
 
 impl Default for KeyringStore {
     fn default() -> KeyringStore {
@@ -36,16 +44,25 @@ impl Default for KeyringStore {
 }
 
 impl KeyringStore {
-    /// The store under `$GIT_REAUTH_KEYRING_SERVICE`, or `git-reauth` when unset or empty.
+    /// The store under `$GIT_REAUTH_KEYRING_SERVICE`, or `git-reauth` when unset or
+    /// empty, locking beside this process's state directory (see [`KeyringStore::lock`]).
     pub fn new() -> KeyringStore {
         let service = std::env::var(SERVICE_ENV).ok().filter(|s| !s.is_empty());
-        KeyringStore::with_service(service.as_deref().unwrap_or(DEFAULT_SERVICE))
+        // Beside the state directory (which holds only journal entries), like the journal's lock.
+        let lock_file = crate::env::process_state_dir().map(|d| d.with_file_name("git-reauth-keyring.lock"));
+        KeyringStore { lock_file, ..KeyringStore::with_service(service.as_deref().unwrap_or(DEFAULT_SERVICE)) }
     }
 
-    /// The store under an explicit service name (empty means [`DEFAULT_SERVICE`]).
+    /// The store under an explicit service name (empty means [`DEFAULT_SERVICE`]),
+    /// without a lock file unless [`KeyringStore::locking`] gives one.
     pub fn with_service(service: &str) -> KeyringStore {
         let service = if service.is_empty() { DEFAULT_SERVICE } else { service };
-        KeyringStore { service: service.to_string() }
+        KeyringStore { service: service.to_string(), lock_file: None }
+    }
+
+    /// Serialize changes with other processes through `lock_file`.
+    pub fn locking(self, lock_file: PathBuf) -> KeyringStore {
+        KeyringStore { lock_file: Some(lock_file), ..self }
     }
 
     /// The keyring service name in use.
@@ -81,6 +98,7 @@ impl KeyringStore {
         else {
             return Ok(());
         };
+        let _lock = self.lock()?;
         let mut doc = match self.load(&account)? {
             Ok(doc) => doc,
             Err(DocError::NotJson) => Doc::default(),
@@ -99,12 +117,24 @@ impl KeyringStore {
     /// users without a name; with a password, only those whose password equals it.
     pub fn erase(&self, query: &Credential) -> Result<(), KeyringUnavailable> {
         let Some(account) = key(query) else { return Ok(()) };
+        let _lock = self.lock()?;
         let Ok(mut doc) = self.load(&account)? else { return Ok(()) };
         let password = query.password.as_ref().map(ExposeSecret::expose_secret);
         if doc.erase(query.username.as_deref(), password) == 0 {
             return Ok(());
         }
         self.save(&account, &doc)
+    }
+
+    /// Check the keyring answers without writing or prompting: a look-up of an entry
+    /// that does not exist, and whether the keyring is locked (a look-up alone succeeds
+    /// on a locked keyring, but storing would then need its password).
+    pub fn check(&self) -> Result<(), KeyringUnavailable> {
+        backend::read(&self.service, "probe://git-reauth-probe.invalid")?;
+        if backend::locked()? {
+            return Err(KeyringUnavailable::new(Reason::Locked, "the default collection is locked"));
+        }
+        Ok(())
     }
 
     /// Check the keyring works: store, read back and delete a throwaway entry.
@@ -115,6 +145,39 @@ impl KeyringStore {
         // Remove the throwaway entry even when the read-back failed.
         let deleted = self.delete_verified(&account);
         result.and(deleted)
+    }
+
+    /// Serialize read-modify-write with other processes (two `git credential approve`
+    /// at once would otherwise lose one user). Best effort: without a state directory
+    /// to hold the lock file, run unlocked; a lock held too long is an error.
+    fn lock(&self) -> Result<Option<std::fs::File>, KeyringUnavailable> {
+        let Some(path) = &self.lock_file else { return Ok(None) };
+        let file = path
+            .parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| std::fs::OpenOptions::new().write(true).create(true).truncate(false).open(path));
+        let Ok(file) = file else { return Ok(None) };
+        let start = std::time::Instant::now();
+        loop {
+            match file.try_lock() {
+                Ok(()) => return Ok(Some(file)),
+                Err(std::fs::TryLockError::WouldBlock) if start.elapsed() < LOCK_WAIT => {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    return Err(KeyringUnavailable::new(
+                        Reason::Other,
+                        format!(
+                            "another process kept {} locked for {} s (a keyring password prompt still open?)",
+                            path.display(),
+                            LOCK_WAIT.as_secs()
+                        ),
+                    ));
+                }
+                // A file system without locks: run unlocked, as without a state directory.
+                Err(std::fs::TryLockError::Error(_)) => return Ok(None),
+            }
+        }
     }
 
     /// The entry's document: `Ok(Err(_))` when the entry holds something we cannot read.

@@ -299,7 +299,9 @@ fn ctrl_c_during_apply_rolls_back_and_exits_130() {
     assert!(err.contains("rolled back"), "{err}");
     w.sandbox.set_latency(std::time::Duration::ZERO);
     assert_eq!(w.git_ok(&["remote", "get-url", "origin"]), ssh_url, "the remote switch was rolled back");
-    assert!(!w.filled().contains(&token), "the new token was removed again");
+    let filled = w.filled();
+    assert!(!filled.contains(&token), "the new token was removed again");
+    assert!(filled.contains(PASSWORD), "the old login was stored again: {filled}");
     assert!(
         std::fs::read_dir(w.state_dir()).map(|d| d.count()).unwrap_or(0) == 0,
         "no undo entry is left for a rolled-back run"

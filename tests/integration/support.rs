@@ -155,7 +155,11 @@ impl World {
             files.insert(p.display().to_string(), std::fs::read(&p).unwrap_or_default());
         }
         let state = self.state_dir();
-        files.insert("state-dir-entries".into(), list(&state).join("\n").into_bytes());
+        let entries = list(&state);
+        for name in &entries {
+            files.insert(format!("state-dir/{name}"), std::fs::read(state.join(name)).unwrap_or_default());
+        }
+        files.insert("state-dir-entries".into(), entries.join("\n").into_bytes());
         files
     }
 

@@ -109,6 +109,9 @@ pub(super) fn keyring_check(fill: &FillOutcome, probe: Result<(), crate::store::
         (Err(e), true) => {
             Check::fail(CheckId::Keyring, format!("git-reauth's helper is configured but {e}"), e.explain())
         }
+        (Err(e), false) if e.reason == crate::store::Reason::Locked => {
+            Check::warn(CheckId::Keyring, format!("{e}; unlock it before `setup --store keyring`"), e.explain())
+        }
         (Err(e), false) => {
             Check::warn(CheckId::Keyring, format!("{e}; `setup --store keyring` is not available here"), e.explain())
         }

@@ -173,3 +173,26 @@ fn library_store_probe_and_fresh_process_agree() {
         assert!(!git_reauth::store::KeyringUnavailable::new(r, "x").explain().is_empty());
     }
 }
+
+/// Two `git credential approve` at once (two terminals, or a script fixing many repos)
+/// each read the host's entry, add their user and write it back: without the lock one
+/// of the users would be lost.
+#[test]
+fn concurrent_stores_for_one_host_keep_every_user() {
+    let k = Kr::new("race");
+    let users: Vec<String> = (0..8).map(|i| format!("user{i}")).collect();
+    let children: Vec<_> = users
+        .iter()
+        .map(|u| k.spawn_helper("store", format!("{H}username={u}\npassword=pw-{u}\n").as_bytes()))
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        assert!(out.stderr.is_empty() && out.stdout.is_empty(), "{}", text(&out.stderr));
+    }
+    for u in &users {
+        let answer = k.fill(Via::Binary, &format!("{H}username={u}\n"));
+        let answer = answer.unwrap_or_else(|| panic!("{u} was lost by a concurrent store"));
+        assert_eq!(answer.user_pass(), (u.as_str(), format!("pw-{u}").as_str()));
+    }
+}

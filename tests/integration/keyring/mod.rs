@@ -65,6 +65,24 @@ impl Kr {
         c.output().unwrap()
     }
 
+    /// `git-reauth credential OP`, started and left running (its stdin is `input`).
+    pub fn spawn_helper(&self, op: &str, input: &[u8]) -> std::process::Child {
+        use std::io::Write;
+        use std::process::Stdio;
+        let mut child = std::process::Command::new(binary())
+            .env_clear()
+            .envs(self.env())
+            .current_dir(self.home.path())
+            .args(["credential", op])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(input).unwrap();
+        child
+    }
+
     /// `git-reauth credential OP`.
     pub fn helper(&self, op: &str, input: &[u8]) -> Output {
         self.run(&binary(), &["credential", op], input)

@@ -11,9 +11,12 @@ use git_reauth::sandbox::workstation::HelperKind;
 
 use crate::support::*;
 
+mod keyring;
+mod undo;
+
 /// The error line and (but for an interruption) the hint, nothing else; the line
 /// names the fault.
-fn one_clear_line(err: &str, needle: &str) {
+pub(super) fn one_clear_line(err: &str, needle: &str) {
     let lines: Vec<&str> = err.lines().collect();
     let hint = lines.get(1).is_some_and(|l| l.starts_with("hint: "));
     let interrupted = lines.len() == 1 && err.contains("interrupted");
@@ -114,8 +117,7 @@ fn a_hanging_credential_helper_is_timed_out_and_changes_nothing() {
     let w = World::with(Setup { helper: HelperKind::None, ..Setup::default() });
     // A shell function, so git's operation argument does not reach sleep; a duration of
     // its own, so this test finds (and ends) exactly its sleepers afterwards.
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
-    let secs = format!("3600.{:06}", nanos % 1_000_000);
+    let secs = unique_sleep();
     let helper = format!("!f() {{ exec sleep {secs}; }}; f");
     w.git_ok(&["config", "--global", "credential.helper", &helper]);
     let token = w.good_token();
@@ -137,15 +139,26 @@ fn a_hanging_credential_helper_is_timed_out_and_changes_nothing() {
     assert!(killed >= 1, "the helpers really hung ({killed} found)");
 }
 
-/// Kill every `sleep SECS` process; returns how many there were.
-fn kill_sleepers(secs: &str) -> usize {
+/// The process ids of every `sleep SECS`.
+fn sleepers(secs: &str) -> Vec<String> {
     let wanted = format!("sleep\0{secs}\0").into_bytes();
-    let pids: Vec<String> = std::fs::read_dir("/proc")
+    std::fs::read_dir("/proc")
         .unwrap()
         .flatten()
         .filter(|e| std::fs::read(e.path().join("cmdline")).is_ok_and(|c| c == wanted))
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
+        .collect()
+}
+
+/// A `sleep` duration no other test uses, so a test finds exactly its own sleepers.
+fn unique_sleep() -> String {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
+    format!("3600.{:06}", nanos % 1_000_000)
+}
+
+/// Kill every `sleep SECS` process; returns how many there were.
+fn kill_sleepers(secs: &str) -> usize {
+    let pids = sleepers(secs);
     for pid in &pids {
         let _ = Command::new("kill").arg(pid).status();
     }
@@ -154,6 +167,11 @@ fn kill_sleepers(secs: &str) -> usize {
 
 /// `setup --token-stdin --switch-remote` as a child, token written, in its own group.
 fn spawn_setup(w: &World, token: &str) -> Child {
+    spawn_setup_with(w, token, &[])
+}
+
+/// [`spawn_setup`] with more arguments.
+fn spawn_setup_with(w: &World, token: &str, extra: &[&str]) -> Child {
     use std::io::Write;
     use std::os::unix::process::CommandExt;
     let mut child = Command::new(assert_cmd::cargo::cargo_bin("git-reauth"))
@@ -162,6 +180,7 @@ fn spawn_setup(w: &World, token: &str) -> Child {
         .envs(w.vars())
         .current_dir(&w.ws.repo)
         .args(["setup", "--token-stdin", "--switch-remote"])
+        .args(extra)
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -199,6 +218,7 @@ fn signal_during_apply(signal: &str, whole_group: bool) {
     let token = w.good_token();
     let config = w.ws.repo.join(".git/config");
     let before = std::fs::read(&config).unwrap();
+    let snap = w.snapshot();
     // Slow enough that verification (a live ls-remote) is still running when it comes.
     w.sandbox.set_latency(Duration::from_millis(1500));
     let child = spawn_setup(&w, &token);
@@ -213,11 +233,11 @@ fn signal_during_apply(signal: &str, whole_group: bool) {
     one_clear_line(&err, "interrupted; the changes already made were rolled back");
     w.sandbox.set_latency(Duration::ZERO);
     assert_eq!(std::fs::read(&config).unwrap(), before, "the remote switch was rolled back, byte for byte");
-    // The new token is gone again. (The stale password GitHub rejects is not put back
-    // if it was already forgotten: docs/reliability.md.)
+    // The new token is gone again and the old login is back, byte for byte.
     let filled = w.filled();
     assert!(!filled.contains(&token), "the new token was removed again: {filled}");
     assert_eq!(std::fs::read_dir(w.state_dir()).map(|d| d.count()).unwrap_or(0), 0, "no undo entry is left");
+    assert_eq!(w.snapshot(), snap, "everything is as it was");
 }
 
 #[test]
@@ -232,7 +252,18 @@ fn sighup_during_apply_rolls_back_and_exits_130() {
     signal_during_apply("-HUP", true);
 }
 
-/// docs/reliability.md names only tests that exist, and names every test of this file.
+/// The source of the test module `path` (`faults::keyring`, `bad_input`…).
+fn module_source(root: &std::path::Path, path: &str) -> Option<String> {
+    let base = root.join("tests/integration").join(path.replace("::", "/"));
+    std::fs::read_to_string(base.with_extension("rs")).or_else(|_| std::fs::read_to_string(base.join("mod.rs"))).ok()
+}
+
+/// The tests of a module's source.
+fn test_names(source: &str) -> Vec<&str> {
+    source.split("#[test]\nfn ").skip(1).filter_map(|rest| rest.split('(').next()).collect()
+}
+
+/// docs/reliability.md names only tests that exist, and names every test of `faults/`.
 #[test]
 fn the_reliability_table_names_real_tests() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -240,18 +271,38 @@ fn the_reliability_table_names_real_tests() {
     let mut named = Vec::new();
     for row in doc.lines().filter(|l| l.starts_with("| ") && !l.starts_with("| Cell")) {
         let cell = row.trim_end_matches('|').rsplit('|').next().unwrap().trim().trim_matches('`');
-        let (module, name) = cell.split_once("::").unwrap_or_else(|| panic!("no test named in row: {row}"));
-        let source = std::fs::read_to_string(root.join(format!("tests/integration/{module}.rs"))).unwrap();
-        assert!(source.contains(&format!("#[test]\nfn {name}()")), "docs/reliability.md names a missing test: {cell}");
+        let (module, name) = cell.rsplit_once("::").unwrap_or_else(|| panic!("no test named in row: {row}"));
+        let source = module_source(root, module).unwrap_or_else(|| panic!("no test module {module}: {row}"));
+        assert!(test_names(&source).contains(&name), "docs/reliability.md names a missing test: {cell}");
         named.push(cell.to_string());
     }
-    assert!(named.len() >= 18, "{named:?}");
-    let this = std::fs::read_to_string(root.join("tests/integration/faults.rs")).unwrap();
-    for name in this.split("#[test]\nfn ").skip(1).filter_map(|rest| rest.split('(').next()) {
-        if name != "the_reliability_table_names_real_tests" {
-            assert!(named.contains(&format!("faults::{name}")), "faults::{name} is missing from docs/reliability.md");
+    assert!(named.len() >= 29, "{named:?}");
+    for module in ["faults", "faults::keyring", "faults::undo"] {
+        let source = module_source(root, module).unwrap();
+        for name in test_names(&source).into_iter().filter(|n| *n != "the_reliability_table_names_real_tests") {
+            let cell = format!("{module}::{name}");
+            assert!(named.contains(&cell), "{cell} is missing from docs/reliability.md");
         }
     }
+    let dir = std::fs::read_dir(root.join("tests/integration/faults")).unwrap();
+    assert_eq!(dir.count(), 3, "a new file in faults/ must be added to the list above");
+}
+
+/// `git-reauth ARGS` in the clone with `dir` read-only for real (root ignores
+/// permissions): a read-only bind mount in a mount namespace of its own.
+fn with_read_only(w: &World, dir: &std::path::Path, args: &str) -> assert_cmd::Command {
+    let dir = dir.display().to_string();
+    let script = format!(
+        "mount --bind '{dir}' '{dir}' && mount -o remount,ro,bind '{dir}' && exec '{}' {args}",
+        env!("CARGO_BIN_EXE_git-reauth")
+    );
+    let mut c = assert_cmd::Command::new("unshare");
+    c.args(["-m", "sh", "-c", &script])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap())
+        .envs(w.vars())
+        .current_dir(&w.ws.repo);
+    c
 }
 
 #[test]
@@ -261,22 +312,44 @@ fn a_read_only_home_changes_nothing() {
     let w = World::broken();
     let token = w.good_token();
     let snap = w.snapshot();
-    let home = w.ws.home.display().to_string();
-    let script = format!(
-        "mount --bind '{home}' '{home}' && mount -o remount,ro,bind '{home}' && exec '{}' setup --token-stdin --switch-remote",
-        env!("CARGO_BIN_EXE_git-reauth")
-    );
-    let mut c = assert_cmd::Command::new("unshare");
-    c.args(["-m", "sh", "-c", &script])
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap())
-        .envs(w.vars())
-        .current_dir(&w.ws.repo)
-        .write_stdin(format!("{token}\n"));
-    let a = c.assert().code(1);
+    let mut c = with_read_only(&w, &w.ws.home, "setup --token-stdin --switch-remote");
+    let a = c.write_stdin(format!("{token}\n")).assert().code(1);
     let err = stderr(&a);
     one_clear_line(&err, "Read-only file system");
     assert!(err.starts_with("error: cannot write the undo journal in "), "{err}");
     assert!(!err.contains(&token));
     assert_eq!(w.snapshot(), snap, "setup changed something although HOME is read-only");
+}
+
+#[test]
+fn a_host_name_that_does_not_resolve_changes_nothing() {
+    // A network namespace of its own (no network at all) and a name that never
+    // resolves (`.invalid`, RFC 6761): the lookup fails at once, whatever this
+    // machine's resolver is.
+    let w = World::broken();
+    let token = w.good_token();
+    let snap = w.snapshot();
+    let offline = |args: &[&str]| {
+        let mut c = assert_cmd::Command::new("unshare");
+        c.arg("-n")
+            .arg(env!("CARGO_BIN_EXE_git-reauth"))
+            .args(args)
+            .args(["--host-url", "https://github.invalid"])
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap())
+            .envs(w.vars())
+            .current_dir(&w.ws.home)
+            .timeout(Duration::from_secs(60));
+        c
+    };
+    let a = offline(&["setup", "--token-stdin"]).write_stdin(format!("{token}\n")).assert().code(1);
+    let err = stderr(&a);
+    one_clear_line(&err, "cannot reach github.invalid: the host name does not resolve (DNS lookup failed)");
+    assert!(!err.contains(&token));
+    assert_eq!(w.snapshot(), snap, "setup changed something although the host does not resolve");
+    // doctor names the same cause in its network check.
+    let d = offline(&["doctor"]).assert();
+    let report = stdout(&d);
+    assert!(report.contains("cannot reach github.invalid: the host name does not resolve"), "{report}");
+    assert_eq!(w.snapshot(), snap);
 }
