@@ -16,6 +16,7 @@ pub mod scenario;
 mod server;
 mod state;
 pub mod workstation;
+pub mod world;
 
 #[cfg(test)]
 mod tests;
@@ -23,6 +24,7 @@ mod tests;
 pub use fault::Fault;
 pub use handle::Sandbox;
 pub use workstation::{HelperKind, Workstation, WorkstationSpec};
+pub use world::{World, WorldSpec};
 
 pub(crate) use server::{Resp, Shared, response};
 
