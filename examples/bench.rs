@@ -8,8 +8,8 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use git_reauth::sandbox::workstation::{HelperKind, Workstation, WorkstationSpec};
-use git_reauth::sandbox::{Sandbox, SandboxOptions, TokenKindSpec, TokenSpec};
+use git_reauth::sandbox::workstation::Workstation;
+use git_reauth::sandbox::{Sandbox, World, WorldSpec};
 
 struct Sample {
     wall: Duration,
@@ -28,24 +28,9 @@ fn main() -> anyhow::Result<()> {
     let bin = binary()?;
 
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
-    let sandbox = rt.block_on(Sandbox::start(SandboxOptions::default()))?;
-    sandbox.add_user("octo", "old-password");
-    sandbox.add_repo("octo", "hello", true, &["octo"])?;
-    let spec = WorkstationSpec {
-        login: "octo".into(),
-        password: "old-password".into(),
-        owner: "octo".into(),
-        repo: "hello".into(),
-        ssh_remote: false,
-        helper: HelperKind::Store,
-        insteadof_ssh: false,
-    };
-    let ws = Workstation::build(&sandbox, &spec)?;
-    let token = sandbox.issue_token(TokenSpec {
-        login: "octo".into(),
-        kind: TokenKindSpec::Classic { scopes: vec!["repo".into(), "workflow".into()] },
-        expires_at: None,
-    });
+    let world = rt.block_on(World::start(WorldSpec::default()))?;
+    let token = world.classic_token(&["repo", "workflow"], None);
+    let World { sandbox, ws, .. } = world;
     // Healthy world: the token is stored, so doctor runs every check.
     run(&bin, &ws, &sandbox, &["setup", "--token-stdin"], Some(&token))?;
 

@@ -15,8 +15,7 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use git_reauth::sandbox::workstation::{HelperKind, Workstation, WorkstationSpec};
-use git_reauth::sandbox::{Sandbox, SandboxOptions, TokenKindSpec, TokenSpec};
+use git_reauth::sandbox::{World, WorldSpec};
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().collect();
@@ -33,24 +32,9 @@ fn main() -> anyhow::Result<()> {
     anyhow::ensure!(Command::new("gh").arg("--version").output().is_ok(), "gh is not installed");
 
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
-    let sandbox = rt.block_on(Sandbox::start(SandboxOptions::default()))?;
-    sandbox.add_user("octo", "old-password");
-    sandbox.add_repo("octo", "hello", true, &["octo"])?;
-    let token = sandbox.issue_token(TokenSpec {
-        login: "octo".into(),
-        kind: TokenKindSpec::Classic { scopes: vec!["repo".into(), "read:org".into(), "workflow".into()] },
-        expires_at: None,
-    });
-    let spec = WorkstationSpec {
-        login: "octo".into(),
-        password: "old-password".into(),
-        owner: "octo".into(),
-        repo: "hello".into(),
-        ssh_remote: false,
-        helper: HelperKind::Store,
-        insteadof_ssh: false,
-    };
-    let ws = Workstation::build(&sandbox, &spec)?;
+    let world = rt.block_on(World::start(WorldSpec::default()))?;
+    let token = world.classic_token(&["repo", "read:org", "workflow"], None);
+    let World { sandbox, ws, .. } = world;
     let tmp = tempfile::tempdir()?;
     let ca = tmp.path().join("ca.pem");
     let upstream = sandbox.host_url().trim_start_matches("http://").to_string();

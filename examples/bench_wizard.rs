@@ -9,8 +9,8 @@ use std::os::fd::{FromRawFd, OwnedFd};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use git_reauth::sandbox::workstation::{HelperKind, Workstation, WorkstationSpec};
-use git_reauth::sandbox::{Sandbox, SandboxOptions};
+use git_reauth::sandbox::workstation::Workstation;
+use git_reauth::sandbox::{Sandbox, World, WorldSpec};
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().collect();
@@ -22,19 +22,8 @@ fn main() -> anyhow::Result<()> {
     anyhow::ensure!(bin.exists(), "build the binary first ({})", bin.display());
 
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
-    let sandbox = rt.block_on(Sandbox::start(SandboxOptions::default()))?;
-    sandbox.add_user("octo", "old-password");
-    sandbox.add_repo("octo", "hello", true, &["octo"])?;
-    let spec = WorkstationSpec {
-        login: "octo".into(),
-        password: "old-password".into(),
-        owner: "octo".into(),
-        repo: "hello".into(),
-        ssh_remote: true,
-        helper: HelperKind::Store,
-        insteadof_ssh: false,
-    };
-    let ws = Workstation::build(&sandbox, &spec)?;
+    let World { sandbox, ws, .. } =
+        rt.block_on(World::start(WorldSpec { ssh_remote: true, ..WorldSpec::default() }))?;
 
     let mut first = Vec::new();
     for _ in 0..runs {

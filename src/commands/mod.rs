@@ -4,6 +4,7 @@
 mod demo;
 mod doctor;
 mod setup;
+mod signals;
 mod status;
 mod style;
 mod undo;
@@ -22,6 +23,7 @@ use crate::model::host::HostUrl;
 
 pub use doctor::render as render_diagnosis;
 pub use setup::render_plan;
+pub use signals::spawn_signal_watch;
 pub use style::Style;
 
 /// Entry point of the binary.
@@ -140,29 +142,6 @@ async fn until_cancelled<F: std::future::Future<Output = Result<u8, Problem>>>(
         r = f => r,
         _ = cancel.cancelled() => Err(Problem::Interrupted),
     }
-}
-
-/// Ctrl-C, SIGTERM and SIGHUP all cancel.
-fn spawn_signal_watch(cancel: CancellationToken) {
-    tokio::spawn(async move {
-        #[cfg(unix)]
-        {
-            use tokio::signal::unix::{SignalKind, signal};
-            let (Ok(mut term), Ok(mut hup)) = (signal(SignalKind::terminate()), signal(SignalKind::hangup())) else {
-                let _ = tokio::signal::ctrl_c().await;
-                cancel.cancel();
-                return;
-            };
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = term.recv() => {}
-                _ = hup.recv() => {}
-            }
-        }
-        #[cfg(not(unix))]
-        let _ = tokio::signal::ctrl_c().await;
-        cancel.cancel();
-    });
 }
 
 /// Write to stdout; a closed pipe (`| head`) ends quietly.

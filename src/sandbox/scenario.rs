@@ -6,8 +6,11 @@ use std::process::Stdio;
 
 use chrono::{Duration, Utc};
 
-use super::workstation::{HelperKind, Workstation, WorkstationSpec};
-use super::{Access, Sandbox, SandboxOptions, TokenKindSpec, TokenSpec};
+use super::workstation::{HelperKind, Workstation};
+use super::world::{World, WorldSpec};
+use super::{Access, Sandbox, TokenKindSpec, TokenSpec};
+
+pub use super::world::{LOGIN, PASSWORD, REPO};
 
 /// One broken setup.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -73,46 +76,26 @@ pub struct Demo {
     pub org: Option<String>,
 }
 
-pub const LOGIN: &str = "octo";
-pub const PASSWORD: &str = "correct-horse-battery-staple";
-pub const REPO: &str = "hello";
-
 impl Demo {
     /// Start the sandbox and build the workstation (blocking git calls run on a
     /// blocking thread).
     pub async fn start(scenario: Scenario) -> anyhow::Result<Demo> {
-        let sandbox = Sandbox::start(SandboxOptions::default()).await?;
-        sandbox.add_user(LOGIN, PASSWORD);
-        let org = (scenario == Scenario::Sso).then(|| "acme".to_string());
-        if let Some(o) = &org {
-            sandbox.add_org(o, true);
-        }
-        let owner = org.clone().unwrap_or_else(|| LOGIN.into());
-        sandbox.add_repo(&owner, REPO, true, &[LOGIN])?;
-        let spec = WorkstationSpec {
-            login: LOGIN.into(),
-            password: PASSWORD.into(),
-            owner: owner.clone(),
-            repo: REPO.into(),
+        let spec = WorldSpec {
+            sso_org: (scenario == Scenario::Sso).then(|| "acme".to_string()),
             ssh_remote: matches!(scenario, Scenario::After2fa | Scenario::Sso | Scenario::NoHelper),
             helper: if scenario == Scenario::NoHelper { HelperKind::None } else { HelperKind::Store },
             insteadof_ssh: scenario == Scenario::Insteadof,
         };
-        let sb = sandbox.clone();
-        let ws = tokio::task::spawn_blocking(move || Workstation::build(&sb, &spec)).await??;
+        let org = spec.sso_org.clone();
+        let world = World::start(spec).await?;
+        let owner = &world.owner;
         // The saved credential some scenarios start from instead of the old password.
         let saved = match scenario {
-            Scenario::ExpiredToken => Some(sandbox.issue_token(TokenSpec {
-                login: LOGIN.into(),
-                kind: TokenKindSpec::Classic { scopes: vec!["repo".into()] },
-                expires_at: Some(Utc::now() - Duration::days(2)),
-            })),
-            Scenario::MissingScope => Some(sandbox.issue_token(TokenSpec {
-                login: LOGIN.into(),
-                kind: TokenKindSpec::Classic { scopes: vec!["read:user".into(), "gist".into()] },
-                expires_at: Some(Utc::now() + Duration::days(60)),
-            })),
-            Scenario::ReadOnly => Some(sandbox.issue_token(TokenSpec {
+            Scenario::ExpiredToken => Some(world.classic_token(&["repo"], Some(Utc::now() - Duration::days(2)))),
+            Scenario::MissingScope => {
+                Some(world.classic_token(&["read:user", "gist"], Some(Utc::now() + Duration::days(60))))
+            }
+            Scenario::ReadOnly => Some(world.sandbox.issue_token(TokenSpec {
                 login: LOGIN.into(),
                 kind: TokenKindSpec::FineGrained { repos: vec![(format!("{owner}/{REPO}"), Access::Read)] },
                 expires_at: Some(Utc::now() + Duration::days(30)),
@@ -120,15 +103,11 @@ impl Demo {
             _ => None,
         };
         if let Some(secret) = saved {
-            let host = sandbox.host_url().trim_start_matches("http://").to_string();
-            let ws_ref = &ws;
-            replace_saved(ws_ref, &host, &secret)?;
+            let host = world.sandbox.host_url().trim_start_matches("http://").to_string();
+            replace_saved(&world.ws, &host, &secret)?;
         }
-        let token = sandbox.issue_token(TokenSpec {
-            login: LOGIN.into(),
-            kind: TokenKindSpec::Classic { scopes: vec!["repo".into(), "workflow".into()] },
-            expires_at: Some(Utc::now() + Duration::days(90)),
-        });
+        let token = world.classic_token(&["repo", "workflow"], Some(Utc::now() + Duration::days(90)));
+        let World { sandbox, ws, .. } = world;
         Ok(Demo { scenario, sandbox, ws, token, org })
     }
 }

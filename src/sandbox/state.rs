@@ -9,7 +9,7 @@ use std::time::Duration;
 use base64::Engine as _;
 use chrono::{DateTime, Utc};
 
-use super::{Access, RequestRecord, TokenKindSpec};
+use super::{Access, RequestRecord, TokenKindSpec, TokenSpec};
 
 /// Requests per hour for a token (GitHub's primary limit for a user).
 pub(crate) const AUTH_LIMIT: u32 = 5000;
@@ -158,6 +158,27 @@ impl State {
 
     pub fn token_index(&self, value: &str) -> Option<usize> {
         self.tokens.iter().position(|t| t.value == value)
+    }
+
+    /// Adds a token of a fresh random value (never one already issued) and returns it.
+    pub fn issue(&mut self, spec: TokenSpec) -> String {
+        let value = loop {
+            let v = new_token_value(&spec.kind);
+            if self.token_index(&v).is_none() {
+                break v;
+            }
+        };
+        self.tokens.push(TokenRec {
+            value: value.clone(),
+            login: spec.login,
+            kind: spec.kind,
+            expires_at: spec.expires_at,
+            revoked: false,
+            sso_request_id: random_hex(32).to_ascii_lowercase(),
+            sso_authorized: HashSet::new(),
+            rate: RateWindow::default(),
+        });
+        value
     }
 
     /// Classifies an `Authorization` header. Returns the scheme name for the log.
