@@ -82,12 +82,18 @@ pub async fn apply_change(deps: &Deps, change: &Change, new: Option<&NewSecret<'
 
 /// What the helpers handed out before a `ForgetCredential` made them forget it, so a
 /// rollback can give it back (`undo` does not: the old password no longer works).
-pub async fn about_to_forget(deps: &Deps, change: &Change) -> Option<Credential> {
-    let Change::ForgetCredential { username, .. } = change else { return None };
-    let fill = deps.credential().fill().await.ok()?;
-    let found = fill.credential?;
+/// An error only when git was interrupted (then nothing is to be forgotten any more);
+/// a helper that cannot answer means there is nothing to give back.
+pub async fn about_to_forget(deps: &Deps, change: &Change) -> Result<Option<Credential>, Problem> {
+    let Change::ForgetCredential { username, .. } = change else { return Ok(None) };
+    let fill = match deps.credential().fill().await {
+        Ok(fill) => fill,
+        Err(e @ crate::git::GitError::Interrupted { .. }) => return Err(e.into()),
+        Err(_) => return Ok(None),
+    };
+    let Some(found) = fill.credential else { return Ok(None) };
     let wanted = username.as_deref().is_none_or(|u| found.username.as_deref() == Some(u));
-    (wanted && found.username.is_some()).then_some(found)
+    Ok((wanted && found.username.is_some()).then_some(found))
 }
 
 /// Undo already-applied changes, last first; `forgotten` is what [`about_to_forget`]

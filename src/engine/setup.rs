@@ -443,7 +443,10 @@ pub async fn apply_with_progress(
             return Err(fail(done, forgotten, entry, p).await);
         }
         if matches!(change, Change::ForgetCredential { .. }) {
-            forgotten = about_to_forget(deps, change).await;
+            match about_to_forget(deps, change).await {
+                Ok(found) => forgotten = found,
+                Err(p) => return Err(fail(done, forgotten, entry, p).await),
+            }
             if cancel.is_cancelled() {
                 let p = if done.is_empty() { Problem::Interrupted } else { Problem::InterruptedRolledBack };
                 return Err(fail(done, forgotten, entry, p).await);
