@@ -216,6 +216,7 @@ mod tests {
         first.id = "20260101T000000.000Z-1".into();
         first.state = EntryState::Applied;
         let path = j.write(&first).unwrap();
+        assert!(path.exists());
         let mut second = Entry::new("github.com", None, plan);
         second.id = "20260102T000000.000Z-1".into();
         second.state = EntryState::RolledBack;
@@ -231,6 +232,8 @@ mod tests {
         assert_eq!(std::fs::read_dir(&j.dir).unwrap().count(), 2);
     }
 
+    // Only `flock` serializes runs (see `try_lock`).
+    #[cfg(unix)]
     #[tokio::test]
     async fn a_second_lock_waits_then_refuses_and_succeeds_after_release() {
         let dir = tempfile::tempdir().unwrap();

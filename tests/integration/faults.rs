@@ -3,7 +3,9 @@
 //! that the setup is byte-identical afterwards or fully switched — never in between.
 
 use std::collections::BTreeMap;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
+#[cfg(unix)]
+use std::process::{Child, Stdio};
 use std::time::Duration;
 
 use git_reauth::sandbox::Fault;
@@ -153,6 +155,7 @@ fn kill_sleepers(secs: &str) -> usize {
 }
 
 /// `setup --token-stdin --switch-remote` as a child, token written, in its own group.
+#[cfg(unix)]
 fn spawn_setup(w: &World, token: &str) -> Child {
     use std::io::Write;
     use std::os::unix::process::CommandExt;
@@ -172,6 +175,8 @@ fn spawn_setup(w: &World, token: &str) -> Child {
     child
 }
 
+// Runs are serialized by `flock`: Unix only.
+#[cfg(unix)]
 #[test]
 fn two_setups_at_once_the_second_waits_then_refuses() {
     let w = World::broken();
@@ -194,6 +199,7 @@ fn two_setups_at_once_the_second_waits_then_refuses() {
 }
 
 /// Send `signal` while the fix is being applied: it is rolled back, exit 130.
+#[cfg(unix)]
 fn signal_during_apply(signal: &str, whole_group: bool) {
     let w = World::broken();
     let token = w.good_token();
@@ -220,12 +226,16 @@ fn signal_during_apply(signal: &str, whole_group: bool) {
     assert_eq!(std::fs::read_dir(w.state_dir()).map(|d| d.count()).unwrap_or(0), 0, "no undo entry is left");
 }
 
+// Process groups and signals: Unix only.
+#[cfg(unix)]
 #[test]
 fn sigterm_during_apply_rolls_back_and_exits_130() {
     // `kill PID` (a shutdown, a supervisor): to our process only.
     signal_during_apply("-TERM", false);
 }
 
+// Process groups and signals: Unix only.
+#[cfg(unix)]
 #[test]
 fn sighup_during_apply_rolls_back_and_exits_130() {
     // The terminal closes: the whole foreground group gets SIGHUP.
