@@ -172,22 +172,14 @@ impl Journal {
     }
 }
 
-/// `flock(LOCK_EX | LOCK_NB)`: `Ok(false)` when another process holds the lock.
-#[cfg(unix)]
+/// An exclusive lock without waiting (`flock` on Unix, `LockFileEx` on Windows):
+/// `Ok(false)` when another process holds it.
 fn try_lock(file: &std::fs::File) -> std::io::Result<bool> {
-    use std::os::fd::AsRawFd;
-    // SAFETY: flock on a descriptor this `File` owns; no memory is passed.
-    if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0 {
-        return Ok(true);
+    match file.try_lock() {
+        Ok(()) => Ok(true),
+        Err(std::fs::TryLockError::WouldBlock) => Ok(false),
+        Err(std::fs::TryLockError::Error(e)) => Err(e),
     }
-    let e = std::io::Error::last_os_error();
-    if e.kind() == std::io::ErrorKind::WouldBlock { Ok(false) } else { Err(e) }
-}
-
-/// Without `flock`, runs are not serialized.
-#[cfg(not(unix))]
-fn try_lock(_file: &std::fs::File) -> std::io::Result<bool> {
-    Ok(true)
 }
 
 fn create_private_dir(dir: &Path) -> std::io::Result<()> {
@@ -224,6 +216,7 @@ mod tests {
         first.id = "20260101T000000.000Z-1".into();
         first.state = EntryState::Applied;
         let path = j.write(&first).unwrap();
+        assert!(path.exists());
         let mut second = Entry::new("github.com", None, plan);
         second.id = "20260102T000000.000Z-1".into();
         second.state = EntryState::RolledBack;
@@ -244,9 +237,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let j = Journal::new(&dir.path().join("state").join("git-reauth"));
         let first = j.lock(LOCK_WAIT).await.unwrap();
-        // flock locks belong to the open file: a second open in this process conflicts too.
+        // The lock belongs to the open file: a second open in this process conflicts too.
         let err = j.lock(std::time::Duration::from_millis(100)).await.unwrap_err();
-        assert!(matches!(err, LockError::Busy { pid: Some(p) } if p == std::process::id()), "{err:?}");
+        // (Windows locks the file's bytes too, so there the holder's pid cannot be read.)
+        let holder = if cfg!(windows) { None } else { Some(std::process::id()) };
+        assert!(matches!(err, LockError::Busy { pid } if pid == holder), "{err:?}");
         drop(first);
         let _again = j.lock(std::time::Duration::ZERO).await.unwrap();
         assert!(dir.path().join("state/git-reauth.lock").exists());

@@ -469,6 +469,8 @@ async fn workstation_with_stale_password_fails_to_push() {
     assert_eq!(bare_head(&sb, "alice", "priv"), before);
 }
 
+// git-credential-cache talks over a Unix socket.
+#[cfg(unix)]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn workstation_with_cache_helper_and_insteadof() {
     let sb = world().await;

@@ -262,6 +262,8 @@ fn bad_credentials_are_never_retried() {
     assert_eq!(user_calls, 1, "a 401 is not retried (repeated bad credentials lock accounts out)");
 }
 
+// Process groups and signals: Unix only.
+#[cfg(unix)]
 #[test]
 fn ctrl_c_during_apply_rolls_back_and_exits_130() {
     use std::os::unix::process::CommandExt;
@@ -310,7 +312,6 @@ fn ctrl_c_during_apply_rolls_back_and_exits_130() {
 
 #[test]
 fn without_a_helper_git_cache_or_a_0600_file_can_be_chosen() {
-    use std::os::unix::fs::PermissionsExt;
     for (store, file_holds_token) in [("cache", false), ("file", true)] {
         let w = World::with(Setup { helper: HelperKind::None, ..Setup::default() });
         let token = w.good_token();
@@ -321,7 +322,11 @@ fn without_a_helper_git_cache_or_a_0600_file_can_be_chosen() {
         assert_eq!(creds.exists(), file_holds_token, "{store}");
         if file_holds_token {
             assert!(std::fs::read_to_string(&creds).unwrap().contains(&token));
-            assert_eq!(std::fs::metadata(&creds).unwrap().permissions().mode() & 0o777, 0o600);
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                assert_eq!(std::fs::metadata(&creds).unwrap().permissions().mode() & 0o777, 0o600);
+            }
         } else {
             // Stop the cache daemon git started for this world.
             let _ = w.git(&["credential-cache", "exit"]);

@@ -146,6 +146,7 @@ fn with_the_keyring_the_token_is_in_no_file_and_no_process() {
 }
 
 /// `Max core file size` (soft, hard) of a running process.
+#[cfg(target_os = "linux")]
 fn core_limit(pid: u32) -> Option<(String, String)> {
     let limits = std::fs::read_to_string(format!("/proc/{pid}/limits")).ok()?;
     let line = limits.lines().find(|l| l.starts_with("Max core file size"))?;
@@ -155,6 +156,7 @@ fn core_limit(pid: u32) -> Option<(String, String)> {
 
 /// (owner of `/proc/PID/status`, real uid of the process). The kernel hands a
 /// non-dumpable process's `/proc` files to root; a dumpable one's belong to its uid.
+#[cfg(target_os = "linux")]
 fn proc_owner_and_uid(pid: u32) -> (u32, u32) {
     use std::os::unix::fs::MetadataExt;
     let path = format!("/proc/{pid}/status");
@@ -166,6 +168,7 @@ fn proc_owner_and_uid(pid: u32) -> (u32, u32) {
 
 /// A process as an unprivileged user (as root, through `setpriv` to `nobody`), so that
 /// the kernel's root-owned `/proc` files of a non-dumpable process stand out.
+#[cfg(target_os = "linux")]
 fn unprivileged(program: &str, args: &[&str]) -> std::process::Child {
     // SAFETY: getuid has no preconditions.
     let root = unsafe { libc::getuid() } == 0;

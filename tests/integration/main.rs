@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod demo;
+#[cfg(unix)]
 mod faults;
 mod flow;
 mod hostile_api;

@@ -128,6 +128,8 @@ fn without_a_terminal_the_wizard_refuses_and_names_the_scriptable_command() {
     assert_eq!(w.snapshot(), snap);
 }
 
+// Runs are serialized by `flock`: Unix only.
+#[cfg(unix)]
 #[test]
 fn the_wizard_does_not_apply_while_another_run_changes_the_setup() {
     let w = World::broken();

@@ -1,6 +1,7 @@
 //! The fault matrix (docs/reliability.md): the sandbox misbehaves, or the machine does,
 //! while `setup` runs. Every cell checks the one line the user sees, the exit code, and
 //! that the setup is byte-identical afterwards or fully switched — never in between.
+//! Unix only: signals, process groups, `sleep` and `kill`.
 
 use std::collections::BTreeMap;
 use std::process::{Child, Command, Stdio};
@@ -11,7 +12,10 @@ use git_reauth::sandbox::workstation::HelperKind;
 
 use crate::support::*;
 
+// A private D-Bus session with gnome-keyring; mount namespaces, /proc and flock.
+#[cfg(target_os = "linux")]
 mod keyring;
+#[cfg(target_os = "linux")]
 mod undo;
 
 /// The error line and (but for an interruption) the hint, nothing else; the line
@@ -240,12 +244,14 @@ fn signal_during_apply(signal: &str, whole_group: bool) {
     assert_eq!(w.snapshot(), snap, "everything is as it was");
 }
 
+// Process groups and signals: Unix only.
 #[test]
 fn sigterm_during_apply_rolls_back_and_exits_130() {
     // `kill PID` (a shutdown, a supervisor): to our process only.
     signal_during_apply("-TERM", false);
 }
 
+// Process groups and signals: Unix only.
 #[test]
 fn sighup_during_apply_rolls_back_and_exits_130() {
     // The terminal closes: the whole foreground group gets SIGHUP.
