@@ -153,3 +153,25 @@ fn the_wizard_does_not_apply_while_another_run_changes_the_setup() {
     drop(held);
     assert_eq!(w.snapshot(), snap, "nothing was applied");
 }
+
+#[test]
+fn a_fix_that_fails_verification_in_the_wizard_is_rolled_back_with_the_old_login() {
+    // Every change is applied, then the live check (`git ls-remote`) loses its connection:
+    // the wizard rolls back, the old login is stored again, and nothing is left changed.
+    let w = World::broken();
+    let token = w.good_token();
+    let snap = w.snapshot();
+    let mut t = Tmux::start(&w, &w.ws.repo, 100, 30);
+    walk(&mut t, 5, &token);
+    // Apply talks to GitHub only for that check.
+    w.sandbox.set_fault(Some(git_reauth::sandbox::Fault::DropMidResponse { count: 1 }));
+    t.keys(&["Enter"]);
+    let s = t.wait_for("Everything was rolled back");
+    assert!(s.contains("ls-remote"), "{s}");
+    assert!(!s.contains("Done:"), "{s}");
+    t.keys(&["q"]);
+    assert_eq!(t.exit_code(), 1);
+    t.assert_never_showed(&token);
+    assert_eq!(w.snapshot(), snap, "the wizard's rollback left everything as it was");
+    assert!(w.filled().contains(PASSWORD), "the old login is back");
+}
