@@ -1,9 +1,9 @@
-//! `undo`: revert the last applied change set (remote URLs and config keys). A
-//! forgotten stale password cannot come back, and the new token stays stored.
+//! `undo`: revert the last applied change set (remote URLs and config keys), all or
+//! nothing. A forgotten stale password cannot come back, and the new token stays stored.
 
-use crate::engine::Deps;
 use tokio_util::sync::CancellationToken;
 
+use crate::engine::Deps;
 use crate::engine::apply::{already_done, apply_change, roll_back, still_as_planned};
 use crate::engine::journal::{Entry, EntryState, Journal};
 use crate::error::Problem;
