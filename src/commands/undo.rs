@@ -6,6 +6,7 @@ use crate::cli::UndoArgs;
 use crate::engine::Deps;
 use crate::engine::undo::undo;
 use crate::error::{Problem, exit};
+use crate::model::plan::Change;
 
 use super::{Style, out};
 
@@ -29,7 +30,19 @@ pub async fn run(deps: &Deps, args: UndoArgs, cancel: &CancellationToken) -> Res
         for c in &r.kept {
             text.push_str(&format!("  - {}\n", c.describe()));
         }
-        text.push_str("  The stale password that was forgotten cannot be restored (it no longer worked); the new token stays\n  stored. Remove it with: printf 'protocol=https\\nhost=github.com\\n\\n' | git credential reject\n");
+        text.push_str(
+            "  The stale password that was forgotten cannot be restored (it no longer worked); the new token stays\n  stored.",
+        );
+        let stored = r.kept.iter().find_map(|c| match c {
+            Change::StoreCredential { protocol, host, .. } => Some((protocol, host)),
+            _ => None,
+        });
+        if let Some((protocol, host)) = stored {
+            text.push_str(&format!(
+                " Remove it with: printf 'protocol={protocol}\\nhost={host}\\n\\n' | git credential reject"
+            ));
+        }
+        text.push('\n');
     }
     if r.dry_run {
         text.push_str("Dry run: nothing was changed.\n");

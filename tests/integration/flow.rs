@@ -73,8 +73,22 @@ fn broken_workstation_is_diagnosed_fixed_pushed_and_undone() {
     assert!(stdout(&a).contains("Would revert"));
     assert_eq!(w.git_ok(&["remote", "get-url", "origin"]), https);
     let a = w.cmd(&["undo"]).assert().success();
-    assert!(stdout(&a).contains("cannot be restored"), "{}", stdout(&a));
+    let out = stdout(&a);
+    assert!(out.contains("cannot be restored"), "{out}");
     assert_eq!(w.git_ok(&["remote", "get-url", "origin"]), ssh_url);
+    // The command undo gives for removing the token works, for this host.
+    let remove = out.split("Remove it with: ").nth(1).and_then(|r| r.lines().next()).expect("a command to remove it");
+    assert!(w.filled().contains("password="), "the token is still stored before");
+    let sh = std::process::Command::new("sh")
+        .args(["-c", remove])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap())
+        .envs(w.vars())
+        .current_dir(&w.ws.repo)
+        .output()
+        .unwrap();
+    assert!(sh.status.success(), "{remove}: {}", String::from_utf8_lossy(&sh.stderr));
+    assert!(!w.filled().contains("password="), "`{remove}` removed the token");
     // Nothing left to undo.
     let a = w.cmd(&["undo"]).assert().code(1);
     assert!(stderr(&a).contains("nothing to undo"), "{}", stderr(&a));
