@@ -69,6 +69,9 @@ pub enum Problem {
     Git(#[from] crate::git::GitError),
     #[error("the fix did not hold: {message}")]
     Verify { message: String },
+    /// The helpers hand out the new token, but the live `git ls-remote` failed.
+    #[error("the fix did not hold: {message}")]
+    LiveCheck { message: String },
     #[error("cannot write the undo journal in {dir}: {message}")]
     Journal { dir: PathBuf, message: String },
     #[error("{0}; refusing to run at the same time")]
@@ -152,6 +155,7 @@ impl Problem {
             Problem::Keyring(e) => e.explain(),
             Problem::Config(_) => "close other git processes (or remove a stale .lock file) and try again".into(),
             Problem::Verify { .. } => "run `git-reauth doctor` to see which helper answers for the host".into(),
+            Problem::LiveCheck { .. } => "git could not use the repository with the new token: `git-reauth doctor` checks the network and GitHub's answer; then run setup again".into(),
             Problem::Journal { .. } => "make the state directory writable (or set XDG_STATE_HOME) and try again".into(),
             Problem::Git(crate::git::GitError::Timeout { .. }) => "`git-reauth doctor` lists the credential helpers (`git config --show-origin --get-all credential.helper`); fix or remove the one that hangs, or set GIT_REAUTH_GIT_TIMEOUT_SECS to wait longer".into(),
             Problem::Busy(_) => "wait for the other run to finish (or end it), then try again".into(),

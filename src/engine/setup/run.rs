@@ -186,7 +186,7 @@ async fn verify(deps: &Deps, prepared: &Prepared, token: &Token) -> Result<Vec<S
         match git.ls_remote(&url).await? {
             Ok(()) => verified.push(format!("git ls-remote {url} works with it")),
             Err(stderr) => {
-                return Err(Problem::Verify {
+                return Err(Problem::LiveCheck {
                     message: format!("git ls-remote {url} failed: {}", crate::git::first_line(&stderr)),
                 });
             }

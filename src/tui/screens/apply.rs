@@ -1,5 +1,5 @@
 //! Screen 7, Apply: the plan's changes ticking off, then the verification; a failure says
-//! that everything was rolled back.
+//! that everything was rolled back, and marks the steps that were made and taken back.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -16,12 +16,13 @@ pub fn view(state: &State, frame: &mut Frame, area: Rect) {
     let running = state.inflight.apply.is_some();
     let a = &state.apply;
     let mut lines = Vec::new();
+    let partly = a.failure.as_ref().is_some_and(|f| f.message.contains("rolling back also failed"));
     if let Some(f) = &a.failure {
         lines.extend(marked(&t, Status::Fail, &f.message, w));
-        let undone = if f.message.contains("rolling back also failed") {
+        let undone = if partly {
             "Some changes could not be rolled back (listed above): fix them by hand or run `git-reauth undo`."
         } else {
-            "Everything was rolled back: your setup is as it was."
+            "Everything was rolled back (↺): your setup is as it was."
         };
         lines.extend(para(undone, w, 2, t.bold()));
         if let Some(h) = &f.hint {
@@ -35,7 +36,9 @@ pub fn view(state: &State, frame: &mut Frame, area: Rect) {
     }
     let changes = state.effective().map(|p| p.plan.changes).unwrap_or_default();
     for (i, c) in changes.iter().enumerate() {
-        let mark = if i < a.changed {
+        let mark = if i < a.changed && a.failure.is_some() && !partly {
+            t.rolled_back()
+        } else if i < a.changed {
             t.mark(Status::Ok)
         } else if running && i == a.changed {
             t.spinner(state)

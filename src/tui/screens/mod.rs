@@ -241,6 +241,10 @@ impl Theme {
     pub fn pending(&self) -> Span<'static> {
         Span::styled("·", self.dim())
     }
+    /// A step that was made, then taken back.
+    pub fn rolled_back(&self) -> Span<'static> {
+        Span::styled("↺", self.dim())
+    }
 }
 
 /// A choice in a list: `> Switch to HTTPS` with the highlighted one reversed.

@@ -107,7 +107,7 @@ fn apply() {
     s.apply.verified = vec!["git credential fill returns the new token (from store)".into()];
     check("apply_verifying", &s);
     s.inflight.apply = None;
-    s.apply.failure = Some(Failure::from(&Problem::Verify {
+    s.apply.failure = Some(Failure::from(&Problem::LiveCheck {
         message: "git ls-remote https://github.com/octo/hello.git failed: Authentication failed".into(),
     }));
     check("apply_failed", &s);
