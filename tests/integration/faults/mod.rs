@@ -303,7 +303,8 @@ fn with_read_only(w: &World, dir: &std::path::Path, args: &str) -> assert_cmd::C
         env!("CARGO_BIN_EXE_git-reauth")
     );
     let mut c = assert_cmd::Command::new("unshare");
-    c.args(["-m", "sh", "-c", &script])
+    // `-r`: a user namespace of its own too, so this needs no root.
+    c.args(["-r", "-m", "sh", "-c", &script])
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap())
         .envs(w.vars())
@@ -329,15 +330,15 @@ fn a_read_only_home_changes_nothing() {
 
 #[test]
 fn a_host_name_that_does_not_resolve_changes_nothing() {
-    // A network namespace of its own (no network at all) and a name that never
-    // resolves (`.invalid`, RFC 6761): the lookup fails at once, whatever this
-    // machine's resolver is.
+    // A network namespace of its own (no network at all; inside a user namespace, so
+    // no root needed) and a name that never resolves (`.invalid`, RFC 6761): the lookup
+    // fails at once, whatever this machine's resolver is.
     let w = World::broken();
     let token = w.good_token();
     let snap = w.snapshot();
     let offline = |args: &[&str]| {
         let mut c = assert_cmd::Command::new("unshare");
-        c.arg("-n")
+        c.args(["-r", "-n"])
             .arg(env!("CARGO_BIN_EXE_git-reauth"))
             .args(args)
             .args(["--host-url", "https://github.invalid"])
