@@ -11,6 +11,17 @@ use git_reauth::sandbox::workstation::HelperKind;
 
 use crate::support::*;
 
+/// strace could read every traced argv and environment. git-reauth makes itself
+/// non-dumpable while it may hold a token, and then only root (CAP_SYS_PTRACE) may read
+/// its memory: strace prints the bare pointers (`execve(0x…`) instead.
+fn assert_fully_traced(trace: &str) {
+    assert!(
+        !trace.contains("execve(0x"),
+        "strace could not read the arguments of a non-dumpable process: the hygiene proof needs \
+         root or CAP_SYS_PTRACE (run the suite as root, as CI does)"
+    );
+}
+
 /// Everything the traced runs left: strace logs and what the programs printed.
 #[derive(Default)]
 struct Traces {
@@ -38,6 +49,7 @@ impl Traces {
         let trace = std::fs::read_to_string(log.path()).unwrap();
         // The trace is real: our program's own execve, with its environment in full.
         assert!(trace.contains("execve(") && trace.contains("\"HOME="), "strace recorded nothing:\n{trace}");
+        assert_fully_traced(&trace);
         self.execve.push_str(&trace);
         let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
         self.output.push_str(&String::from_utf8_lossy(&out.stderr));
@@ -245,6 +257,7 @@ fn the_wizard_puts_the_token_in_no_child_process_and_never_on_screen() {
     assert_eq!(t.exit_code(), 0);
     t.assert_never_showed(&token);
     let log = std::fs::read_to_string(&trace).unwrap();
+    assert_fully_traced(&log);
     // The trace really saw the wizard's children (git credential approve among them).
     assert!(
         log.contains("\"credential\", \"approve\""),

@@ -110,12 +110,13 @@ fn ctrl_c_while_undo_waits_for_another_run_exits_130_and_changes_nothing() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    // Once it has the lock file open it is waiting for the lock (signals are handled by then).
-    let lock = w.state_dir().with_file_name("git-reauth.lock");
-    let fds = std::path::PathBuf::from(format!("/proc/{}/fd", child.id()));
-    w.wait_for("undo to wait for the lock", Duration::from_secs(10), || {
-        std::fs::read_dir(&fds)
-            .is_ok_and(|d| d.flatten().any(|e| std::fs::read_link(e.path()).is_ok_and(|t| t == lock)))
+    // Once it catches SIGINT it handles Ctrl-C; from then on it only waits for the lock.
+    // (Its /proc/PID/fd is closed to non-root users: the binary makes itself non-dumpable.)
+    let status = std::path::PathBuf::from(format!("/proc/{}/status", child.id()));
+    w.wait_for("undo to handle Ctrl-C", Duration::from_secs(10), || {
+        let text = std::fs::read_to_string(&status).unwrap_or_default();
+        let caught = text.lines().find_map(|l| l.strip_prefix("SigCgt:")).map(str::trim).unwrap_or("0");
+        u64::from_str_radix(caught, 16).is_ok_and(|mask| mask & (1 << (libc::SIGINT - 1)) != 0)
     });
     assert!(Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap().success());
     let out = child.wait_with_output().unwrap();
