@@ -82,13 +82,16 @@ pub async fn apply_change(deps: &Deps, change: &Change, new: Option<&NewSecret<'
 
 /// What the helpers handed out before a `ForgetCredential` made them forget it, so a
 /// rollback can give it back (`undo` does not: the old password no longer works).
-/// An error only when git was interrupted (then nothing is to be forgotten any more);
-/// a helper that cannot answer means there is nothing to give back.
+/// An error only when git was interrupted or timed out (the forget would not get
+/// further); a helper that cannot answer means there is nothing to give back.
 pub async fn about_to_forget(deps: &Deps, change: &Change) -> Result<Option<Credential>, Problem> {
     let Change::ForgetCredential { username, .. } = change else { return Ok(None) };
     let fill = match deps.credential().fill().await {
         Ok(fill) => fill,
-        Err(e @ crate::git::GitError::Interrupted { .. }) => return Err(e.into()),
+        // A helper that hangs now would hang the forget too: stop here.
+        Err(e @ (crate::git::GitError::Interrupted { .. } | crate::git::GitError::Timeout { .. })) => {
+            return Err(e.into());
+        }
         Err(_) => return Ok(None),
     };
     let Some(found) = fill.credential else { return Ok(None) };

@@ -132,7 +132,8 @@ fn a_hanging_credential_helper_is_timed_out_and_changes_nothing() {
         .write_stdin(format!("{token}\n"))
         .assert()
         .code(1);
-    one_clear_line(&stderr(&a), "did not finish within 2 s and was stopped");
+    // It stops at the first git call that hangs: reading the login it would forget.
+    one_clear_line(&stderr(&a), "`git credential fill` did not finish within 2 s and was stopped");
     assert_eq!(files(&w), snap, "setup changed something although it failed");
     // doctor says the same in its report, and also exits.
     let d = w.cmd(&["doctor"]).env("GIT_REAUTH_GIT_TIMEOUT_SECS", "2").assert().code(1);
