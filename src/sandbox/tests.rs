@@ -444,13 +444,7 @@ async fn workstation_with_stale_password_fails_to_push() {
         helper: HelperKind::Store,
         insteadof_ssh: false,
     };
-    let ws = tokio::task::spawn_blocking({
-        let sb = sb.clone();
-        move || Workstation::build(&sb, &spec)
-    })
-    .await
-    .unwrap()
-    .unwrap();
+    let ws = Workstation::build_async(&sb, spec).await.unwrap();
     let (_, origin) = run(&ws, &["remote", "get-url", "origin"]).await;
     assert_eq!(origin.trim(), "git@127.0.0.1:alice/priv.git");
     let (_, status) = run(&ws, &["status", "-sb"]).await;
@@ -483,13 +477,7 @@ async fn workstation_with_cache_helper_and_insteadof() {
         helper: HelperKind::Cache,
         insteadof_ssh: true,
     };
-    let ws = tokio::task::spawn_blocking({
-        let sb = sb.clone();
-        move || Workstation::build(&sb, &spec)
-    })
-    .await
-    .unwrap()
-    .unwrap();
+    let ws = Workstation::build_async(&sb, spec).await.unwrap();
     let socket = ws.cache_socket.clone().unwrap();
     assert!(socket.exists(), "cache daemon running");
     let out = ws.git(&["config", "--global", "--get-regexp", "^url\\."]).output().unwrap();

@@ -89,6 +89,12 @@ fn mkdir_private(p: &Path) -> anyhow::Result<()> {
 }
 
 impl Workstation {
+    /// [`Workstation::build`] from async code, on tokio's blocking pool.
+    pub async fn build_async(sandbox: &Sandbox, spec: WorkstationSpec) -> anyhow::Result<Workstation> {
+        let sb = sandbox.clone();
+        tokio::task::spawn_blocking(move || Workstation::build(&sb, &spec)).await?
+    }
+
     /// Builds the workstation (blocking: runs a handful of `git` processes, no network).
     pub fn build(sandbox: &Sandbox, spec: &WorkstationSpec) -> anyhow::Result<Workstation> {
         let root = tempfile::Builder::new().prefix("git-reauth-ws-").tempdir()?;

@@ -64,8 +64,7 @@ impl World {
             helper: spec.helper,
             insteadof_ssh: spec.insteadof_ssh,
         };
-        let sb = sandbox.clone();
-        let ws = tokio::task::spawn_blocking(move || Workstation::build(&sb, &ws_spec)).await??;
+        let ws = Workstation::build_async(&sandbox, ws_spec).await?;
         Ok(World { sandbox, ws, owner })
     }
 

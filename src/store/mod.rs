@@ -54,15 +54,10 @@ impl KeyringStore {
     }
 
     /// The store under an explicit service name (empty means [`DEFAULT_SERVICE`]),
-    /// without a lock file unless [`KeyringStore::locking`] gives one.
+    /// without a lock file (in-process use, as the tests do).
     pub fn with_service(service: &str) -> KeyringStore {
         let service = if service.is_empty() { DEFAULT_SERVICE } else { service };
         KeyringStore { service: service.to_string(), lock_file: None }
-    }
-
-    /// Serialize changes with other processes through `lock_file`.
-    pub fn locking(self, lock_file: PathBuf) -> KeyringStore {
-        KeyringStore { lock_file: Some(lock_file), ..self }
     }
 
     /// The keyring service name in use.

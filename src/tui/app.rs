@@ -33,6 +33,23 @@ pub enum Screen {
 }
 
 impl Screen {
+    /// Every screen, in the order the wizard walks them.
+    pub const ALL: [Screen; 8] = [
+        Screen::Diagnosis,
+        Screen::Create,
+        Screen::Paste,
+        Screen::Verify,
+        Screen::Remote,
+        Screen::Credentials,
+        Screen::Apply,
+        Screen::Done,
+    ];
+
+    /// The screen's place in the walk, from 1.
+    pub fn step(self) -> usize {
+        Screen::ALL.iter().position(|s| *s == self).map_or(0, |i| i + 1)
+    }
+
     pub fn title(self) -> &'static str {
         match self {
             Screen::Diagnosis => "Diagnosis",

@@ -97,30 +97,23 @@ pub async fn apply_with_progress(
         if leftovers.is_empty() {
             // Everything is as it was: nothing to undo, nothing to keep.
             let _ = journal.remove(&entry);
+            problem
         } else {
             entry.state = EntryState::RolledBack;
             let _ = journal.write(&entry);
-        }
-        if leftovers.is_empty() {
-            problem
-        } else {
             Problem::Other(format!("{problem}; rolling back also failed for: {}", leftovers.join("; ")))
         }
     };
     for change in &prepared.plan.changes {
-        if cancel.is_cancelled() {
-            let p = if done.is_empty() { Problem::Interrupted } else { Problem::InterruptedRolledBack };
-            return Err(fail(done, forgotten, entry, p).await);
-        }
         if matches!(change, Change::ForgetCredential { .. }) {
             match about_to_forget(deps, change).await {
                 Ok(found) => forgotten = found,
                 Err(p) => return Err(fail(done, forgotten, entry, p).await),
             }
-            if cancel.is_cancelled() {
-                let p = if done.is_empty() { Problem::Interrupted } else { Problem::InterruptedRolledBack };
-                return Err(fail(done, forgotten, entry, p).await);
-            }
+        }
+        // `fail` tells "nothing was changed" from "rolled back" by what is done.
+        if cancel.is_cancelled() {
+            return Err(fail(done, forgotten, entry, Problem::Interrupted).await);
         }
         if let Err(e) = apply_change(deps, change, Some(&new)).await {
             // A store or forget cut short (Ctrl-C reaches git and its helpers too) may
@@ -145,7 +138,7 @@ pub async fn apply_with_progress(
         Err(p) => return Err(fail(done, forgotten, entry, p).await),
     }
     if cancel.is_cancelled() {
-        return Err(fail(done, forgotten, entry, Problem::InterruptedRolledBack).await);
+        return Err(fail(done, forgotten, entry, Problem::Interrupted).await);
     }
     entry.state = EntryState::Applied;
     let path = journal.write(&entry).map_err(journal_err)?;

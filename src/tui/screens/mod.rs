@@ -44,18 +44,8 @@ pub fn draw(state: &State, frame: &mut Frame) {
         Constraint::Length(bar.len() as u16),
     ])
     .areas(area);
-    let step = match state.screen {
-        Screen::Diagnosis => 1,
-        Screen::Create => 2,
-        Screen::Paste => 3,
-        Screen::Verify => 4,
-        Screen::Remote => 5,
-        Screen::Credentials => 6,
-        Screen::Apply => 7,
-        Screen::Done => 8,
-    };
     let left = format!(" git-reauth · {}", state.screen.title());
-    let right = format!("{} · step {step} of 8 ", state.host.host_port());
+    let right = format!("{} · step {} of {} ", state.host.host_port(), state.screen.step(), Screen::ALL.len());
     let pad = (area.width as usize).saturating_sub(width(&left) + width(&right));
     let line = Line::from(vec![
         Span::styled(left, t.bold()),

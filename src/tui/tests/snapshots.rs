@@ -126,17 +126,7 @@ fn too_small_asks_for_room_and_nothing_panics_at_any_size() {
     assert!(text.contains("enlarge the terminal"), "{text}");
     let text = render(&s, MIN_WIDTH, MIN_HEIGHT);
     assert!(!text.contains("enlarge the terminal (need"), "{text}");
-    let screens = [
-        Screen::Diagnosis,
-        Screen::Create,
-        Screen::Paste,
-        Screen::Verify,
-        Screen::Remote,
-        Screen::Credentials,
-        Screen::Apply,
-        Screen::Done,
-    ];
-    for screen in screens {
+    for screen in Screen::ALL {
         let s = at(screen);
         for (w, h) in [(0, 0), (1, 1), (0, 30), (100, 0), (2, 40), (MIN_WIDTH, MIN_HEIGHT), (MIN_WIDTH, 200), (400, 12)]
         {

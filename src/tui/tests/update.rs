@@ -356,16 +356,7 @@ fn keys_map_per_screen_and_the_status_bar_lists_them() {
     let mut release = key(KeyCode::Enter, none);
     release.kind = KeyEventKind::Release;
     assert!(keys::to_msg(&s, &release).is_none());
-    for screen in [
-        Screen::Diagnosis,
-        Screen::Create,
-        Screen::Paste,
-        Screen::Verify,
-        Screen::Remote,
-        Screen::Credentials,
-        Screen::Apply,
-        Screen::Done,
-    ] {
+    for screen in Screen::ALL {
         let s = at(screen);
         assert!(matches!(keys::to_msg(&s, &ctrl_c), Some(Msg::Action(Action::Interrupt))), "{screen:?}");
         let hints = keys::hints(&s);
