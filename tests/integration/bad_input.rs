@@ -172,6 +172,7 @@ fn no_credential_helper_stops_with_the_choices() {
     assert!(!w.ws.home.join(".git-credentials").exists(), "never a silent plaintext store");
 }
 
+#[cfg(unix)]
 #[test]
 fn ctrl_c_before_apply_changes_nothing_and_exits_130() {
     let w = World::broken();
@@ -179,27 +180,9 @@ fn ctrl_c_before_apply_changes_nothing_and_exits_130() {
     w.sandbox.set_latency(std::time::Duration::from_secs(3));
     let snap = w.snapshot();
     let before = w.sandbox.arrivals();
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("git-reauth"))
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap())
-        .envs(w.vars())
-        .current_dir(&w.ws.repo)
-        .args(["setup", "--token-stdin", "--switch-remote"])
-        .stdin(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    {
-        use std::io::Write;
-        let mut stdin = child.stdin.take().unwrap();
-        writeln!(stdin, "{token}").unwrap();
-    }
+    let child = w.spawn_setup(&token, &[], &[]);
     // Wait until setup is talking to GitHub, then interrupt it.
-    let start = std::time::Instant::now();
-    while w.sandbox.arrivals() == before {
-        assert!(start.elapsed() < std::time::Duration::from_secs(20), "setup never reached the API");
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
+    w.wait_for("setup to reach the API", std::time::Duration::from_secs(20), || w.sandbox.arrivals() > before);
     unsafe_kill(child.id(), 2);
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(130), "{}", String::from_utf8_lossy(&out.stderr));
@@ -209,6 +192,7 @@ fn ctrl_c_before_apply_changes_nothing_and_exits_130() {
     assert!(w.filled().contains(PASSWORD), "the stale credential is still there: nothing was applied");
 }
 
+#[cfg(unix)]
 fn unsafe_kill(pid: u32, sig: i32) {
     let status = std::process::Command::new("kill").arg(format!("-{sig}")).arg(pid.to_string()).status().unwrap();
     assert!(status.success());
@@ -266,28 +250,12 @@ fn bad_credentials_are_never_retried() {
 #[cfg(unix)]
 #[test]
 fn ctrl_c_during_apply_rolls_back_and_exits_130() {
-    use std::os::unix::process::CommandExt;
     let w = World::broken();
     let token = w.good_token();
     let ssh_url = w.git_ok(&["remote", "get-url", "origin"]);
     // Slow enough that verification (a live ls-remote) is still running when Ctrl-C comes.
     w.sandbox.set_latency(std::time::Duration::from_millis(1500));
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("git-reauth"))
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap())
-        .envs(w.vars())
-        .current_dir(&w.ws.repo)
-        .args(["setup", "--token-stdin", "--switch-remote"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .process_group(0)
-        .spawn()
-        .unwrap();
-    {
-        use std::io::Write;
-        writeln!(child.stdin.take().unwrap(), "{token}").unwrap();
-    }
+    let child = w.spawn_setup(&token, &[], &[]);
     // The remote switch is the first change: once it is on disk, apply is under way.
     w.wait_for("the remote switch", std::time::Duration::from_secs(30), || {
         std::fs::read_to_string(w.ws.repo.join(".git/config")).is_ok_and(|c| c.contains("url = http://"))

@@ -124,6 +124,42 @@ impl World {
         self.cmd(&args).write_stdin(format!("{token}\n")).assert()
     }
 
+    /// `setup --token-stdin --switch-remote EXTRA…` as a child in its own process group
+    /// (as a terminal runs it), with `env` added and the token written to its stdin;
+    /// stderr is captured.
+    #[cfg(unix)]
+    pub fn spawn_setup(&self, token: &str, extra: &[&str], env: &[(String, String)]) -> std::process::Child {
+        use std::io::Write;
+        use std::os::unix::process::CommandExt;
+        use std::process::Stdio;
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("git-reauth"))
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap())
+            .envs(self.vars())
+            .envs(env.iter().map(|(k, v)| (k, v)))
+            .current_dir(&self.ws.repo)
+            .args(["setup", "--token-stdin", "--switch-remote"])
+            .args(extra)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .process_group(0)
+            .spawn()
+            .unwrap();
+        writeln!(child.stdin.take().unwrap(), "{token}").unwrap();
+        child
+    }
+
+    /// Hold the journal lock as a running `setup` would (the same lock, beside the state
+    /// directory); released when the file is dropped.
+    pub fn hold_journal_lock(&self) -> std::fs::File {
+        let path = self.state_dir().with_file_name("git-reauth.lock");
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let held = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&path).unwrap();
+        held.try_lock().expect("the journal lock was free");
+        held
+    }
+
     /// git in the clone with the world's environment.
     pub fn git(&self, args: &[&str]) -> std::process::Output {
         self.ws.git(args).output().unwrap()

@@ -70,7 +70,7 @@ fn q_on_the_first_screen_exits_1_and_changes_nothing() {
 }
 
 /// From the diagnosis, walk `n` screens forward with Enter (and the paste).
-fn walk(t: &mut Tmux, n: usize, token: &str) -> &'static str {
+pub(crate) fn walk(t: &mut Tmux, n: usize, token: &str) -> &'static str {
     const SCREENS: [&str; 6] =
         ["What is wrong", "Create a token", "Paste the token", "The token works", "Switch to HTTPS", "Where to keep"];
     diagnosed(t);
@@ -128,21 +128,13 @@ fn without_a_terminal_the_wizard_refuses_and_names_the_scriptable_command() {
     assert_eq!(w.snapshot(), snap);
 }
 
-// Runs are serialized by `flock`: Unix only.
-#[cfg(unix)]
 #[test]
 fn the_wizard_does_not_apply_while_another_run_changes_the_setup() {
     let w = World::broken();
     let token = w.good_token();
     let snap = w.snapshot();
     // Another run holds the journal lock (as a running `setup` would).
-    let lock_path = w.state_dir().with_file_name("git-reauth.lock");
-    std::fs::create_dir_all(lock_path.parent().unwrap()).unwrap();
-    let held = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&lock_path).unwrap();
-    {
-        use std::os::fd::AsRawFd;
-        assert_eq!(unsafe { libc::flock(held.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) }, 0);
-    }
+    let held = w.hold_journal_lock();
     let mut t = Tmux::start(&w, &w.ws.repo, 100, 30);
     walk(&mut t, 5, &token);
     t.keys(&["Enter"]);

@@ -3,7 +3,7 @@
 //! keyring of its own (a private session bus with an unlocked gnome-keyring), so the
 //! shared test keyring stays usable for every other test.
 
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use super::one_clear_line;
@@ -97,24 +97,6 @@ impl Drop for OwnKeyring {
     }
 }
 
-/// `setup --store keyring` as a child, token written.
-fn spawn_keyring_setup(w: &World, k: &OwnKeyring, token: &str) -> Child {
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin("git-reauth"))
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap())
-        .envs(w.vars())
-        .envs(k.env.iter().map(|(key, v)| (key, v)))
-        .current_dir(&w.ws.repo)
-        .args(["setup", "--token-stdin", "--switch-remote", "--store", "keyring"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    std::io::Write::write_all(&mut child.stdin.take().unwrap(), format!("{token}\n").as_bytes()).unwrap();
-    child
-}
-
 /// Setup checks the keyring before it asks GitHub about the token: `fault` strikes
 /// while that request is held up, so after the check and before anything is stored.
 /// It must fail with `needle`, exit 1, and leave everything as it was.
@@ -126,7 +108,7 @@ fn keyring_fails_mid_run(fault: impl FnOnce(&OwnKeyring), needle: &str) -> (Worl
     let snap = w.snapshot();
     w.sandbox.set_latency(Duration::from_millis(1500));
     let before = w.sandbox.arrivals();
-    let child = spawn_keyring_setup(&w, &k, &token);
+    let child = w.spawn_setup(&token, &["--store", "keyring"], &k.env);
     w.wait_for("setup to check the token with GitHub", Duration::from_secs(30), || w.sandbox.arrivals() > before);
     fault(&k);
     let out = child.wait_with_output().unwrap();

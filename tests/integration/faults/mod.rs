@@ -4,7 +4,7 @@
 //! Unix only: signals, process groups, `sleep` and `kill`.
 
 use std::collections::BTreeMap;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
 use git_reauth::sandbox::Fault;
@@ -170,32 +170,6 @@ fn kill_sleepers(secs: &str) -> usize {
     pids.len()
 }
 
-/// `setup --token-stdin --switch-remote` as a child, token written, in its own group.
-fn spawn_setup(w: &World, token: &str) -> Child {
-    spawn_setup_with(w, token, &[])
-}
-
-/// [`spawn_setup`] with more arguments.
-fn spawn_setup_with(w: &World, token: &str, extra: &[&str]) -> Child {
-    use std::io::Write;
-    use std::os::unix::process::CommandExt;
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin("git-reauth"))
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap())
-        .envs(w.vars())
-        .current_dir(&w.ws.repo)
-        .args(["setup", "--token-stdin", "--switch-remote"])
-        .args(extra)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .process_group(0)
-        .spawn()
-        .unwrap();
-    writeln!(child.stdin.take().unwrap(), "{token}").unwrap();
-    child
-}
-
 #[test]
 fn two_setups_at_once_the_second_waits_then_refuses() {
     let w = World::broken();
@@ -203,7 +177,7 @@ fn two_setups_at_once_the_second_waits_then_refuses() {
     // Slow enough that the first run holds the lock longer than the second waits.
     w.sandbox.set_latency(Duration::from_secs(3));
     let before = w.sandbox.arrivals();
-    let first = spawn_setup(&w, &first_token);
+    let first = w.spawn_setup(&first_token, &[], &[]);
     w.wait_for("the first setup to reach the API", Duration::from_secs(30), || w.sandbox.arrivals() > before);
     let second_token = w.good_token();
     let a = w.cmd(&["setup", "--token-stdin", "--switch-remote"]).write_stdin(format!("{second_token}\n")).assert();
@@ -226,7 +200,7 @@ fn signal_during_apply(signal: &str, whole_group: bool) {
     let snap = w.snapshot();
     // Slow enough that verification (a live ls-remote) is still running when it comes.
     w.sandbox.set_latency(Duration::from_millis(1500));
-    let child = spawn_setup(&w, &token);
+    let child = w.spawn_setup(&token, &[], &[]);
     w.wait_for("the remote switch", Duration::from_secs(30), || {
         std::fs::read_to_string(w.ws.repo.join(".git/config")).is_ok_and(|c| c.contains("url = http://"))
     });

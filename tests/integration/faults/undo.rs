@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use git_reauth::sandbox::workstation::HelperKind;
 
-use super::{kill_sleepers, one_clear_line, sleepers, spawn_setup_with, unique_sleep, with_read_only};
+use super::{kill_sleepers, one_clear_line, sleepers, unique_sleep, with_read_only};
 use crate::support::*;
 
 /// A world fixed by `setup --store file --switch-remote`, so that undo has two steps:
@@ -75,21 +75,10 @@ fn undo_after_the_remote_was_changed_by_hand_refuses_and_changes_nothing() {
     assert_eq!(w.git_ok(&["remote", "get-url", "origin"]), mine, "the user's own change stays");
 }
 
-/// Hold the journal lock as a running `setup` would; released on drop.
-fn hold_lock(w: &World) -> std::fs::File {
-    use std::os::fd::AsRawFd;
-    let path = w.state_dir().with_file_name("git-reauth.lock");
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    let held = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&path).unwrap();
-    // SAFETY: flock on a descriptor `held` owns.
-    assert_eq!(unsafe { libc::flock(held.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) }, 0);
-    held
-}
-
 #[test]
 fn undo_while_another_run_changes_the_setup_waits_then_refuses() {
     let (w, ssh_url) = fixed();
-    let held = hold_lock(&w);
+    let held = w.hold_journal_lock();
     undo_fails_unchanged(&w, &mut w.cmd(&["undo"]), 1, "another git-reauth run is changing this setup; refusing");
     drop(held);
     still_undoable(&w, &ssh_url);
@@ -98,7 +87,7 @@ fn undo_while_another_run_changes_the_setup_waits_then_refuses() {
 #[test]
 fn ctrl_c_while_undo_waits_for_another_run_exits_130_and_changes_nothing() {
     let (w, ssh_url) = fixed();
-    let held = hold_lock(&w);
+    let held = w.hold_journal_lock();
     let snap = w.snapshot();
     let child = Command::new(assert_cmd::cargo::cargo_bin("git-reauth"))
         .env_clear()
@@ -139,7 +128,7 @@ fn undo_after_a_setup_killed_mid_way_reverts_only_the_steps_it_took() {
     w.git_ok(&["config", "--global", "credential.helper", &helper]);
     let ssh_url = w.git_ok(&["remote", "get-url", "origin"]);
     let before = w.snapshot_files();
-    let child = spawn_setup_with(&w, &w.good_token(), &["--store", "file"]);
+    let child = w.spawn_setup(&w.good_token(), &["--store", "file"], &[]);
     w.wait_for("setup to hang in the forget step", Duration::from_secs(30), || !sleepers(&secs).is_empty());
     assert!(Command::new("kill").args(["-KILL", &child.id().to_string()]).status().unwrap().success());
     let _ = child.wait_with_output();
