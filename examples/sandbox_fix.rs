@@ -11,7 +11,7 @@ use std::process::ExitCode;
 use git_reauth::commands::Style;
 use git_reauth::engine::Deps;
 use git_reauth::engine::doctor::{DoctorOpts, doctor};
-use git_reauth::engine::setup::{SetupOpts, apply, prepare};
+use git_reauth::engine::setup::{Basis, Fixed, SetupOpts, fix};
 use git_reauth::env::Env;
 use git_reauth::model::host::HostUrl;
 use git_reauth::model::token::Token;
@@ -48,9 +48,15 @@ async fn run() -> anyhow::Result<()> {
 
     println!("\n{}", s.bold("3. git-reauth setup --token-stdin --switch-remote"));
     let opts = SetupOpts { switch_remote: true, ..Default::default() };
-    let prepared = prepare(&deps, &token, &opts).await?;
-    print!("{}", git_reauth::commands::render_plan(&prepared, &deps, s));
-    let applied = apply(&deps, &prepared, &token, &Default::default()).await?;
+    let show = |p: &_| {
+        print!("{}", git_reauth::commands::render_plan(p, &deps, s));
+        true
+    };
+    let Fixed::Applied { applied, .. } =
+        fix(&deps, &token, Basis::Opts(&opts), &Default::default(), None, show).await?
+    else {
+        anyhow::bail!("the plan was not applied");
+    };
     for v in &applied.verified {
         println!("  {} {v}", s.ok("✓"));
     }

@@ -1,5 +1,6 @@
 //! Command-line interface (CONTRACT.md). Doc comments are the help text.
 
+use crate::model::storage::StoreChoice;
 use clap::{Args, Parser, Subcommand};
 
 /// Get from `fatal: Authentication failed` back to a working `git push`.
@@ -134,7 +135,7 @@ pub struct SetupArgs {
     /// Where git keeps the token: `helper` = your configured credential helper(s); `keyring` = the OS
     /// keyring through git-reauth's own helper; `cache` = memory for a day; `file` = plaintext
     /// ~/.git-credentials (0600). The last three are configured for this host only
-    #[arg(long, value_enum, default_value_t = StoreArg::Helper)]
+    #[arg(long, value_enum, default_value_t = StoreArg::HELPER)]
     pub store: StoreArg,
     /// Check and print the plan, change nothing
     #[arg(long)]
@@ -144,17 +145,41 @@ pub struct SetupArgs {
     pub yes: bool,
 }
 
-/// Where the token is stored.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum StoreArg {
-    /// The user's own credential helper chain (`git credential approve`)
-    Helper,
-    /// The OS keyring (macOS Keychain, Windows Credential Manager, Secret Service) via `git-reauth credential`
-    Keyring,
-    /// git's `cache` helper for this host: memory only, forgotten after a day
-    Cache,
-    /// git's `store` helper for this host: a plaintext file, ~/.git-credentials (0600)
-    File,
+/// `--store`: where the token is stored ([`StoreChoice`], as clap parses and lists it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoreArg(pub StoreChoice);
+
+impl StoreArg {
+    pub const HELPER: StoreArg = StoreArg(StoreChoice::Helper);
+}
+
+impl clap::ValueEnum for StoreArg {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[
+            StoreArg(StoreChoice::Helper),
+            StoreArg(StoreChoice::Keyring),
+            StoreArg(StoreChoice::Cache),
+            StoreArg(StoreChoice::File),
+        ]
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        let help = match self.0 {
+            StoreChoice::Helper => "The user's own credential helper chain (`git credential approve`)",
+            StoreChoice::Keyring => {
+                "The OS keyring (macOS Keychain, Windows Credential Manager, Secret Service) via `git-reauth credential`"
+            }
+            StoreChoice::Cache => "git's `cache` helper for this host: memory only, forgotten after a day",
+            StoreChoice::File => "git's `store` helper for this host: a plaintext file, ~/.git-credentials (0600)",
+        };
+        Some(clap::builder::PossibleValue::new(self.0.name()).help(help))
+    }
+}
+
+impl From<StoreArg> for StoreChoice {
+    fn from(a: StoreArg) -> StoreChoice {
+        a.0
+    }
 }
 
 #[derive(Debug, Args)]

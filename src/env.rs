@@ -22,6 +22,10 @@ pub struct Env {
     /// How long one git run may take before it is killed (a credential helper waiting
     /// for input that never comes): `GIT_REAUTH_GIT_TIMEOUT_SECS`, else 20 s.
     pub git_timeout: std::time::Duration,
+    /// This machine's name, for token descriptions ("git-reauth on NAME").
+    pub machine: String,
+    /// This program, for the credential helper it configures (`--store keyring`).
+    pub program: Option<PathBuf>,
 }
 
 /// The default of [`Env::git_timeout`].
@@ -41,7 +45,16 @@ impl Env {
         let cwd = std::env::current_dir()?;
         let state_dir = state_dir_from(|k| std::env::var_os(k)).unwrap_or_else(|| cwd.join(".git-reauth-state"));
         let git_timeout = git_timeout_from(|k| std::env::var_os(k));
-        Ok(Env { cwd, state_dir, vars: Vec::new(), clear: false, git: "git".into(), git_timeout })
+        Ok(Env {
+            cwd,
+            state_dir,
+            vars: Vec::new(),
+            clear: false,
+            git: "git".into(),
+            git_timeout,
+            machine: machine_name(),
+            program: std::env::current_exe().ok(),
+        })
     }
 
     /// A sealed environment: children get only `PATH` and `vars` (HOME, XDG dirs,
@@ -56,6 +69,9 @@ impl Env {
             clear: true,
             git: "git".into(),
             git_timeout: git_timeout_from(lookup),
+            // The machine and the program are this process's, sealed or not.
+            machine: machine_name(),
+            program: std::env::current_exe().ok(),
         }
     }
 
@@ -93,6 +109,18 @@ impl Env {
             .env_remove("GIT_TRACE_PACKET")
             .current_dir(&self.cwd);
     }
+}
+
+/// The machine's name: `HOSTNAME`, else `/etc/hostname`, else `COMPUTERNAME` (Windows).
+fn machine_name() -> String {
+    std::env::var("HOSTNAME")
+        .ok()
+        .filter(|h| !h.is_empty())
+        .or_else(|| {
+            std::fs::read_to_string("/etc/hostname").ok().map(|s| s.trim().to_string()).filter(|h| !h.is_empty())
+        })
+        .or_else(|| std::env::var("COMPUTERNAME").ok())
+        .unwrap_or_else(|| "this computer".into())
 }
 
 /// This process's state directory (see [`Env::state_dir`]), `None` without a home.

@@ -8,7 +8,7 @@ pub mod cli;
 pub mod commands;
 pub mod engine;
 pub mod env;
-pub mod error;
+pub mod exit;
 pub mod git;
 pub mod github;
 pub mod harden;

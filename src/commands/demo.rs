@@ -5,11 +5,11 @@
 use crate::cli::DemoArgs;
 use crate::engine::Deps;
 use crate::env::Env;
-use crate::error::{Problem, exit};
+use crate::exit;
 use crate::model::host::HostUrl;
 use crate::sandbox::scenario::{Demo, Scenario};
 
-use super::out;
+use super::{Problem, out};
 
 pub fn list() -> String {
     let width = Scenario::ALL.iter().map(|s| s.name().len()).max().unwrap_or(0);
@@ -47,5 +47,5 @@ pub async fn run(args: DemoArgs) -> Result<u8, Problem> {
     if root.exists() {
         return Err(Problem::Other(format!("could not remove the demo folder {}", root.display())));
     }
-    result
+    Ok(result?)
 }

@@ -3,10 +3,10 @@
 use crate::cli::DoctorArgs;
 use crate::engine::Deps;
 use crate::engine::doctor::{DoctorOpts, doctor};
-use crate::error::{Problem, exit};
+use crate::exit;
 use crate::model::diagnosis::{Diagnosis, Status};
 
-use super::{Style, out};
+use super::{Problem, Style, out};
 
 pub async fn run(deps: &Deps, args: DoctorArgs) -> Result<u8, Problem> {
     let d = doctor(deps, &DoctorOpts { remote: args.remote }, None).await;

@@ -3,6 +3,7 @@
 
 mod demo;
 mod doctor;
+mod problem;
 mod setup;
 mod signals;
 mod status;
@@ -18,10 +19,11 @@ use tokio_util::sync::CancellationToken;
 use crate::cli::{Cli, Command};
 use crate::engine::Deps;
 use crate::env::Env;
-use crate::error::{Problem, exit};
+use crate::exit;
 use crate::model::host::HostUrl;
 
 pub use doctor::render as render_diagnosis;
+pub use problem::Problem;
 pub use setup::render_plan;
 pub use signals::spawn_signal_watch;
 pub use style::Style;
@@ -106,7 +108,7 @@ async fn run(cli: Cli) -> Result<u8, Problem> {
         if !crate::tui::terminal::has_tty() {
             return Err(Problem::NotATerminal);
         }
-        return crate::tui::run(deps(&cli.global.host_url)?).await;
+        return Ok(crate::tui::run(deps(&cli.global.host_url)?).await?);
     };
     match command {
         Command::Demo(a) => return demo::run(a).await,
@@ -140,7 +142,7 @@ async fn until_cancelled<F: std::future::Future<Output = Result<u8, Problem>>>(
 ) -> Result<u8, Problem> {
     tokio::select! {
         r = f => r,
-        _ = cancel.cancelled() => Err(Problem::Interrupted),
+        _ = cancel.cancelled() => Err(Problem::Engine(crate::engine::Error::Interrupted)),
     }
 }
 

@@ -7,11 +7,11 @@ use zeroize::Zeroizing;
 
 use crate::cli::SetupArgs;
 use crate::engine::Deps;
-use crate::engine::setup::{Prepared, SetupOpts, StoreChoice, apply, exclusive, prepare};
-use crate::error::{Problem, exit};
+use crate::engine::setup::{Basis, Fixed, Prepared, SetupOpts, fix};
+use crate::exit;
 use crate::model::token::Token;
 
-use super::{Style, out};
+use super::{Problem, Style, out};
 
 /// More than any token; stops a runaway pipe.
 const MAX_STDIN: u64 = 4096;
@@ -42,30 +42,23 @@ pub async fn run(deps: &Deps, args: SetupArgs, cancel: &CancellationToken) -> Re
     let stdin = std::io::stdin();
     let is_tty = stdin.is_terminal();
     let token = read_token(stdin.lock(), is_tty)?;
-    let store = match args.store {
-        crate::cli::StoreArg::Helper => StoreChoice::Helper,
-        crate::cli::StoreArg::Keyring => StoreChoice::Keyring,
-        crate::cli::StoreArg::Cache => StoreChoice::Cache,
-        crate::cli::StoreArg::File => StoreChoice::File,
+    let opts = SetupOpts { remote: args.remote, switch_remote: args.switch_remote, store: args.store.into() };
+    // The plan is printed before anything changes; `--dry-run` stops there.
+    let mut shown = Ok(());
+    let confirm = |p: &Prepared| {
+        shown = out(&render_plan(p, deps, Style::stdout()));
+        shown.is_ok() && !args.dry_run
     };
-    let opts = SetupOpts { remote: args.remote, switch_remote: args.switch_remote, store };
-    // One setup at a time: a second run waits for the first, then refuses, before it
-    // looks at anything (it would plan against a setup that is about to change).
-    let _lock = tokio::select! {
-        l = exclusive(deps) => l?,
-        _ = cancel.cancelled() => return Err(Problem::Interrupted),
+    let fixed = fix(deps, &token, Basis::Opts(&opts), cancel, None, confirm).await?;
+    shown?;
+    let (prepared, applied) = match fixed {
+        Fixed::Previewed(_) => {
+            out("Dry run: nothing was changed.\n")?;
+            return Ok(exit::OK);
+        }
+        Fixed::Applied { prepared, applied } => (prepared, applied),
     };
-    let prepared = tokio::select! {
-        p = prepare(deps, &token, &opts) => p?,
-        _ = cancel.cancelled() => return Err(Problem::Interrupted),
-    };
-    out(&render_plan(&prepared, deps, Style::stdout()))?;
-    if args.dry_run {
-        out("Dry run: nothing was changed.\n")?;
-        return Ok(exit::OK);
-    }
     let s = Style::stdout();
-    let applied = apply(deps, &prepared, &token, cancel).await?;
     let mut text = String::new();
     for v in &applied.verified {
         text.push_str(&format!("{} {v}\n", s.ok("✓")));
@@ -101,7 +94,7 @@ pub fn render_plan(p: &Prepared, deps: &Deps, s: Style) -> String {
         s.ok("✓"),
         p.kind.describe(),
         p.account.login,
-        deps.host.host_port()
+        deps.host().host_port()
     ));
     for w in &p.warnings {
         text.push_str(&format!("{} {w}\n", s.warn("!")));

@@ -3,9 +3,9 @@
 use crate::cli::StatusArgs;
 use crate::engine::Deps;
 use crate::engine::status::status;
-use crate::error::{Problem, exit};
+use crate::exit;
 
-use super::{Style, out};
+use super::{Problem, Style, out};
 
 pub async fn run(deps: &Deps, args: StatusArgs) -> Result<u8, Problem> {
     let r = status(deps).await?;

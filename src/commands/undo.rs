@@ -5,10 +5,10 @@ use tokio_util::sync::CancellationToken;
 use crate::cli::UndoArgs;
 use crate::engine::Deps;
 use crate::engine::undo::undo;
-use crate::error::{Problem, exit};
+use crate::exit;
 use crate::model::plan::Change;
 
-use super::{Style, out};
+use super::{Problem, Style, out};
 
 pub async fn run(deps: &Deps, args: UndoArgs, cancel: &CancellationToken) -> Result<u8, Problem> {
     let r = undo(deps, args.dry_run, cancel).await?;

@@ -1,10 +1,14 @@
-//! Carry out one change of a plan, refusing when the setting no longer holds the
-//! value the plan was made from (someone else changed it in between).
+//! The one transaction that changes a user's setup, for `setup` and `undo` alike:
+//! each change in turn, refused when its setting no longer holds the value the plan
+//! was made from; the journal entry that records it; and, on a failure or an
+//! interruption, the rollback of every step taken, with what could not be taken back.
 
 use secrecy::SecretString;
+use tokio_util::sync::CancellationToken;
 
 use crate::engine::Deps;
-use crate::error::Problem;
+use crate::engine::error::{Error, Leftover, Run};
+use crate::engine::journal::{Entry, EntryState, Journal};
 use crate::git::{read_values, write_values};
 use crate::model::credential::Credential;
 use crate::model::plan::Change;
@@ -15,18 +19,118 @@ pub struct NewSecret<'a> {
     pub expiry_utc: Option<i64>,
 }
 
+/// Changes applied in order, recorded in one journal entry, all or nothing.
+pub struct Transaction<'a> {
+    deps: &'a Deps,
+    cancel: &'a CancellationToken,
+    journal: Journal,
+    entry: Entry,
+    run: Run,
+    /// Steps taken, in order.
+    done: Vec<Change>,
+    /// What the helpers handed out before a `ForgetCredential` (a rollback stores it again).
+    forgotten: Option<Credential>,
+}
+
+impl<'a> Transaction<'a> {
+    /// A fix: the entry is written (`applying`) before the first change, so a run
+    /// killed mid-way leaves something `undo` can finish.
+    pub fn fix(deps: &'a Deps, entry: Entry, cancel: &'a CancellationToken) -> Result<Transaction<'a>, Error> {
+        let t = Transaction::new(deps, entry, Run::Fix, cancel);
+        t.journal.write(&t.entry).map_err(|e| t.journal_error(e))?;
+        Ok(t)
+    }
+
+    /// An undo of `entry`: the entry stays as it is until the undo is complete.
+    pub fn undo(deps: &'a Deps, entry: Entry, cancel: &'a CancellationToken) -> Transaction<'a> {
+        Transaction::new(deps, entry, Run::Undo, cancel)
+    }
+
+    fn new(deps: &'a Deps, entry: Entry, run: Run, cancel: &'a CancellationToken) -> Transaction<'a> {
+        let journal = Journal::new(&deps.env.state_dir);
+        Transaction { deps, cancel, journal, entry, run, done: Vec::new(), forgotten: None }
+    }
+
+    fn journal_error(&self, e: std::io::Error) -> Error {
+        Error::Journal { dir: self.journal.dir.clone(), message: e.to_string() }
+    }
+
+    /// How many steps are taken.
+    pub fn taken(&self) -> usize {
+        self.done.len()
+    }
+
+    /// Take one step. On an error nothing is rolled back yet: call [`abort`](Self::abort).
+    pub async fn step(&mut self, change: &Change, new: Option<&NewSecret<'_>>) -> Result<(), Error> {
+        if matches!(change, Change::ForgetCredential { .. }) {
+            self.forgotten = about_to_forget(self.deps, change).await?;
+        }
+        if self.cancel.is_cancelled() {
+            return Err(Error::Interrupted);
+        }
+        match apply_change(self.deps, change, new).await {
+            Ok(()) => {
+                self.done.push(change.clone());
+                Ok(())
+            }
+            Err(e) => {
+                // A store or forget cut short (Ctrl-C reaches git and its helpers too)
+                // may have taken effect: take it back as well. Both are harmless if not.
+                if matches!(change, Change::StoreCredential { .. } | Change::ForgetCredential { .. }) {
+                    self.done.push(change.clone());
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// Every step is taken: record the entry as `state`. If that fails, roll back.
+    pub async fn commit(mut self, state: EntryState) -> Result<(Entry, std::path::PathBuf), Error> {
+        if self.cancel.is_cancelled() {
+            return Err(self.abort(Error::Interrupted).await);
+        }
+        self.entry.state = state;
+        match self.journal.write(&self.entry) {
+            Ok(path) => Ok((self.entry, path)),
+            Err(e) => {
+                let e = self.journal_error(e);
+                Err(self.abort(e).await)
+            }
+        }
+    }
+
+    /// Stop: take back every step taken, last first, and say why it stopped. A fix that
+    /// left nothing behind removes its entry; one with leftovers keeps it (`rolled-back`);
+    /// an undo leaves its entry as it was, still undoable.
+    pub async fn abort(self, cause: Error) -> Error {
+        // Ctrl-C reaches git's children too; whatever step failed, the cause was the interruption.
+        let cause = if self.cancel.is_cancelled() || cause.is_interrupted() { Error::Interrupted } else { cause };
+        let leftovers = roll_back(self.deps, &self.done, self.forgotten.as_ref()).await;
+        if self.run == Run::Fix {
+            let mut entry = self.entry;
+            if leftovers.is_empty() {
+                let _ = self.journal.remove(&entry);
+            } else {
+                entry.state = EntryState::RolledBack;
+                let _ = self.journal.write(&entry);
+            }
+        }
+        Error::Stopped { cause: Box::new(cause), run: self.run, changed: !self.done.is_empty(), leftovers }
+    }
+}
+
 /// (what the setting holds now, what the change expects it to hold).
 type NowAndExpected = (Vec<String>, Vec<String>);
 
 /// The values a config-like change expects to find, and where.
-fn current(change: &Change) -> Option<Result<NowAndExpected, Problem>> {
+fn current(change: &Change) -> Option<Result<NowAndExpected, Error>> {
     match change {
         Change::RemoteUrl { config, remote, push, from, .. } => {
             let key = Change::remote_key(remote, *push);
-            Some(read_values(config, &key).map(|v| (v, from.iter().cloned().collect())).map_err(Problem::from))
+            Some(read_values(config, &key).map(|v| (v, from.iter().cloned().collect())).map_err(Error::from))
         }
         Change::ConfigKey { file, key, from, .. } => {
-            Some(read_values(file, key).map(|v| (v, from.clone())).map_err(Problem::from))
+            Some(read_values(file, key).map(|v| (v, from.clone())).map_err(Error::from))
         }
         _ => None,
     }
@@ -34,7 +138,7 @@ fn current(change: &Change) -> Option<Result<NowAndExpected, Problem>> {
 
 /// True when the setting already holds what the change would set (a config-like
 /// change only).
-pub fn already_done(change: &Change) -> Result<bool, Problem> {
+pub fn already_done(change: &Change) -> Result<bool, Error> {
     let target: Vec<String> = match change {
         Change::RemoteUrl { to, .. } => to.iter().cloned().collect(),
         Change::ConfigKey { to, .. } => to.clone(),
@@ -47,7 +151,7 @@ pub fn already_done(change: &Change) -> Result<bool, Problem> {
 }
 
 /// True when the setting still holds what the change expects to replace.
-pub fn still_as_planned(change: &Change) -> Result<bool, Problem> {
+pub fn still_as_planned(change: &Change) -> Result<bool, Error> {
     match current(change) {
         None => Ok(true),
         Some(r) => {
@@ -58,12 +162,9 @@ pub fn still_as_planned(change: &Change) -> Result<bool, Problem> {
 }
 
 /// Apply one change.
-pub async fn apply_change(deps: &Deps, change: &Change, new: Option<&NewSecret<'_>>) -> Result<(), Problem> {
+async fn apply_change(deps: &Deps, change: &Change, new: Option<&NewSecret<'_>>) -> Result<(), Error> {
     if !still_as_planned(change)? {
-        return Err(Problem::UndoConflict(format!(
-            "cannot {}: the current value is different from what was planned",
-            change.describe()
-        )));
+        return Err(Error::Conflict { change: change.describe() });
     }
     match change {
         Change::RemoteUrl { config, remote, push, to, .. } => {
@@ -72,10 +173,11 @@ pub async fn apply_change(deps: &Deps, change: &Change, new: Option<&NewSecret<'
         }
         Change::ConfigKey { file, key, to, .. } => write_values(file, key, to)?,
         Change::ForgetCredential { username, .. } => deps.credential().reject(username.as_deref()).await?,
-        Change::StoreCredential { username, .. } => {
-            let new = new.ok_or_else(|| Problem::Other("internal: no token to store".into()))?;
-            deps.credential().approve(username, new.secret, new.expiry_utc).await?;
-        }
+        Change::StoreCredential { username, .. } => match new {
+            Some(new) => deps.credential().approve(username, new.secret, new.expiry_utc).await?,
+            // An undo never stores a credential (it is not reversible); nothing to store.
+            None => return Err(Error::Conflict { change: change.describe() }),
+        },
     }
     Ok(())
 }
@@ -84,7 +186,7 @@ pub async fn apply_change(deps: &Deps, change: &Change, new: Option<&NewSecret<'
 /// rollback can give it back (`undo` does not: the old password no longer works).
 /// An error only when git was interrupted or timed out (the forget would not get
 /// further); a helper that cannot answer means there is nothing to give back.
-pub async fn about_to_forget(deps: &Deps, change: &Change) -> Result<Option<Credential>, Problem> {
+async fn about_to_forget(deps: &Deps, change: &Change) -> Result<Option<Credential>, Error> {
     let Change::ForgetCredential { username, .. } = change else { return Ok(None) };
     let fill = match deps.credential().fill().await {
         Ok(fill) => fill,
@@ -101,19 +203,19 @@ pub async fn about_to_forget(deps: &Deps, change: &Change) -> Result<Option<Cred
 
 /// Undo already-applied changes, last first; `forgotten` is what [`about_to_forget`]
 /// saw. Returns what could not be reverted.
-pub async fn roll_back(deps: &Deps, applied: &[Change], forgotten: Option<&Credential>) -> Vec<String> {
-    let mut failures = Vec::new();
+async fn roll_back(deps: &Deps, applied: &[Change], forgotten: Option<&Credential>) -> Vec<Leftover> {
+    let mut leftovers = Vec::new();
     for change in applied.iter().rev() {
         let result = match change {
             // A token we stored is removed again.
             Change::StoreCredential { username, .. } => {
-                deps.credential().reject(Some(username)).await.map_err(Problem::from)
+                deps.credential().reject(Some(username)).await.map_err(Error::from)
             }
             // The login the helpers held is stored again, as it was.
             Change::ForgetCredential { .. } => match forgotten {
                 Some(Credential { username: Some(user), password: Some(secret), password_expiry_utc, .. }) => {
                     let expiry = password_expiry_utc.as_deref().and_then(|t| t.parse().ok());
-                    deps.credential().approve(user, secret, expiry).await.map_err(Problem::from)
+                    deps.credential().approve(user, secret, expiry).await.map_err(Error::from)
                 }
                 _ => Ok(()),
             },
@@ -123,8 +225,8 @@ pub async fn roll_back(deps: &Deps, applied: &[Change], forgotten: Option<&Crede
             },
         };
         if let Err(e) = result {
-            failures.push(format!("{}: {e}", change.describe()));
+            leftovers.push(Leftover { change: change.describe(), error: e.to_string() });
         }
     }
-    failures
+    leftovers
 }

@@ -107,7 +107,7 @@ pub async fn doctor(deps: &Deps, opts: &DoctorOpts, progress: Option<&UnboundedS
         .unwrap_or_else(|_| Err(ApiError::Network { host: deps.host.host_port(), message: "interrupted".into() }));
     match &reach {
         Ok(()) => checks.push(Check::ok(CheckId::Network, format!("{} answers", deps.host.api_base()))),
-        Err(e) => checks.push(Check::fail(CheckId::Network, e.to_string(), network_fix(e))),
+        Err(e) => checks.push(Check::fail(CheckId::Network, e.to_string(), api_fix(e))),
     }
 
     let Some(credential) = fill.credential.as_ref() else {
@@ -129,7 +129,7 @@ pub async fn doctor(deps: &Deps, opts: &DoctorOpts, progress: Option<&UnboundedS
         checks.push(Check::fail(
             CheckId::CachedCredential,
             format!("cannot check the saved credential: {e}"),
-            network_fix(e),
+            api_fix(e),
         ));
         checks.skip_rest("the API is unreachable");
         return diagnosis(checks);
@@ -142,8 +142,19 @@ pub async fn doctor(deps: &Deps, opts: &DoctorOpts, progress: Option<&UnboundedS
     diagnosis(checks)
 }
 
-pub(super) fn network_fix(e: &ApiError) -> String {
-    crate::error::Problem::from(e.clone()).hint().unwrap_or_else(|| "try again later".into())
+/// What to do when the API gave no answer (the doctor's fix line; `setup` says the same).
+pub fn api_fix(e: &ApiError) -> String {
+    match e {
+        ApiError::BadCredentials => "create a new token (the old one may have expired) and run setup again",
+        ApiError::Network { .. } => "check your network connection, proxy and --host-url, then try again",
+        ApiError::RateLimited { .. } | ApiError::SecondaryRateLimit { .. } => {
+            "wait until the limit resets, then try again"
+        }
+        ApiError::Server { .. } | ApiError::Unexpected { .. } => {
+            "try again in a minute; if it persists, check https://www.githubstatus.com"
+        }
+    }
+    .into()
 }
 
 /// git-version, repository, remote-protocol, insteadof. Returns the repository and
@@ -269,7 +280,7 @@ async fn network_checks(
             checks.push(Check::fail(
                 CheckId::CachedCredential,
                 format!("cannot check the saved credential: {e}"),
-                network_fix(&e),
+                api_fix(&e),
             ));
             checks.skip_rest("the API did not answer");
             return;
@@ -301,7 +312,7 @@ async fn network_checks(
                 Some(Err(e)) => checks.push(Check::fail(
                     CheckId::LiveAuth,
                     format!("git's HTTPS endpoint did not answer: {e}"),
-                    network_fix(&e),
+                    api_fix(&e),
                 )),
                 None => {}
             }
@@ -318,7 +329,7 @@ impl Checks<'_> {
         vis: Option<Result<RepoVisibility, ApiError>>,
         write: &Option<Result<Probe, ApiError>>,
     ) {
-        let create = deps.host.classic_token_url(&machine_name());
+        let create = deps.host.classic_token_url(&deps.env.machine);
         match vis {
             Some(Ok(RepoVisibility::SsoRequired { url })) => {
                 self.push(Check::skip(CheckId::RepoAccess, "blocked by SSO (see sso)"));
@@ -349,26 +360,10 @@ impl Checks<'_> {
                 self.push(Check::ok(CheckId::Sso, "no SSO authorization needed"));
             }
             Some(Err(e)) => {
-                self.push(Check::fail(
-                    CheckId::RepoAccess,
-                    format!("cannot check access to {r}: {e}"),
-                    network_fix(&e),
-                ));
+                self.push(Check::fail(CheckId::RepoAccess, format!("cannot check access to {r}: {e}"), api_fix(&e)));
                 self.push(Check::skip(CheckId::Sso, "the API did not answer"));
             }
             None => {}
         }
     }
-}
-
-/// This machine's name, for token descriptions.
-pub fn machine_name() -> String {
-    std::env::var("HOSTNAME")
-        .ok()
-        .filter(|h| !h.is_empty())
-        .or_else(|| {
-            std::fs::read_to_string("/etc/hostname").ok().map(|s| s.trim().to_string()).filter(|h| !h.is_empty())
-        })
-        .or_else(|| std::env::var("COMPUTERNAME").ok())
-        .unwrap_or_else(|| "this computer".into())
 }

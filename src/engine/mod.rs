@@ -1,28 +1,33 @@
 //! The engine: observe → diagnose → plan → apply → verify. Each command is
-//! `(opts, &Deps) -> report`; nothing here prints.
+//! `(opts, &Deps) -> report`; nothing here prints, and every failure is an [`Error`]
+//! in domain terms (the faces choose the words).
 
 pub mod apply;
 pub mod doctor;
+pub mod error;
 pub mod journal;
 pub mod observe;
 pub mod setup;
 pub mod status;
 pub mod undo;
 
+pub use error::Error;
+
 use crate::env::Env;
 use crate::git::{Git, GitCredential};
 use crate::github::GitHub;
 use crate::model::host::HostUrl;
 
-/// What the engine needs from the outside world.
+/// What the engine needs from the outside world. The faces build it and hand it to
+/// the engine's entry points; they never reach the edges through it.
 #[derive(Clone, Debug)]
 pub struct Deps {
-    pub env: Env,
-    pub host: HostUrl,
-    pub git: Git,
-    pub github: GitHub,
+    env: Env,
+    host: HostUrl,
+    git: Git,
+    github: GitHub,
     /// May the OS keyring be used? The demo says no: it never touches the user's keyring.
-    pub keyring: bool,
+    keyring: bool,
 }
 
 impl Deps {
@@ -37,11 +42,26 @@ impl Deps {
         Deps { keyring: false, ..self }
     }
 
+    /// The GitHub host everything is about.
+    pub fn host(&self) -> &HostUrl {
+        &self.host
+    }
+
+    /// The world the engine acts on (working folder, state folder, machine name).
+    pub fn env(&self) -> &Env {
+        &self.env
+    }
+
+    /// May the OS keyring be offered?
+    pub fn keyring_allowed(&self) -> bool {
+        self.keyring
+    }
+
     /// Probe the OS keyring, unless it is off limits. `write`: store, read back and
     /// delete a throwaway entry (proves it is unlocked; may make the keyring ask for its
     /// password); otherwise a look-up of an entry that does not exist and whether the
     /// keyring is locked (never prompts).
-    pub async fn probe_keyring(&self, write: bool) -> Result<(), crate::store::KeyringUnavailable> {
+    async fn probe_keyring(&self, write: bool) -> Result<(), crate::store::KeyringUnavailable> {
         if !self.keyring {
             return Err(crate::store::KeyringUnavailable::new(
                 crate::store::Reason::Other,
@@ -55,7 +75,16 @@ impl Deps {
     }
 
     /// Credential operations for the host (`git credential …`).
-    pub fn credential(&self) -> GitCredential {
+    fn credential(&self) -> GitCredential {
         GitCredential::new(self.git.clone(), self.host.scheme(), self.host.host(), self.host.port())
+    }
+}
+
+/// `git push` in the working folder (the demo's proof at Done): did it work, and what
+/// git printed.
+pub async fn push(deps: &Deps) -> (bool, String) {
+    match deps.git.run(&["push"], None, &[]).await {
+        Ok(out) => (out.ok, format!("{}{}", String::from_utf8_lossy(&out.stdout), out.stderr)),
+        Err(e) => (false, e.to_string()),
     }
 }

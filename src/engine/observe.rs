@@ -2,33 +2,9 @@
 //! anything or touching the network.
 
 use crate::engine::Deps;
-use crate::git::{self, GitError, InsteadOfRule, MIN_GIT, RemoteInfo, RepoInfo};
-use crate::model::remote::{self, Classified, RepoRef, Transport};
-
-/// The remote we work on, classified against the host.
-#[derive(Clone, Debug)]
-pub struct RemoteView {
-    pub info: RemoteInfo,
-    pub repo: RepoRef,
-    /// How the configured URL reaches the server.
-    pub transport: Transport,
-    /// How git really pushes (after insteadOf).
-    pub push_transport: Transport,
-    pub fetch_transport: Transport,
-    /// The configured URL carries a password or token.
-    pub embeds_secret: bool,
-}
-
-impl RemoteView {
-    /// True when fetches or pushes go over SSH (configured or forced by insteadOf).
-    pub fn uses_ssh(&self) -> bool {
-        self.push_transport == Transport::Ssh || self.fetch_transport == Transport::Ssh
-    }
-    /// True when the URL as written is HTTPS but a rewrite rule makes git use SSH.
-    pub fn forced_to_ssh(&self) -> bool {
-        matches!(self.transport, Transport::Https | Transport::Http) && self.uses_ssh()
-    }
-}
+use crate::git::{self, GitError, InsteadOfRule, MIN_GIT};
+use crate::model::remote::{self, Classified, Transport};
+pub use crate::model::repo::{RemoteView, RepoInfo};
 
 /// Why there is no usable remote.
 #[derive(Clone, Debug, PartialEq, Eq)]

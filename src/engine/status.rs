@@ -5,7 +5,7 @@ use secrecy::ExposeSecret;
 use serde::Serialize;
 
 use crate::engine::Deps;
-use crate::error::Problem;
+use crate::engine::Error;
 use crate::github::ApiError;
 use crate::model::helpers::HelperEntry;
 use crate::model::token::{TokenKind, mask};
@@ -33,7 +33,7 @@ pub struct StatusReport {
 }
 
 /// Ask git for the host's credential and GitHub about it.
-pub async fn status(deps: &Deps) -> Result<StatusReport, Problem> {
+pub async fn status(deps: &Deps) -> Result<StatusReport, Error> {
     let fill = deps.credential().fill().await?;
     let mut r = StatusReport {
         host: deps.host.host_port(),

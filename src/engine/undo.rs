@@ -3,10 +3,10 @@
 
 use tokio_util::sync::CancellationToken;
 
-use crate::engine::Deps;
-use crate::engine::apply::{already_done, apply_change, roll_back, still_as_planned};
+use crate::engine::apply::{Transaction, already_done, still_as_planned};
+use crate::engine::error::Run;
 use crate::engine::journal::{Entry, EntryState, Journal};
-use crate::error::Problem;
+use crate::engine::{Deps, Error};
 use crate::model::plan::Change;
 
 /// What `undo` did (or would do with `dry_run`).
@@ -21,20 +21,20 @@ pub struct UndoReport {
 
 /// Revert the newest undoable change set, all or nothing: when a step fails, or
 /// `cancel` fires, the steps already taken are put back and the set stays undoable.
-pub async fn undo(deps: &Deps, dry_run: bool, cancel: &CancellationToken) -> Result<UndoReport, Problem> {
+pub async fn undo(deps: &Deps, dry_run: bool, cancel: &CancellationToken) -> Result<UndoReport, Error> {
     // Not while another run changes the setup (nor two undos at once).
     let _lock = if dry_run {
         None
     } else {
         tokio::select! {
             l = crate::engine::setup::exclusive(deps) => Some(l?),
-            _ = cancel.cancelled() => return Err(Problem::UndoFailed(Box::new(Problem::Interrupted))),
+            _ = cancel.cancelled() => return Err(nothing_undone(Error::Interrupted)),
         }
     };
     let journal = Journal::new(&deps.env.state_dir);
-    let journal_err = |e: std::io::Error| Problem::Journal { dir: journal.dir.clone(), message: e.to_string() };
-    let mut entry =
-        journal.latest_undoable().map_err(journal_err)?.ok_or_else(|| Problem::NothingToUndo(journal.dir.clone()))?;
+    let journal_err = |e: std::io::Error| Error::Journal { dir: journal.dir.clone(), message: e.to_string() };
+    let entry =
+        journal.latest_undoable().map_err(journal_err)?.ok_or_else(|| Error::NothingToUndo(journal.dir.clone()))?;
     let mut inverse = entry.plan.inverse();
     // Skip the steps whose setting already holds the old value: a setup killed mid-way
     // (SIGKILL, power cut; its entry stays `applying`) never took them, and an undo
@@ -48,52 +48,29 @@ pub async fn undo(deps: &Deps, dry_run: bool, cancel: &CancellationToken) -> Res
     inverse.changes = pending;
     let kept: Vec<Change> = entry.plan.changes.iter().filter(|c| !c.is_reversible()).cloned().collect();
     // Refuse before touching anything if a setting was changed since.
-    let mut conflicts = Vec::new();
+    let mut changes = Vec::new();
     for c in &inverse.changes {
         if !still_as_planned(c)? {
-            conflicts.push(c.describe());
+            changes.push(c.describe());
         }
     }
-    if !conflicts.is_empty() {
-        return Err(Problem::UndoConflict(format!(
-            "not undoing: changed since git-reauth set it: {}",
-            conflicts.join("; ")
-        )));
+    if !changes.is_empty() {
+        return Err(Error::ChangedSince { changes });
     }
-    if !dry_run {
-        let mut reverted: Vec<Change> = Vec::new();
-        let mut failure = None;
-        for c in &inverse.changes {
-            if cancel.is_cancelled() {
-                failure = Some(Problem::Interrupted);
-                break;
-            }
-            match apply_change(deps, c, None).await {
-                Ok(()) => reverted.push(c.clone()),
-                Err(e) => {
-                    failure = Some(e);
-                    break;
-                }
-            }
-        }
-        if failure.is_none() {
-            entry.state = EntryState::Undone;
-            if let Err(e) = journal.write(&entry) {
-                failure = Some(journal_err(e));
-            }
-        }
-        if let Some(problem) = failure {
-            // Put back what was reverted, so the change set is whole and still undoable.
-            let leftovers = roll_back(deps, &reverted, None).await;
-            return Err(if leftovers.is_empty() {
-                Problem::UndoFailed(Box::new(problem))
-            } else {
-                Problem::Other(format!(
-                    "{problem}; putting the reverted steps back also failed for: {}",
-                    leftovers.join("; ")
-                ))
-            });
+    if dry_run {
+        return Ok(UndoReport { entry, reverted: inverse.changes, kept, dry_run });
+    }
+    let mut tx = Transaction::undo(deps, entry, cancel);
+    for c in &inverse.changes {
+        if let Err(e) = tx.step(c, None).await {
+            return Err(tx.abort(e).await);
         }
     }
+    let (entry, _) = tx.commit(EntryState::Undone).await?;
     Ok(UndoReport { entry, reverted: inverse.changes, kept, dry_run })
+}
+
+/// An undo that stopped before its first step.
+fn nothing_undone(cause: Error) -> Error {
+    Error::Stopped { cause: Box::new(cause), run: Run::Undo, changed: false, leftovers: Vec::new() }
 }

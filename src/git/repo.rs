@@ -1,34 +1,9 @@
 //! Repositories and remotes: git2 for discovery and the raw configured URLs, the git
 //! binary for the effective URLs (after `insteadOf`), exactly as git push sees them.
 
-use std::path::PathBuf;
-
 use super::{Git, GitError};
 
-/// A discovered repository.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RepoInfo {
-    /// The working tree (or the git dir for a bare repository).
-    pub workdir: PathBuf,
-    /// `.git/config`: where remote URLs live.
-    pub config_file: PathBuf,
-    /// All remote names.
-    pub remotes: Vec<String>,
-}
-
-/// A remote as configured and as git uses it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RemoteInfo {
-    pub name: String,
-    /// `remote.<name>.url` as written in the config.
-    pub url: Option<String>,
-    /// `remote.<name>.pushurl` as written, if any.
-    pub pushurl: Option<String>,
-    /// The fetch URL after `insteadOf` (`git remote get-url`).
-    pub effective_fetch: String,
-    /// The push URL after `pushInsteadOf`/`insteadOf` (`git remote get-url --push`).
-    pub effective_push: String,
-}
+pub use crate::model::repo::{RemoteInfo, RepoInfo};
 
 /// Find the repository containing the Env's working directory.
 pub fn discover(git: &Git) -> Option<RepoInfo> {

@@ -10,5 +10,7 @@ pub mod plan;
 #[cfg(test)]
 mod props;
 pub mod remote;
+pub mod repo;
 pub mod scopes;
+pub mod storage;
 pub mod token;

@@ -5,14 +5,16 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::engine::Error;
 use crate::engine::setup::{Applied, ApplyProgress, Prepared};
-use crate::error::{Problem, exit};
+use crate::exit;
 use crate::model::diagnosis::{Check, CheckId, Diagnosis, Status};
 use crate::model::host::HostUrl;
+pub use crate::model::storage::StoreChoice;
 use crate::model::token::{Token, lint};
 
 pub use super::parts::{
-    ApplyState, DemoState, Failure, InFlight, Local, PushState, RemoteChoice, Req, Step, StoreChoice, VerifyState,
+    ApplyStage, ApplyState, DemoState, Failure, InFlight, Local, PushState, RemoteChoice, Req, Step, VerifyState,
 };
 use super::secret::SecretBuf;
 
@@ -116,7 +118,7 @@ pub enum Msg {
     },
     Verified {
         req: Req,
-        result: Result<Box<Prepared>, Problem>,
+        result: Result<Box<Prepared>, Error>,
     },
     Progress {
         req: Req,
@@ -124,7 +126,7 @@ pub enum Msg {
     },
     Applied {
         req: Req,
-        result: Result<Box<Applied>, Problem>,
+        result: Result<Box<Applied>, Error>,
     },
     Opened {
         result: Result<(), String>,
@@ -149,8 +151,9 @@ pub enum Effect {
         req: Req,
         token: Token,
         switch_remote: Option<bool>,
-        store: Option<crate::engine::setup::StoreChoice>,
+        store: Option<StoreChoice>,
     },
+    /// The fix of the plan the user confirmed (made again under the lock: it must match).
     Apply {
         req: Req,
         prepared: Box<Prepared>,
@@ -189,16 +192,14 @@ pub struct State {
     pub field: SecretBuf,
     /// Enter was pressed on a value that cannot be a token.
     pub field_refused: bool,
-    /// The token being verified or applied.
-    pub token: Option<Token>,
+    /// The token submitted and what GitHub said about it.
     pub verify: VerifyState,
     /// Set by `git-reauth demo`.
     pub demo: Option<DemoState>,
     /// May the OS keyring be offered? (Not in the demo.)
     pub keyring: bool,
     /// The storage the user picked on Credentials (`None`: automatic).
-    pub store_pref: Option<crate::engine::setup::StoreChoice>,
-    pub prepared: Option<Prepared>,
+    pub store_pref: Option<StoreChoice>,
     pub remote_choice: RemoteChoice,
     pub store_choice: usize,
     pub apply: ApplyState,
@@ -224,12 +225,10 @@ impl State {
             fine_grained: false,
             field: SecretBuf::new(),
             field_refused: false,
-            token: None,
             verify: VerifyState::Idle,
             store_pref: None,
             demo: None,
             keyring: true,
-            prepared: None,
             remote_choice: RemoteChoice::SwitchToHttps,
             store_choice: 0,
             apply: ApplyState::default(),
@@ -250,7 +249,7 @@ impl State {
     pub fn busy(&self) -> bool {
         let f = &self.inflight;
         let pushing = self.demo.as_ref().is_some_and(|d| d.push == Some(PushState::Running));
-        f.diagnose.is_some() || f.verify.is_some() || f.apply.is_some() || pushing
+        f.diagnose.is_some() || self.verify.running().is_some() || self.apply.running().is_some() || pushing
     }
 
     /// The token-creation URL the Create screen offers.
@@ -265,33 +264,36 @@ impl State {
 
     /// The Remote screen is part of this fix.
     pub fn shows_remote(&self) -> bool {
-        self.prepared.as_ref().is_some_and(|p| p.switches_remote())
+        self.verify.prepared().is_some_and(|p| p.switches_remote())
     }
 
     /// The plan as it will be applied, with the Remote screen's choice.
     pub fn effective(&self) -> Option<Prepared> {
-        let mut p = self.prepared.clone()?;
+        let mut p = self.verify.prepared()?.clone();
         if self.remote_choice == RemoteChoice::KeepSsh {
             p.keep_ssh();
         }
         Some(p)
     }
 
-    /// Where the token can go.
+    /// Where the token can go: the user's helpers first (when there are any), then the
+    /// keyring (unless off limits), git's memory cache, and a plaintext file last.
     pub fn store_choices(&self) -> Vec<StoreChoice> {
-        let rest: Vec<StoreChoice> = [StoreChoice::Keyring, StoreChoice::Cache, StoreChoice::File]
+        StoreChoice::ALL
             .into_iter()
-            .filter(|c| self.keyring || *c != StoreChoice::Keyring)
-            .collect();
-        if !self.has_helper() {
-            // Nothing to replace: the keyring first, git's own helpers as the explained
-            // alternatives (never a plaintext file unless picked).
-            return rest;
-        }
+            .filter(|c| match c {
+                StoreChoice::Helper => self.has_helper(),
+                StoreChoice::Keyring => self.keyring,
+                StoreChoice::Cache | StoreChoice::File => true,
+            })
+            .collect()
+    }
+
+    /// The helpers that answer for the host, by name ("store, cache").
+    pub fn helper_names(&self) -> String {
         let names: Vec<String> =
-            self.prepared.as_ref().map(|p| p.chain.iter().map(|h| h.name()).collect()).unwrap_or_default();
-        let names = if names.is_empty() { "your credential helper".to_string() } else { names.join(", ") };
-        std::iter::once(StoreChoice::ReplaceInHelper(names)).chain(rest).collect()
+            self.verify.prepared().map(|p| p.chain.iter().map(|h| h.name()).collect()).unwrap_or_default();
+        if names.is_empty() { "your credential helper".to_string() } else { names.join(", ") }
     }
 
     /// The diagnosis found a credential helper for the host.
@@ -375,24 +377,20 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             vec![]
         }
         Msg::Verified { req, result } => {
-            if state.inflight.verify != Some(req) {
+            if state.verify.running() != Some(req) {
                 return vec![];
             }
-            state.inflight.verify = None;
-            match result {
-                Ok(p) => {
-                    state.prepared = Some(*p);
-                    state.verify = VerifyState::Passed;
-                }
-                Err(problem) => {
-                    state.prepared = None;
-                    state.verify = VerifyState::Failed(Failure::from(&problem));
-                }
-            }
+            let VerifyState::Running { token, .. } = std::mem::replace(&mut state.verify, VerifyState::Idle) else {
+                return vec![];
+            };
+            state.verify = match result {
+                Ok(prepared) => VerifyState::Passed { token, prepared },
+                Err(e) => VerifyState::Failed { token, failure: Failure::from(&e) },
+            };
             vec![]
         }
         Msg::Progress { req, step } => {
-            if state.inflight.apply == Some(req) {
+            if state.apply.running() == Some(req) {
                 match step {
                     ApplyProgress::Changed(i) => state.apply.changed = state.apply.changed.max(i + 1),
                     ApplyProgress::Verified(line) => state.apply.verified.push(line),

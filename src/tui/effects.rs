@@ -12,7 +12,8 @@ use tokio_util::sync::CancellationToken;
 use crate::engine::Deps;
 use crate::engine::doctor::{DoctorOpts, doctor};
 use crate::engine::observe::observe;
-use crate::engine::setup::{SetupOpts, StoreChoice, apply_with_progress, prepare};
+use crate::engine::setup::{Basis, Fixed, SetupOpts, default_store, fix, prepare};
+use crate::model::storage::StoreChoice;
 use crate::model::token::Token;
 
 use super::app::{Effect, Local, Msg, Req};
@@ -53,13 +54,15 @@ impl Runner {
                 tokio::spawn(async move {
                     let (ptx, mut prx) = unbounded_channel();
                     let run = async {
-                        // The same lock as `setup`: never two runs changing the setup at once.
-                        let r = match crate::engine::setup::exclusive(&deps).await {
-                            Ok(_lock) => apply_with_progress(&deps, &prepared, &token, &cancel, Some(&ptx)).await,
-                            Err(p) => Err(p),
-                        };
+                        // The same entry as `setup`: under the journal lock, the plan the
+                        // user confirmed is made again and must match, then applied.
+                        let r = fix(&deps, &token, Basis::Shown(&prepared), &cancel, Some(&ptx), |_| true).await;
                         drop(ptx);
-                        r
+                        r.and_then(|fixed| match fixed {
+                            Fixed::Applied { applied, .. } => Ok(applied),
+                            // (Not reached: the confirmation above always goes on.)
+                            Fixed::Previewed(_) => Err(crate::engine::Error::Interrupted),
+                        })
                     };
                     let forward = async {
                         while let Some(step) = prx.recv().await {
@@ -78,7 +81,7 @@ impl Runner {
             Effect::CancelAll => self.cancel_all(),
             Effect::OpenUrl(url) => {
                 let tx = self.tx.clone();
-                let sandbox_page = self.demo && url.starts_with(&format!("{}/", self.deps.host.base()));
+                let sandbox_page = self.demo && url.starts_with(&format!("{}/", self.deps.host().base()));
                 tokio::task::spawn_blocking(move || {
                     let mut result = webbrowser::open(&url).map_err(|e| e.to_string());
                     // No browser in the demo: visit the sandbox's page as a browser would
@@ -95,12 +98,9 @@ impl Runner {
                 let _ = out.write_all(osc52(&url).as_bytes()).and_then(|_| out.flush());
             }
             Effect::Push => {
-                let (git, tx) = (self.deps.git.clone(), self.tx.clone());
+                let (deps, tx) = (self.deps.clone(), self.tx.clone());
                 tokio::spawn(async move {
-                    let (ok, output) = match git.run(&["push"], None, &[]).await {
-                        Ok(out) => (out.ok, format!("{}{}", String::from_utf8_lossy(&out.stdout), out.stderr)),
-                        Err(e) => (false, e.to_string()),
-                    };
+                    let (ok, output) = crate::engine::push(&deps).await;
                     let _ = tx.send(Msg::Pushed { ok, output });
                 });
             }
@@ -167,11 +167,7 @@ async fn verify(
         Some(s) => s,
         // Without any helper, the OS keyring is the place (prepare probes it and explains
         // the alternatives when there is none).
-        None => match deps.credential().chain().await {
-            Ok(chain) if chain.is_empty() && deps.keyring => StoreChoice::Keyring,
-            Ok(chain) if chain.is_empty() => StoreChoice::Cache,
-            _ => StoreChoice::Helper,
-        },
+        None => default_store(&deps).await,
     };
     let result = prepare(&deps, &token, &SetupOpts { remote: None, switch_remote, store }).await;
     let _ = tx.send(Msg::Verified { req, result: result.map(Box::new) });

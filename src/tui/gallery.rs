@@ -9,20 +9,20 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, TimeZone, Utc};
 
+use crate::engine::Error;
 use crate::engine::journal::Entry;
-use crate::engine::observe::RemoteView;
-use crate::engine::setup::{Applied, Prepared, RepoTarget, StoreChoice};
-use crate::error::Problem;
-use crate::git::{RemoteInfo, RepoInfo};
+use crate::engine::setup::{Applied, Prepared, RepoTarget, SetupOpts};
 use crate::github::Account;
 use crate::model::diagnosis::{Check, CheckId, Diagnosis};
 use crate::model::helpers::HelperEntry;
 use crate::model::host::HostUrl;
 use crate::model::plan::{Change, Plan};
 use crate::model::remote::{RepoRef, Transport};
+use crate::model::repo::{RemoteInfo, RemoteView, RepoInfo};
 use crate::model::scopes::Scopes;
+use crate::model::storage::StoreChoice;
 use crate::model::token::{Token, TokenKind};
-use crate::tui::app::{Failure, Local, Msg, Screen, State, VerifyState, start, update};
+use crate::tui::app::{ApplyStage, Failure, Local, Msg, Screen, State, VerifyState, start, update};
 
 /// A token of the real shape, built at run time so that no file holds one; no screen,
 /// snapshot or screenshot may ever contain it. (The last four characters, `q4Zz`, are
@@ -150,7 +150,7 @@ pub fn prepared() -> Prepared {
             ],
         },
         notes: vec![],
-        store: StoreChoice::Helper,
+        opts: SetupOpts { remote: None, switch_remote: true, store: StoreChoice::Helper },
     }
 }
 
@@ -198,12 +198,10 @@ pub fn at(screen: Screen) -> State {
     }
     let token = fake_token();
     s.field = crate::tui::secret::SecretBuf::from_text(&token);
-    s.token = Some(Token::new(token));
-    s.verify = crate::tui::app::VerifyState::Passed;
-    s.prepared = Some(prepared());
+    s.verify = VerifyState::Passed { token: Token::new(token), prepared: Box::new(prepared()) };
     if screen == Screen::Done {
         s.apply.changed = 3;
-        s.apply.applied = Some(applied(&prepared()));
+        s.apply.stage = ApplyStage::Applied(Box::new(applied(&prepared())));
     }
     s
 }
@@ -225,17 +223,17 @@ pub fn paste_token() -> State {
     s
 }
 
-/// Verify, failed with `problem`.
-pub fn verify_failed(problem: &Problem) -> State {
+/// Verify, failed with `error`.
+pub fn verify_failed(error: &Error) -> State {
     let mut s = at(Screen::Verify);
-    s.verify = VerifyState::Failed(Failure::from(problem));
-    s.prepared = None;
+    let token = Token::new(fake_token());
+    s.verify = VerifyState::Failed { token, failure: Failure::from(error) };
     s
 }
 
 /// The token works, but the organization wants SSO authorization for it.
 pub fn verify_sso() -> State {
-    verify_failed(&Problem::SsoRequired {
+    verify_failed(&Error::SsoRequired {
         repo: "acme/hello".into(),
         url: Some("https://github.com/orgs/acme/sso?authorization_request=A1B2C3".into()),
     })
@@ -244,7 +242,7 @@ pub fn verify_sso() -> State {
 /// Apply with the first change done and the rest in flight.
 pub fn apply_running() -> State {
     let mut s = at(Screen::Apply);
-    s.inflight.apply = Some(9);
+    s.apply.stage = ApplyStage::Running { req: 9, quit_when_done: None };
     s.apply.changed = 1;
     s
 }

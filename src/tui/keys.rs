@@ -91,10 +91,10 @@ pub fn bindings(s: &State) -> Vec<Binding> {
             Binding { hidden: false, ..CTRL_C },
         ],
         Screen::Verify => match &s.verify {
-            VerifyState::Passed => {
+            VerifyState::Passed { .. } => {
                 vec![b(Key::Enter, Action::Forward, "continue"), b(Key::Esc, Action::Back, "back"), QUIT]
             }
-            VerifyState::Failed(f) => {
+            VerifyState::Failed { failure: f, .. } => {
                 let back = if f.storage { "choose another storage" } else { "paste another token" };
                 let mut t = vec![b(Key::Esc, Action::Back, back)];
                 if f.sso_url.is_some() {
@@ -107,7 +107,7 @@ pub fn bindings(s: &State) -> Vec<Binding> {
                 t.push(QUIT);
                 t
             }
-            VerifyState::Running | VerifyState::Idle => vec![b(Key::Esc, Action::Back, "back"), QUIT],
+            VerifyState::Running { .. } | VerifyState::Idle => vec![b(Key::Esc, Action::Back, "back"), QUIT],
         },
         Screen::Remote => vec![
             b(Key::Enter, Action::Forward, "choose"),
@@ -125,7 +125,7 @@ pub fn bindings(s: &State) -> Vec<Binding> {
             t.extend([b(Key::Esc, Action::Back, "back"), QUIT]);
             t
         }
-        Screen::Apply if s.inflight.apply.is_some() => vec![b(Key::Char('q'), Action::Quit, "stop and roll back")],
+        Screen::Apply if s.apply.running().is_some() => vec![b(Key::Char('q'), Action::Quit, "stop and roll back")],
         Screen::Apply => vec![b(Key::Esc, Action::Back, "back"), QUIT],
         Screen::Done => vec![b(Key::Enter, Action::Forward, "exit"), QUIT],
     };

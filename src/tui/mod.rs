@@ -17,6 +17,7 @@ pub mod secret;
 #[doc(hidden)]
 pub mod svg;
 pub mod terminal;
+mod words;
 
 #[cfg(test)]
 mod tests;
@@ -28,8 +29,7 @@ use ratatui::crossterm::event::{Event, EventStream};
 use tokio::time::{Interval, MissedTickBehavior};
 
 use crate::engine::Deps;
-use crate::engine::doctor::machine_name;
-use crate::error::Problem;
+pub use terminal::TerminalError;
 
 use app::{Action, Msg, State};
 use secret::SecretBuf;
@@ -38,26 +38,23 @@ use secret::SecretBuf;
 const SPIN: Duration = Duration::from_millis(120);
 
 /// Run the wizard; the exit code per CONTRACT.md (0 Done, 1 quit, 130 Ctrl-C).
-pub async fn run(deps: Deps) -> Result<u8, Problem> {
+pub async fn run(deps: Deps) -> Result<u8, TerminalError> {
     run_with(deps, None).await
 }
 
 /// The wizard for `git-reauth demo`: `demo_token` is offered on Create and Paste, the
 /// OS keyring is never offered, and Done runs a real `git push` in the sandbox clone.
-pub async fn run_with(deps: Deps, demo_token: Option<String>) -> Result<u8, Problem> {
+pub async fn run_with(deps: Deps, demo_token: Option<String>) -> Result<u8, TerminalError> {
     let mut tui = terminal::init()?;
-    let mut state = State::new(deps.host.clone(), machine_name(), chrono::Utc::now());
-    state.keyring = deps.keyring;
+    let mut state = State::new(deps.host().clone(), deps.env().machine.clone(), chrono::Utc::now());
+    state.keyring = deps.keyring_allowed();
     state.demo = demo_token.map(|token| app::DemoState { token, push: None });
     state.color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     if let Ok(size) = tui.terminal.size() {
         state.size = (size.width, size.height);
     }
     let draw = |tui: &mut terminal::Tui, state: &State| {
-        tui.terminal
-            .draw(|f| screens::draw(state, f))
-            .map(|_| ())
-            .map_err(|e| Problem::Other(format!("cannot draw the wizard: {e}")))
+        tui.terminal.draw(|f| screens::draw(state, f)).map(|_| ()).map_err(TerminalError::Draw)
     };
     // First frame before any check has finished: pending spinners.
     draw(&mut tui, &state)?;

@@ -1,8 +1,8 @@
 //! The pieces of the wizard's state: what was learned, what the user chose, what is
 //! in flight, and failures as they are shown.
 
-use crate::engine::setup::Applied;
-use crate::error::Problem;
+use crate::engine::setup::{Applied, Prepared};
+use crate::model::token::Token;
 
 /// The id of one request for async work.
 pub type Req = u64;
@@ -24,31 +24,6 @@ pub struct Local {
 pub enum RemoteChoice {
     SwitchToHttps,
     KeepSsh,
-}
-
-/// Where the token goes.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum StoreChoice {
-    /// Replace the stale entry in the helper that answers now (by name).
-    ReplaceInHelper(String),
-    /// The OS keyring through git-reauth's own helper, for this host only.
-    Keyring,
-    /// git's memory cache for this host (forgotten after a day).
-    Cache,
-    /// git's plaintext store file for this host (0600).
-    File,
-}
-
-impl StoreChoice {
-    /// What `prepare` is asked for.
-    pub fn engine(&self) -> crate::engine::setup::StoreChoice {
-        match self {
-            StoreChoice::ReplaceInHelper(_) => crate::engine::setup::StoreChoice::Helper,
-            StoreChoice::Keyring => crate::engine::setup::StoreChoice::Keyring,
-            StoreChoice::Cache => crate::engine::setup::StoreChoice::Cache,
-            StoreChoice::File => crate::engine::setup::StoreChoice::File,
-        }
-    }
 }
 
 /// `git-reauth demo`: the token it offers (fake: showing it is fine) and the real
@@ -103,56 +78,116 @@ pub struct Failure {
     pub fine_grained: bool,
     /// The chosen storage (the OS keyring) is unavailable: the token itself is fine.
     pub storage: bool,
+    /// A rollback could not take back every step (the message lists them).
+    pub leftovers: bool,
 }
 
-impl From<&Problem> for Failure {
-    fn from(p: &Problem) -> Failure {
-        let (step, new_token, fine_grained) = match p {
-            Problem::TokenRejected | Problem::BadToken(_) => (Some(Step::Account), true, false),
-            Problem::MissingScope { .. } => (Some(Step::Scopes), true, false),
-            Problem::RepoNotVisible { .. } => (Some(Step::RepoAccess), true, false),
-            Problem::ReadOnly { .. } => (Some(Step::RepoAccess), true, true),
-            Problem::NoWriteRole { .. } => (Some(Step::RepoAccess), false, false),
-            Problem::SsoRequired { .. } => (Some(Step::Sso), false, false),
-            _ => (None, false, false),
-        };
-        let sso_url = match p {
-            Problem::SsoRequired { url, .. } => url.clone(),
+/// The Verify screen: what is known about the token at each stage. The token and
+/// GitHub's answer travel together, so a passed check always has its plan.
+#[derive(Debug)]
+pub enum VerifyState {
+    /// No token submitted yet.
+    Idle,
+    /// GitHub is being asked (request `req`).
+    Running { req: Req, token: Token },
+    /// The token works; this is the plan for it.
+    Passed { token: Token, prepared: Box<Prepared> },
+    /// The token (or the chosen storage) does not work; the token is kept for `r`.
+    Failed { token: Token, failure: Failure },
+}
+
+impl VerifyState {
+    /// The token submitted, in any stage but `Idle`.
+    pub fn token(&self) -> Option<&Token> {
+        match self {
+            VerifyState::Idle => None,
+            VerifyState::Running { token, .. }
+            | VerifyState::Passed { token, .. }
+            | VerifyState::Failed { token, .. } => Some(token),
+        }
+    }
+
+    /// The plan, once the token passed.
+    pub fn prepared(&self) -> Option<&Prepared> {
+        match self {
+            VerifyState::Passed { prepared, .. } => Some(prepared),
             _ => None,
-        };
-        // The hints are written for `setup`; here the next step is on screen.
-        let hint = p.hint().map(|h| h.replace(" and run setup again", "").replace(", then run setup again", ""));
-        let storage = matches!(p, Problem::Keyring(_));
-        Failure { message: p.to_string(), hint, step, sso_url, new_token, fine_grained, storage }
+        }
+    }
+
+    /// Why the token or the storage was refused.
+    pub fn failure(&self) -> Option<&Failure> {
+        match self {
+            VerifyState::Failed { failure, .. } => Some(failure),
+            _ => None,
+        }
+    }
+
+    /// The request in flight.
+    pub fn running(&self) -> Option<Req> {
+        match self {
+            VerifyState::Running { req, .. } => Some(*req),
+            _ => None,
+        }
     }
 }
 
-/// The Verify screen.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum VerifyState {
-    Idle,
-    Running,
-    Passed,
-    Failed(Failure),
-}
-
-/// The Apply screen.
+/// The Apply screen: the steps ticked off so far and where the run stands.
 #[derive(Debug, Default)]
 pub struct ApplyState {
     /// The plan's changes done so far.
     pub changed: usize,
     pub verified: Vec<String>,
-    pub applied: Option<Applied>,
-    pub failure: Option<Failure>,
-    /// Quit with this code once the apply has finished or rolled back.
-    pub quit_when_done: Option<u8>,
+    pub stage: ApplyStage,
+}
+
+/// Where an apply stands.
+#[derive(Debug, Default)]
+pub enum ApplyStage {
+    #[default]
+    NotStarted,
+    /// Request `req` runs; quit with `quit_when_done` once it has finished or rolled back.
+    Running {
+        req: Req,
+        quit_when_done: Option<u8>,
+    },
+    Applied(Box<Applied>),
+    /// Stopped and rolled back.
+    Failed(Failure),
+}
+
+impl ApplyState {
+    /// The request in flight.
+    pub fn running(&self) -> Option<Req> {
+        match self.stage {
+            ApplyStage::Running { req, .. } => Some(req),
+            _ => None,
+        }
+    }
+
+    pub fn applied(&self) -> Option<&Applied> {
+        match &self.stage {
+            ApplyStage::Applied(a) => Some(a),
+            _ => None,
+        }
+    }
+
+    pub fn failure(&self) -> Option<&Failure> {
+        match &self.stage {
+            ApplyStage::Failed(f) => Some(f),
+            _ => None,
+        }
+    }
+
+    /// A quit is waiting for the run to end.
+    pub fn quitting(&self) -> bool {
+        matches!(self.stage, ApplyStage::Running { quit_when_done: Some(_), .. })
+    }
 }
 
 /// Requests in flight.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct InFlight {
     pub diagnose: Option<Req>,
-    pub verify: Option<Req>,
-    pub apply: Option<Req>,
     pub open: bool,
 }

@@ -7,7 +7,17 @@ use ratatui::DefaultTerminal;
 use ratatui::crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
 use ratatui::crossterm::execute;
 
-use crate::error::Problem;
+/// Why the wizard could not use the terminal.
+#[derive(Debug, thiserror::Error)]
+pub enum TerminalError {
+    /// stdin or stdout is not a terminal.
+    #[error("no terminal")]
+    NotATerminal,
+    #[error("cannot set up the terminal: {0}")]
+    Setup(std::io::Error),
+    #[error("cannot draw the wizard: {0}")]
+    Draw(std::io::Error),
+}
 
 /// Owns the terminal while the wizard runs; dropping it restores the terminal.
 pub struct Tui {
@@ -20,9 +30,9 @@ pub fn has_tty() -> bool {
 }
 
 /// Take over the terminal.
-pub fn init() -> Result<Tui, Problem> {
+pub fn init() -> Result<Tui, TerminalError> {
     if !has_tty() {
-        return Err(Problem::NotATerminal);
+        return Err(TerminalError::NotATerminal);
     }
     // Our hook runs after ratatui's (which restores the screen first): it turns
     // bracketed paste off again, then the previous hook prints the panic.
@@ -31,10 +41,9 @@ pub fn init() -> Result<Tui, Problem> {
         let _ = execute!(std::io::stdout(), DisableBracketedPaste);
         previous(info);
     }));
-    let terminal = ratatui::try_init().map_err(|e| Problem::Other(format!("cannot set up the terminal: {e}")))?;
+    let terminal = ratatui::try_init().map_err(TerminalError::Setup)?;
     let tui = Tui { terminal };
-    execute!(std::io::stdout(), EnableBracketedPaste)
-        .map_err(|e| Problem::Other(format!("cannot set up the terminal: {e}")))?;
+    execute!(std::io::stdout(), EnableBracketedPaste).map_err(TerminalError::Setup)?;
     Ok(tui)
 }
 

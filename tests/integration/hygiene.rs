@@ -203,8 +203,11 @@ fn a_running_git_reauth_cannot_dump_core() {
     // Control: an ordinary process of the same user is dumpable and keeps the core limit
     // it inherited, so the checks below can tell the difference.
     let mut control = unprivileged("sleep", &["30"]);
+    // Wait for `sleep` itself: between setpriv's setuid and its exec the process is not
+    // dumpable yet (the kernel clears the flag on a uid change until the next exec).
+    let comm = |pid: u32| std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
     let start = std::time::Instant::now();
-    while proc_owner_and_uid(control.id()).1 == 0 && start.elapsed() < Duration::from_secs(10) {
+    while comm(control.id()).trim() != "sleep" && start.elapsed() < Duration::from_secs(10) {
         std::thread::sleep(Duration::from_millis(10));
     }
     let (owner, uid) = proc_owner_and_uid(control.id());

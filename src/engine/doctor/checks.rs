@@ -1,7 +1,7 @@
 //! The doctor's individual checks: each turns what was observed or answered into one
 //! `Check` with a status, a one-line summary and a fix. No I/O.
 
-use super::{EXPIRY_WARN_DAYS, machine_name, network_fix};
+use super::{EXPIRY_WARN_DAYS, api_fix};
 use crate::engine::Deps;
 use crate::engine::observe::{Observation, RemoteView};
 use crate::git::FillOutcome;
@@ -133,7 +133,7 @@ pub(super) fn access_check(
                 format!("the token can read {r} but cannot push (write access not granted)"),
                 format!(
                     "give the token \"Contents: Read and write\" for {r}, or create one: {}",
-                    deps.host.fine_grained_token_url(&machine_name(), Some(&r.owner))
+                    deps.host.fine_grained_token_url(&deps.env.machine, Some(&r.owner))
                 ),
             ),
             _ if !role_push => Check::fail(
@@ -157,9 +157,7 @@ pub(super) fn access_check(
             format!("git's endpoint rejects the token for {r}"),
             "create a new token and run `git-reauth`",
         ),
-        Some(Err(e)) => {
-            Check::fail(CheckId::RepoAccess, format!("cannot check push access to {r}: {e}"), network_fix(e))
-        }
+        Some(Err(e)) => Check::fail(CheckId::RepoAccess, format!("cannot check push access to {r}: {e}"), api_fix(e)),
         None => Check::skip(CheckId::RepoAccess, "not checked"),
     }
 }
@@ -181,7 +179,7 @@ pub(super) fn scopes_check(
             Some(needed) => Check::fail(
                 CheckId::TokenScopes,
                 format!("the token lacks the `{needed}` scope needed to push (it has: {})", scopes.display()),
-                format!("create a token with repo: {}", deps.host.classic_token_url(&machine_name())),
+                format!("create a token with repo: {}", deps.host.classic_token_url(&deps.env.machine)),
             ),
         },
     }

@@ -3,25 +3,38 @@
 
 use super::*;
 
-pub(super) fn applied(state: &mut State, req: Req, result: Result<Box<Applied>, Problem>) -> Vec<Effect> {
-    if state.inflight.apply != Some(req) {
+pub(super) fn applied(state: &mut State, req: Req, result: Result<Box<Applied>, Error>) -> Vec<Effect> {
+    let ApplyStage::Running { req: running, quit_when_done } = state.apply.stage else {
+        return vec![];
+    };
+    if running != req {
         return vec![];
     }
-    state.inflight.apply = None;
     let ok = result.is_ok();
     match result {
         Ok(a) => {
-            state.apply.applied = Some(*a);
+            state.apply.stage = ApplyStage::Applied(a);
             state.go(Screen::Done);
             // The demo proves the fix with a real push to the sandbox.
-            if let Some(d) = state.demo.as_mut() {
+            if let Some(d) = state.demo.as_mut()
+                && quit_when_done.is_none()
+            {
                 d.push = Some(PushState::Running);
                 return vec![Effect::Push];
             }
         }
-        Err(p) => state.apply.failure = Some(Failure::from(&p)),
+        // The setup changed after the plan was shown (nothing was changed): check again,
+        // so the user sees the plan that would really be applied.
+        Err(e) if matches!(e.cause(), Error::PlanChanged) && quit_when_done.is_none() => {
+            state.apply = ApplyState::default();
+            state.go(Screen::Verify);
+            let fx = verify(state);
+            state.notice = Some("the setup changed since the plan was shown: here is the new one".into());
+            return fx;
+        }
+        Err(e) => state.apply.stage = ApplyStage::Failed(Failure::from(&e)),
     }
-    match state.apply.quit_when_done {
+    match quit_when_done {
         // The fix went through after all: it is applied and confirmed.
         Some(_) if ok => vec![Effect::Quit(exit::OK)],
         Some(code) => vec![Effect::Quit(code)],
@@ -37,9 +50,9 @@ pub(super) fn action(state: &mut State, a: Action) -> Vec<Effect> {
         Action::Back => back(state),
         Action::Open => match state.screen {
             Screen::Create => open(state, state.create_url()),
-            Screen::Verify => match &state.verify {
-                VerifyState::Failed(Failure { sso_url: Some(u), .. }) => open(state, u.clone()),
-                _ => vec![],
+            Screen::Verify => match state.verify.failure().and_then(|f| f.sso_url.clone()) {
+                Some(u) => open(state, u),
+                None => vec![],
             },
             _ => vec![],
         },
@@ -52,11 +65,9 @@ pub(super) fn action(state: &mut State, a: Action) -> Vec<Effect> {
             state.notice = None;
             vec![]
         }
-        Action::Recheck if state.screen == Screen::Verify && matches!(state.verify, VerifyState::Failed(_)) => {
-            verify(state)
-        }
+        Action::Recheck if state.screen == Screen::Verify && state.verify.failure().is_some() => verify(state),
         Action::NewToken if state.screen == Screen::Verify => {
-            if let VerifyState::Failed(f) = &state.verify {
+            if let Some(f) = state.verify.failure() {
                 state.fine_grained = f.fine_grained;
                 state.field.clear();
                 state.verify = VerifyState::Idle;
@@ -116,8 +127,8 @@ fn open(state: &mut State, url: String) -> Vec<Effect> {
 /// `q` (code 1) or Ctrl-C (130). A running apply is cancelled and quits when it has
 /// finished or rolled back; reaching Done (or a healthy setup) makes it a success.
 fn quit(state: &mut State, code: u8) -> Vec<Effect> {
-    if state.inflight.apply.is_some() {
-        state.apply.quit_when_done = Some(code);
+    if let ApplyStage::Running { quit_when_done, .. } = &mut state.apply.stage {
+        *quit_when_done = Some(code);
         state.notice = Some("stopping: undoing the changes made so far…".into());
         return vec![Effect::CancelAll];
     }
@@ -144,30 +155,28 @@ fn forward(state: &mut State) -> Vec<Effect> {
                 state.notice = Some("this cannot be a token yet: see the line under the field".into());
                 return vec![];
             }
-            state.token = Some(Token::new(state.field.expose().to_string()));
             state.go(Screen::Verify);
-            return verify(state);
+            return check(state, Token::new(state.field.expose().to_string()));
         }
-        Screen::Verify if state.verify == VerifyState::Passed => {
+        Screen::Verify if state.verify.prepared().is_some() => {
             state.remote_choice = RemoteChoice::SwitchToHttps;
             state.go(if state.shows_remote() { Screen::Remote } else { Screen::Credentials });
         }
         Screen::Remote => state.go(Screen::Credentials),
         Screen::Credentials => {
-            let (Some(prepared), Some(token)) = (state.effective(), state.token.clone()) else {
+            let (Some(prepared), Some(token)) = (state.effective(), state.verify.token().cloned()) else {
                 return vec![];
             };
             // The plan was made for another storage: make it again for this one (the
             // keyring is probed then; if it is unavailable, Verify explains the choices).
-            let wanted = state.store_choices().get(state.store_choice).map(StoreChoice::engine);
-            if let Some(wanted) = wanted.filter(|w| *w != prepared.store) {
+            let wanted = state.store_choices().get(state.store_choice).copied();
+            if let Some(wanted) = wanted.filter(|w| *w != prepared.store()) {
                 state.store_pref = Some(wanted);
                 state.go(Screen::Verify);
                 return verify(state);
             }
             let req = state.req();
-            state.inflight.apply = Some(req);
-            state.apply = ApplyState::default();
+            state.apply = ApplyState { stage: ApplyStage::Running { req, quit_when_done: None }, ..Default::default() };
             state.go(Screen::Apply);
             return vec![Effect::Apply { req, prepared: Box::new(prepared), token }];
         }
@@ -177,18 +186,22 @@ fn forward(state: &mut State) -> Vec<Effect> {
     vec![]
 }
 
+/// Check the submitted token again (another storage, SSO authorized, a network error).
 fn verify(state: &mut State) -> Vec<Effect> {
-    let Some(token) = state.token.clone() else {
-        return vec![];
-    };
+    match state.verify.token().cloned() {
+        Some(token) => check(state, token),
+        None => vec![],
+    }
+}
+
+/// Ask GitHub about `token` (a reply to an older request is dropped).
+fn check(state: &mut State, token: Token) -> Vec<Effect> {
     let mut fx = Vec::new();
-    if let Some(old) = state.inflight.verify.take() {
+    if let Some(old) = state.verify.running() {
         fx.push(Effect::Abort { req: old });
     }
     let req = state.req();
-    state.inflight.verify = Some(req);
-    state.verify = VerifyState::Running;
-    state.prepared = None;
+    state.verify = VerifyState::Running { req, token: token.clone() };
     state.notice = None;
     let switch_remote = state.local.as_ref().map(|l| l.uses_ssh);
     fx.push(Effect::Verify { req, token, switch_remote, store: state.store_pref });
@@ -202,34 +215,30 @@ fn back(state: &mut State) -> Vec<Effect> {
         Screen::Create => state.go(Screen::Diagnosis),
         Screen::Paste => state.go(Screen::Create),
         Screen::Verify => {
-            if let Some(req) = state.inflight.verify.take() {
+            if let Some(req) = state.verify.running() {
                 fx.push(Effect::Abort { req });
             }
             // The token is fine, only the OS keyring is not there: plan for the user's
             // helpers again (if there are none, that check explains the choices).
-            if matches!(&state.verify, VerifyState::Failed(f) if f.storage) {
-                let fallback =
-                    if state.has_helper() { StoreChoice::ReplaceInHelper(String::new()) } else { StoreChoice::Cache };
-                state.store_pref = Some(fallback.engine());
-                state.store_choice =
-                    state.store_choices().iter().position(|c| c.engine() == fallback.engine()).unwrap_or(0);
+            if state.verify.failure().is_some_and(|f| f.storage) {
+                let fallback = if state.has_helper() { StoreChoice::Helper } else { StoreChoice::Cache };
+                state.store_pref = Some(fallback);
+                state.store_choice = state.store_choices().iter().position(|c| *c == fallback).unwrap_or(0);
                 fx.extend(verify(state));
                 return fx;
             }
             // A new token comes next; the rejected one is not kept.
-            if matches!(state.verify, VerifyState::Failed(_)) {
+            if state.verify.failure().is_some() {
                 state.field.clear();
                 state.store_pref = None;
             }
             state.verify = VerifyState::Idle;
-            state.prepared = None;
-            state.token = None;
             state.go(Screen::Paste);
         }
         Screen::Remote => state.go(Screen::Verify),
         Screen::Credentials => state.go(if state.shows_remote() { Screen::Remote } else { Screen::Verify }),
         Screen::Apply => {
-            if state.inflight.apply.is_none() {
+            if state.apply.running().is_none() {
                 state.apply = ApplyState::default();
                 state.go(Screen::Credentials);
             }

@@ -13,11 +13,12 @@ use crate::tui::app::State;
 pub fn view(state: &State, frame: &mut Frame, area: Rect) {
     let t = Theme::of(state);
     let w = area.width as usize;
-    let running = state.inflight.apply.is_some();
+    let running = state.apply.running().is_some();
     let a = &state.apply;
+    let failure = a.failure();
     let mut lines = Vec::new();
-    let partly = a.failure.as_ref().is_some_and(|f| f.message.contains("rolling back also failed"));
-    if let Some(f) = &a.failure {
+    let partly = failure.is_some_and(|f| f.leftovers);
+    if let Some(f) = failure {
         lines.extend(marked(&t, Status::Fail, &f.message, w));
         let undone = if partly {
             "Some changes could not be rolled back (listed above): fix them by hand or run `git-reauth undo`."
@@ -30,19 +31,19 @@ pub fn view(state: &State, frame: &mut Frame, area: Rect) {
         }
         lines.push(Line::raw(""));
     }
-    if a.failure.is_none() {
+    if failure.is_none() {
         lines.extend(para("Applying; if any step fails, everything is rolled back.", w, 0, t.dim()));
         lines.push(Line::raw(""));
     }
     let changes = state.effective().map(|p| p.plan.changes).unwrap_or_default();
     for (i, c) in changes.iter().enumerate() {
-        let mark = if i < a.changed && a.failure.is_some() && !partly {
+        let mark = if i < a.changed && failure.is_some() && !partly {
             t.rolled_back()
         } else if i < a.changed {
             t.mark(Status::Ok)
         } else if running && i == a.changed {
             t.spinner(state)
-        } else if a.failure.is_some() && i == a.changed {
+        } else if failure.is_some() && i == a.changed {
             t.mark(Status::Fail)
         } else {
             t.pending()
@@ -64,7 +65,7 @@ pub fn view(state: &State, frame: &mut Frame, area: Rect) {
             lines.push(Line::from(vec![t.spinner(state), Span::raw(" checking that git uses the new token…")]));
         }
     }
-    if a.quit_when_done.is_some() && running {
+    if a.quitting() {
         lines.push(Line::raw(""));
         lines.extend(para("Stopping: rolling back what was applied, then quitting…", w, 0, t.warn()));
     }

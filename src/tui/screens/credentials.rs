@@ -38,7 +38,7 @@ pub fn view(state: &State, frame: &mut Frame, area: Rect) {
     lines.push(Line::styled("Where to keep the token:", t.bold()));
     for (i, c) in state.store_choices().iter().enumerate() {
         let text = match c {
-            StoreChoice::ReplaceInHelper(name) => format!("Replace it in {name} (the helper git uses now)"),
+            StoreChoice::Helper => format!("Replace it in {} (the helper git uses now)", state.helper_names()),
             StoreChoice::Keyring => "Store it in the OS keyring (git-reauth's own helper, for this host only)".into(),
             StoreChoice::Cache => "Keep it in git's memory cache (forgotten after a day)".into(),
             StoreChoice::File => "Write it to ~/.git-credentials (plaintext file, readable only by you)".into(),

@@ -46,7 +46,7 @@ pub fn view(state: &State, frame: &mut Frame, area: Rect) {
             lines.extend(marked(&t, Status::Ok, &c.describe(), w));
         }
     }
-    if let Some(a) = &state.apply.applied {
+    if let Some(a) = state.apply.applied() {
         lines.push(Line::styled("Checked:", t.bold()));
         for v in &a.verified {
             lines.extend(marked(&t, Status::Ok, v, w));

@@ -15,7 +15,7 @@ pub fn view(state: &State, frame: &mut Frame, area: Rect) {
     let t = Theme::of(state);
     let w = area.width as usize;
     let mut lines = Vec::new();
-    let Some(p) = &state.prepared else {
+    let Some(p) = state.verify.prepared() else {
         body(frame, area, lines, &t);
         return;
     };

@@ -15,13 +15,13 @@ pub fn view(state: &State, frame: &mut Frame, area: Rect) {
     let t = Theme::of(state);
     let w = area.width as usize;
     let intro = match state.verify {
-        VerifyState::Failed(_) => "GitHub's answer about the token. Nothing was changed.",
+        VerifyState::Failed { .. } => "GitHub's answer about the token. Nothing was changed.",
         _ => "Asking GitHub about the token. Nothing is changed yet.",
     };
     let mut lines = para(intro, w, 0, t.dim());
     lines.push(Line::raw(""));
-    match (&state.verify, &state.prepared) {
-        (VerifyState::Passed, Some(p)) => {
+    match &state.verify {
+        VerifyState::Passed { prepared: p, .. } => {
             for step in Step::ALL {
                 lines.push(status_line(&t, t.mark(Status::Ok), step.label(), &passed(state, p, step), w));
             }
@@ -34,7 +34,7 @@ pub fn view(state: &State, frame: &mut Frame, area: Rect) {
             lines.push(Line::raw(""));
             lines.extend(para("The token works. Enter shows what will change.", w, 0, t.bold()));
         }
-        (VerifyState::Failed(f), _) => failed(&mut lines, &t, f, w),
+        VerifyState::Failed { failure: f, .. } => failed(&mut lines, &t, f, w),
         _ => {
             for step in Step::ALL {
                 lines.push(status_line(&t, t.spinner(state), step.label(), "checking…", w));

@@ -5,8 +5,8 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 use super::fixtures::*;
-use crate::error::Problem;
-use crate::tui::app::{Failure, RemoteChoice, Screen, State, VerifyState, start};
+use crate::engine::Error;
+use crate::tui::app::{ApplyStage, Failure, RemoteChoice, Screen, State, VerifyState, start};
 use crate::tui::screens::{MIN_HEIGHT, MIN_WIDTH, draw};
 use crate::tui::secret::SecretBuf;
 
@@ -69,11 +69,10 @@ fn paste() {
 #[test]
 fn verify() {
     let mut s = at(Screen::Verify);
-    s.verify = VerifyState::Running;
-    s.prepared = None;
+    s.verify = VerifyState::Running { req: 2, token: crate::model::token::Token::new(fake_token()) };
     check("verify_running", &s);
     check("verify_passed", &at(Screen::Verify));
-    let s = verify_failed(&Problem::MissingScope {
+    let s = verify_failed(&Error::MissingScope {
         needed: "repo".into(),
         have: "gist".into(),
         create_url: "https://github.com/settings/tokens/new?scopes=repo,workflow".into(),
@@ -94,7 +93,8 @@ fn remote() {
 fn credentials() {
     check("credentials", &at(Screen::Credentials));
     let mut s = at(Screen::Credentials);
-    s.prepared = Some(prepared_host_only());
+    let token = crate::model::token::Token::new(fake_token());
+    s.verify = VerifyState::Passed { token, prepared: Box::new(prepared_host_only()) };
     s.checks.clear();
     check("credentials_host_only", &s);
 }
@@ -106,9 +106,9 @@ fn apply() {
     s.apply.changed = 3;
     s.apply.verified = vec!["git credential fill returns the new token (from store)".into()];
     check("apply_verifying", &s);
-    s.inflight.apply = None;
-    s.apply.failure = Some(Failure::from(&Problem::LiveCheck {
-        message: "git ls-remote https://github.com/octo/hello.git failed: Authentication failed".into(),
+    s.apply.stage = ApplyStage::Failed(Failure::from(&Error::LiveCheck {
+        url: "https://github.com/octo/hello.git".into(),
+        message: "Authentication failed".into(),
     }));
     check("apply_failed", &s);
 }

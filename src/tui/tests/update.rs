@@ -3,11 +3,13 @@
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::fixtures::*;
+use crate::engine::Error;
+use crate::engine::error::Run;
 use crate::engine::setup::ApplyProgress;
-use crate::error::Problem;
 use crate::model::diagnosis::{Check, CheckId};
 use crate::model::plan::Change;
-use crate::tui::app::{Action, Effect, Msg, RemoteChoice, Screen, State, Step, VerifyState, start, update};
+use crate::model::token::Token;
+use crate::tui::app::{Action, ApplyStage, Effect, Msg, RemoteChoice, Screen, State, Step, VerifyState, start, update};
 use crate::tui::keys;
 use crate::tui::secret::SecretBuf;
 
@@ -69,8 +71,8 @@ fn replies_to_other_requests_are_dropped() {
     assert!(matches!(fx.as_slice(), [Effect::Abort { req: r }] if *r == req));
     assert_eq!(s.screen, Screen::Paste);
     update(&mut s, Msg::Verified { req, result: Ok(Box::new(prepared())) });
-    assert!(s.prepared.is_none());
-    assert_eq!(s.verify, VerifyState::Idle);
+    assert!(s.verify.prepared().is_none());
+    assert!(matches!(s.verify, VerifyState::Idle));
     assert_eq!(s.screen, Screen::Paste);
 }
 
@@ -122,9 +124,9 @@ fn enter_refuses_what_cannot_be_a_token_and_verifies_a_token() {
 
     let req = verify_req(&mut s);
     assert_eq!(s.screen, Screen::Verify);
-    assert_eq!(s.verify, VerifyState::Running);
-    assert_eq!(s.inflight.verify, Some(req));
-    assert_eq!(s.token.as_ref().map(|t| t.expose()), Some(fake_token().as_str()));
+    assert!(matches!(s.verify, VerifyState::Running { .. }));
+    assert_eq!(s.verify.running(), Some(req));
+    assert_eq!(s.verify.token().map(|t| t.expose()), Some(fake_token().as_str()));
     // The remote is SSH, so prepare is asked to switch it.
     let mut s2 = diagnosed();
     s2.screen = Screen::Paste;
@@ -140,7 +142,7 @@ fn a_passed_verification_leads_to_remote_when_the_plan_switches_it() {
     assert!(act(&mut s, Action::Forward).is_empty(), "Enter waits while verifying");
     assert_eq!(s.screen, Screen::Verify);
     update(&mut s, Msg::Verified { req, result: Ok(Box::new(prepared())) });
-    assert_eq!(s.verify, VerifyState::Passed);
+    assert!(matches!(s.verify, VerifyState::Passed { .. }));
     act(&mut s, Action::Forward);
     assert_eq!(s.screen, Screen::Remote);
     act(&mut s, Action::Forward);
@@ -195,9 +197,9 @@ fn failures_explain_and_offer_the_way_back() {
     let mut s = diagnosed();
     let req = verify_req(&mut s);
     let url = "https://github.com/orgs/acme/sso?authorization_request=abc".to_string();
-    let problem = Problem::SsoRequired { repo: "acme/hello".into(), url: Some(url.clone()) };
+    let problem = Error::SsoRequired { repo: "acme/hello".into(), url: Some(url.clone()) };
     update(&mut s, Msg::Verified { req, result: Err(problem) });
-    let VerifyState::Failed(f) = &s.verify else { panic!("not failed: {:?}", s.verify) };
+    let VerifyState::Failed { failure: f, .. } = &s.verify else { panic!("not failed: {:?}", s.verify) };
     assert_eq!(f.step, Some(Step::Sso));
     assert_eq!(f.sso_url.as_deref(), Some(url.as_str()));
     assert!(act(&mut s, Action::Forward).is_empty(), "no forward from a failure");
@@ -210,17 +212,17 @@ fn failures_explain_and_offer_the_way_back() {
     };
     assert_ne!(again, req);
     update(&mut s, Msg::Verified { req, result: Ok(Box::new(prepared())) });
-    assert_eq!(s.verify, VerifyState::Running, "the first reply is stale now");
-    update(&mut s, Msg::Verified { req: again, result: Err(Problem::TokenRejected) });
+    assert!(matches!(s.verify, VerifyState::Running { .. }), "the first reply is stale now");
+    update(&mut s, Msg::Verified { req: again, result: Err(Error::TokenRejected) });
     act(&mut s, Action::Back);
     assert_eq!(s.screen, Screen::Paste);
     assert!(s.field.is_empty(), "the rejected token is not kept in the field");
-    assert!(s.token.is_none());
+    assert!(s.verify.token().is_none());
 
     // Missing scope: `n` goes to Create for a classic token; read-only: fine-grained.
     for (problem, fine) in [
-        (Problem::MissingScope { needed: "repo".into(), have: "gist".into(), create_url: "u".into() }, false),
-        (Problem::ReadOnly { repo: "octo/hello".into(), create_url: "u".into() }, true),
+        (Error::MissingScope { needed: "repo".into(), have: "gist".into(), create_url: "u".into() }, false),
+        (Error::ReadOnly { repo: "octo/hello".into(), create_url: "u".into() }, true),
     ] {
         let mut s = diagnosed();
         s.fine_grained = !fine;
@@ -272,13 +274,13 @@ fn a_failed_apply_explains_and_goes_back_to_credentials() {
         other => panic!("{other:?}"),
     };
     update(&mut s, Msg::Progress { req, step: ApplyProgress::Changed(0) });
-    let problem = Problem::Verify { message: "cache still answers first".into() };
+    let problem = Error::OtherCredentialFirst { helper: "cache".into() };
     assert!(update(&mut s, Msg::Applied { req, result: Err(problem) }).is_empty());
     assert_eq!(s.screen, Screen::Apply);
-    assert!(s.apply.failure.as_ref().is_some_and(|f| f.message.contains("cache still answers")));
+    assert!(s.apply.failure().is_some_and(|f| f.message.contains("cache still answers")));
     act(&mut s, Action::Back);
     assert_eq!(s.screen, Screen::Credentials);
-    assert!(s.apply.failure.is_none());
+    assert!(s.apply.failure().is_none());
     assert_eq!(quit_code(&act(&mut s, Action::Quit)), Some(1));
 }
 
@@ -304,7 +306,9 @@ fn quitting_before_done_exits_1_and_ctrl_c_exits_130() {
 
 #[test]
 fn ctrl_c_during_apply_waits_for_the_rollback() {
-    for (result, code) in [(Err(Problem::InterruptedRolledBack), 130), (Ok(()), 0)] {
+    let interrupted =
+        || Error::Stopped { cause: Box::new(Error::Interrupted), run: Run::Fix, changed: true, leftovers: vec![] };
+    for (result, code) in [(Err(interrupted()), 130), (Ok(()), 0)] {
         let mut s = at(Screen::Credentials);
         let req = match act(&mut s, Action::Forward).as_slice() {
             [Effect::Apply { req, .. }] => *req,
@@ -312,7 +316,7 @@ fn ctrl_c_during_apply_waits_for_the_rollback() {
         };
         let fx = act(&mut s, Action::Interrupt);
         assert!(matches!(fx.as_slice(), [Effect::CancelAll]), "no quit while applying: {fx:?}");
-        assert_eq!(s.apply.quit_when_done, Some(130));
+        assert!(matches!(s.apply.stage, ApplyStage::Running { quit_when_done: Some(130), .. }));
         let result = result.map(|()| Box::new(applied(&prepared())));
         let fx = update(&mut s, Msg::Applied { req, result });
         assert_eq!(quit_code(&fx), Some(code));
@@ -391,7 +395,7 @@ fn the_token_never_shows_in_debug_output() {
 
 #[test]
 fn choosing_the_keyring_plans_again_and_an_unavailable_keyring_leads_back() {
-    use crate::engine::setup::StoreChoice as Engine;
+    use crate::model::storage::StoreChoice as Engine;
     use crate::store::{KeyringUnavailable, Reason};
     let mut s = at(Screen::Credentials);
     assert_eq!(s.store_choices().len(), 4, "helper, keyring, cache and file are offered");
@@ -404,21 +408,21 @@ fn choosing_the_keyring_plans_again_and_an_unavailable_keyring_leads_back() {
     };
     assert_eq!(s.screen, Screen::Verify);
     // No keyring here: the failure is about storage, and Esc plans for the helper again.
-    let problem = Problem::Keyring(KeyringUnavailable::new(Reason::NoSession, "no bus"));
+    let problem = Error::Keyring(KeyringUnavailable::new(Reason::NoSession, "no bus"));
     update(&mut s, Msg::Verified { req, result: Err(problem) });
-    assert!(matches!(&s.verify, VerifyState::Failed(f) if f.storage && !f.new_token));
+    assert!(s.verify.failure().is_some_and(|f| f.storage && !f.new_token));
     let hints: Vec<String> = keys::bindings(&s).iter().map(|b| b.label.to_string()).collect();
     assert!(hints.iter().any(|h| h == "choose another storage"), "{hints:?}");
     let fx = act(&mut s, Action::Back);
     assert!(matches!(fx.as_slice(), [Effect::Verify { store: Some(Engine::Helper), .. }]), "{fx:?}");
     assert_eq!(s.store_choice, 0);
-    assert!(s.token.is_some(), "the token is kept: it was fine");
+    assert!(s.verify.token().is_some(), "the token is kept: it was fine");
 
     // With the keyring available the keyring plan is applied as is.
     let mut s = at(Screen::Credentials);
     let mut p = prepared();
-    p.store = Engine::Keyring;
-    s.prepared = Some(p);
+    p.opts.store = Engine::Keyring;
+    s.verify = VerifyState::Passed { token: Token::new(fake_token()), prepared: Box::new(p) };
     s.store_choice = 1;
     let fx = act(&mut s, Action::Forward);
     assert!(matches!(fx.as_slice(), [Effect::Apply { .. }]), "{fx:?}");
@@ -426,20 +430,20 @@ fn choosing_the_keyring_plans_again_and_an_unavailable_keyring_leads_back() {
 
 #[test]
 fn without_a_helper_the_keyring_comes_first_and_its_failure_falls_back_to_the_cache() {
-    use crate::engine::setup::StoreChoice as Engine;
     use crate::model::diagnosis::Status;
+    use crate::model::storage::StoreChoice as Engine;
     use crate::store::{KeyringUnavailable, Reason};
     let mut s = diagnosed();
     for c in s.checks.iter_mut().filter(|c| c.id == CheckId::CredentialHelper) {
         c.status = Status::Fail;
     }
     assert!(!s.has_helper());
-    let names: Vec<Engine> = s.store_choices().iter().map(|c| c.engine()).collect();
+    let names: Vec<Engine> = s.store_choices();
     assert_eq!(names, vec![Engine::Keyring, Engine::Cache, Engine::File], "nothing to replace, no silent plaintext");
     let req = verify_req(&mut s);
-    let problem = Problem::Keyring(KeyringUnavailable::new(Reason::NoProvider, "no provider"));
+    let problem = Error::Keyring(KeyringUnavailable::new(Reason::NoProvider, "no provider"));
     update(&mut s, Msg::Verified { req, result: Err(problem) });
     let fx = act(&mut s, Action::Back);
     assert!(matches!(fx.as_slice(), [Effect::Verify { store: Some(Engine::Cache), .. }]), "{fx:?}");
-    assert_eq!(s.store_choices()[s.store_choice].engine(), Engine::Cache);
+    assert_eq!(s.store_choices()[s.store_choice], Engine::Cache);
 }

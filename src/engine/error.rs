@@ -1,0 +1,154 @@
+//! How the engine fails, in domain terms: what is wrong, never what to type next. No
+//! flag names, hints or exit codes here; `commands/` turns an [`Error`] into one line,
+//! a hint and an exit code, the wizard into its own words.
+
+use std::path::PathBuf;
+
+use crate::engine::journal::LockError;
+use crate::git::{ConfigFileError, GitError};
+use crate::github::ApiError;
+use crate::store::KeyringUnavailable;
+
+/// Every way an engine entry point can fail.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    // --- the input ---
+    /// The value cannot be a token (the lint's first fatal finding).
+    #[error("{0}")]
+    BadToken(String),
+    #[error("not inside a git repository ({0})")]
+    NotInRepo(PathBuf),
+    #[error("this repository has no remote named `{0}`")]
+    RemoteMissing(String),
+    #[error("this repository has no remotes")]
+    NoRemotes,
+    #[error("remote `{remote}` ({url}) is not a repository on {host}")]
+    NotGitHubRemote { remote: String, url: String, host: String },
+
+    // --- git ---
+    #[error("git is not installed or not on PATH")]
+    GitMissing,
+    #[error("git {0} is too old; git-reauth needs git 2.30 or newer")]
+    GitTooOld(String),
+    #[error("git does not run: {0}")]
+    GitBroken(String),
+    #[error("{0}")]
+    Git(#[from] GitError),
+    #[error("{0}")]
+    Config(#[from] ConfigFileError),
+    #[error("cannot find your global git config (HOME is not set)")]
+    NoGlobalConfig,
+    #[error("cannot find the git-reauth program")]
+    NoProgram,
+
+    // --- GitHub's answer about the token ---
+    #[error("GitHub rejected this token (Bad credentials): it is revoked, expired or mistyped")]
+    TokenRejected,
+    #[error("the token lacks the `{needed}` scope (it has: {have})")]
+    MissingScope { needed: String, have: String, create_url: String },
+    #[error("the token can read {repo} but cannot push to it (write access not granted)")]
+    ReadOnly { repo: String, create_url: String },
+    #[error("{login} has no write access to {repo}")]
+    NoWriteRole { repo: String, login: String },
+    #[error("GitHub refuses pushes to {repo}: {message}")]
+    PushRefused { repo: String, message: String },
+    #[error("{repo} is not visible with this token")]
+    RepoNotVisible { repo: String, create_url: String },
+    #[error("the organization that owns {repo} requires SSO authorization for this token")]
+    SsoRequired { repo: String, url: Option<String> },
+    /// The API gave no answer about the token (network, rate limit, server).
+    #[error("{0}")]
+    Api(ApiError),
+
+    // --- where the token goes ---
+    #[error("no credential helper is configured for {host}, so git cannot remember a token")]
+    NoHelper { host: String },
+    #[error("{0}")]
+    Keyring(KeyringUnavailable),
+
+    // --- the proof after applying ---
+    /// Another helper hands out a different credential before the new token.
+    #[error("the fix did not hold: {helper} still answers first with a different credential")]
+    OtherCredentialFirst { helper: String },
+    /// No helper hands out anything after the store.
+    #[error(
+        "the fix did not hold: no helper kept the token (a helper may have failed silently, e.g. a cache socket directory that is not 0700)"
+    )]
+    TokenNotKept,
+    /// The helpers hand out the new token, but the live `git ls-remote` failed.
+    #[error("the fix did not hold: git ls-remote {url} failed: {message}")]
+    LiveCheck { url: String, message: String },
+
+    // --- the journal and the one-run-at-a-time lock ---
+    #[error("cannot write the undo journal in {dir}: {message}")]
+    Journal { dir: PathBuf, message: String },
+    #[error("{0}; refusing to run at the same time")]
+    Busy(LockError),
+    #[error("nothing to undo: no applied change set in {0}")]
+    NothingToUndo(PathBuf),
+    /// A setting no longer holds the value a change expects to replace.
+    #[error("cannot {change}: the current value is different from what was planned")]
+    Conflict { change: String },
+    /// `undo` refuses: these settings were changed after git-reauth set them.
+    #[error("not undoing: changed since git-reauth set it: {}", .changes.join("; "))]
+    ChangedSince { changes: Vec<String> },
+    /// The setup changed between the plan the user saw and the moment to apply it.
+    #[error("the setup changed since the plan was shown (another program changed the remote or the git config)")]
+    PlanChanged,
+
+    // --- stopped ---
+    #[error("interrupted")]
+    Interrupted,
+    /// A transaction stopped (a step failed, or it was interrupted) and took back
+    /// the steps it had taken; `leftovers` are those it could not take back.
+    #[error("{cause}")]
+    Stopped { cause: Box<Error>, run: Run, changed: bool, leftovers: Vec<Leftover> },
+}
+
+/// What a transaction was doing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Run {
+    /// Applying a fix (`setup`, the wizard).
+    Fix,
+    /// Reverting a change set (`undo`).
+    Undo,
+}
+
+/// A step a rollback could not take back, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Leftover {
+    /// The change, as the plan describes it.
+    pub change: String,
+    pub error: String,
+}
+
+impl std::fmt::Display for Leftover {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.change, self.error)
+    }
+}
+
+impl From<ApiError> for Error {
+    fn from(e: ApiError) -> Error {
+        match e {
+            ApiError::BadCredentials => Error::TokenRejected,
+            e => Error::Api(e),
+        }
+    }
+}
+
+impl Error {
+    /// The failure itself, seen through a rollback.
+    pub fn cause(&self) -> &Error {
+        match self {
+            Error::Stopped { cause, .. } => cause.cause(),
+            e => e,
+        }
+    }
+
+    /// The run was stopped by Ctrl-C or a signal (git's children count: the signal
+    /// reaches the whole process group).
+    pub fn is_interrupted(&self) -> bool {
+        matches!(self.cause(), Error::Interrupted | Error::Git(GitError::Interrupted { .. }))
+    }
+}

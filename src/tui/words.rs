@@ -1,0 +1,91 @@
+//! The engine's failures in the wizard's own words: what it means, what to do next on
+//! this screen (never a command-line flag), and which step it points at.
+
+use crate::engine::Error;
+use crate::engine::doctor::api_fix;
+use crate::git::GitError;
+
+use super::parts::{Failure, Step};
+
+impl From<&Error> for Failure {
+    fn from(e: &Error) -> Failure {
+        let cause = e.cause();
+        let (step, new_token, fine_grained) = match cause {
+            Error::TokenRejected | Error::BadToken(_) => (Some(Step::Account), true, false),
+            Error::MissingScope { .. } => (Some(Step::Scopes), true, false),
+            Error::RepoNotVisible { .. } => (Some(Step::RepoAccess), true, false),
+            Error::ReadOnly { .. } => (Some(Step::RepoAccess), true, true),
+            Error::NoWriteRole { .. } | Error::PushRefused { .. } => (Some(Step::RepoAccess), false, false),
+            Error::SsoRequired { .. } => (Some(Step::Sso), false, false),
+            _ => (None, false, false),
+        };
+        let sso_url = match cause {
+            Error::SsoRequired { url, .. } => url.clone(),
+            _ => None,
+        };
+        let (message, leftovers) = match e {
+            Error::Stopped { leftovers, .. } if !leftovers.is_empty() => {
+                let list = leftovers.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ");
+                (format!("{}; rolling back also failed for: {list}", said(cause)), true)
+            }
+            _ => (said(cause), false),
+        };
+        Failure {
+            message,
+            hint: hint(cause),
+            step,
+            sso_url,
+            new_token,
+            fine_grained,
+            storage: matches!(cause, Error::Keyring(_)),
+            leftovers,
+        }
+    }
+}
+
+/// What went wrong.
+fn said(e: &Error) -> String {
+    match e {
+        Error::Interrupted => "stopped (q or Ctrl-C)".into(),
+        e => e.to_string(),
+    }
+}
+
+/// What to do next, here in the wizard.
+fn hint(e: &Error) -> Option<String> {
+    Some(match e {
+        Error::BadToken(_) => "copy the token again from GitHub (it starts with ghp_ or github_pat_)".into(),
+        Error::TokenRejected => "create a new token (the old one may have expired)".into(),
+        Error::MissingScope { create_url, .. } => format!("create a classic token with the repo scope: {create_url}"),
+        Error::ReadOnly { create_url, .. } => {
+            format!("give the token \"Contents: Read and write\" for this repository, or create one: {create_url}")
+        }
+        Error::NoWriteRole { .. } => "ask an owner of the repository for write access, or push to your fork".into(),
+        Error::RepoNotVisible { create_url, .. } => format!(
+            "check the owner/name; for a private repository the token needs the repo scope (classic) or access to this repository (fine-grained): {create_url}"
+        ),
+        Error::SsoRequired { url, .. } => match url {
+            Some(u) => format!("authorize the token for the organization at {u} (the link expires in an hour)"),
+            None => "on GitHub open Settings → Developer settings → Tokens, choose \"Configure SSO\" and authorize the organization".into(),
+        },
+        Error::Api(e) => api_fix(e),
+        Error::NoHelper { .. } => {
+            "no credential helper is set up: choose where git keeps the token (the OS keyring, git's memory cache or a plaintext file)".into()
+        }
+        Error::Keyring(e) => e.explain(),
+        Error::Config(_) => "close other git processes (or remove a stale .lock file) and try again".into(),
+        Error::OtherCredentialFirst { .. } | Error::TokenNotKept => {
+            "run `git-reauth doctor` to see which helper answers for the host".into()
+        }
+        Error::LiveCheck { .. } => "git could not use the repository with the new token: `git-reauth doctor` checks the network and GitHub's answer; then apply again".into(),
+        Error::Journal { .. } => "make the state directory writable (or set XDG_STATE_HOME) and try again".into(),
+        Error::Git(GitError::Timeout { .. }) => {
+            "a credential helper does not answer: `git-reauth doctor` lists them; fix or remove the one that hangs".into()
+        }
+        Error::Busy(_) => "wait for the other run to finish (or end it), then apply again".into(),
+        Error::Conflict { .. } | Error::PlanChanged => {
+            "the setup changed while the wizard ran: go back to see the new plan".into()
+        }
+        _ => return None,
+    })
+}
