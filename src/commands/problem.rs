@@ -6,7 +6,6 @@
 use crate::engine::Error;
 use crate::engine::error::Run;
 use crate::exit;
-use crate::git::GitError;
 use crate::github::ApiError;
 
 /// A failure the user can act on.
@@ -144,7 +143,7 @@ fn engine_hint(e: &Error) -> Option<String> {
         Error::OtherCredentialFirst { .. } | Error::TokenNotKept => "run `git-reauth doctor` to see which helper answers for the host".into(),
         Error::LiveCheck { .. } => "git could not use the repository with the new token: `git-reauth doctor` checks the network and GitHub's answer; then run setup again".into(),
         Error::Journal { .. } => "make the state directory writable (or set XDG_STATE_HOME) and try again".into(),
-        Error::Git(GitError::Timeout { .. }) => "`git-reauth doctor` lists the credential helpers (`git config --show-origin --get-all credential.helper`); fix or remove the one that hangs, or set GIT_REAUTH_GIT_TIMEOUT_SECS to wait longer".into(),
+        e if e.is_timeout() => "`git-reauth doctor` lists the credential helpers (`git config --show-origin --get-all credential.helper`); fix or remove the one that hangs, or set GIT_REAUTH_GIT_TIMEOUT_SECS to wait longer".into(),
         Error::Busy(_) => "wait for the other run to finish (or end it), then try again".into(),
         Error::Conflict { .. } | Error::ChangedSince { .. } => "the settings were changed after git-reauth changed them; fix them by hand with `git config`".into(),
         Error::PlanChanged => "run git-reauth again to see the new plan".into(),
@@ -171,7 +170,7 @@ mod tests {
             let p = stopped(Error::Interrupted, Run::Undo, true, leftovers);
             assert_eq!(p.exit_code(), exit::INTERRUPTED, "{p}");
         }
-        let git = GitError::Interrupted { args: "credential fill".into() };
+        let git = crate::git::GitError::Interrupted { args: "credential fill".into() };
         assert_eq!(Problem::Engine(Error::Git(git)).exit_code(), exit::INTERRUPTED);
         assert_eq!(stopped(Error::TokenNotKept, Run::Fix, true, 1).exit_code(), exit::PROBLEM);
         assert_eq!(stopped(Error::NoRemotes, Run::Fix, false, 0).exit_code(), exit::USAGE);

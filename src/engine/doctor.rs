@@ -8,7 +8,8 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use crate::engine::Deps;
 use crate::engine::observe::{Observation, ObserveGitError, RemoteProblem, observe};
-use crate::github::{Account, ApiError, Probe, RepoVisibility, Service};
+use crate::github::{ApiError, Probe, Service};
+use crate::model::account::{Account, RepoVisibility};
 use crate::model::diagnosis::{Check, CheckId, Diagnosis};
 use crate::model::remote::RepoRef;
 use crate::model::token::{TokenKind, mask};

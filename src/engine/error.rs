@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use crate::engine::journal::LockError;
 use crate::git::{ConfigFileError, GitError};
 use crate::github::ApiError;
-use crate::store::KeyringUnavailable;
+use crate::model::keyring::KeyringUnavailable;
 
 /// Every way an engine entry point can fail.
 #[derive(Debug, thiserror::Error)]
@@ -144,6 +144,11 @@ impl Error {
             Error::Stopped { cause, .. } => cause.cause(),
             e => e,
         }
+    }
+
+    /// A git run (a credential helper waiting for input) was stopped by the timeout.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self.cause(), Error::Git(GitError::Timeout { .. }))
     }
 
     /// The run was stopped by Ctrl-C or a signal (git's children count: the signal

@@ -7,6 +7,7 @@ pub mod credential;
 pub mod diagnosis;
 pub mod helpers;
 pub mod host;
+pub mod keyring;
 pub mod plan;
 #[cfg(test)]
 mod props;

@@ -4,13 +4,14 @@
 
 use zeroize::Zeroizing;
 
-use super::error::KeyringUnavailable;
+use crate::model::keyring::KeyringUnavailable;
 
 #[cfg(any(target_os = "linux", target_os = "freebsd", target_os = "macos", target_os = "windows"))]
 mod os {
     use zeroize::Zeroizing;
 
-    use crate::store::error::{KeyringUnavailable, Kind, classify};
+    use crate::model::keyring::KeyringUnavailable;
+    use crate::store::error::{Kind, classify};
 
     fn unavailable(e: keyring::Error) -> KeyringUnavailable {
         let kind = match &e {

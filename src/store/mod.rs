@@ -18,8 +18,9 @@ use secrecy::{ExposeSecret, SecretString};
 use zeroize::Zeroizing;
 
 use crate::model::credential::Credential;
+pub use crate::model::keyring::{KeyringUnavailable, Reason};
 use doc::{Doc, DocError, User};
-pub use error::{KeyringUnavailable, Kind, Reason, classify};
+pub use error::{Kind, classify};
 
 /// The keyring service name entries are filed under.
 pub const DEFAULT_SERVICE: &str = "git-reauth";

@@ -12,7 +12,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use crate::engine::Error;
 use crate::engine::journal::Entry;
 use crate::engine::setup::{Applied, Prepared, RepoTarget, SetupOpts};
-use crate::github::Account;
+use crate::model::account::Account;
 use crate::model::diagnosis::{Check, CheckId, Diagnosis};
 use crate::model::helpers::HelperEntry;
 use crate::model::host::HostUrl;

@@ -3,7 +3,6 @@
 
 use crate::engine::Error;
 use crate::engine::doctor::api_fix;
-use crate::git::GitError;
 
 use super::parts::{Failure, Step};
 
@@ -79,7 +78,7 @@ fn hint(e: &Error) -> Option<String> {
         }
         Error::LiveCheck { .. } => "git could not use the repository with the new token: `git-reauth doctor` checks the network and GitHub's answer; then apply again".into(),
         Error::Journal { .. } => "make the state directory writable (or set XDG_STATE_HOME) and try again".into(),
-        Error::Git(GitError::Timeout { .. }) => {
+        e if e.is_timeout() => {
             "a credential helper does not answer: `git-reauth doctor` lists them; fix or remove the one that hangs".into()
         }
         Error::Busy(_) => "wait for the other run to finish (or end it), then apply again".into(),

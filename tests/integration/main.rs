@@ -9,6 +9,7 @@ mod flow;
 mod hostile_api;
 mod hygiene;
 mod keyring;
+mod layers;
 mod screenshots;
 mod secrets;
 mod support;

@@ -5,8 +5,8 @@
 
 use crate::engine::observe::{ObserveGitError, RemoteProblem, observe};
 use crate::engine::{Deps, Error};
-use crate::github::{Account, RepoVisibility};
 use crate::github::{Probe, Service};
+use crate::model::account::{Account, RepoVisibility};
 use crate::model::diagnosis::{GitFailure, classify_git_error};
 use crate::model::helpers::HelperEntry;
 use crate::model::plan::{Change, Plan};

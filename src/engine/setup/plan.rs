@@ -3,7 +3,7 @@
 
 use crate::engine::{Deps, Error};
 use crate::git::{InsteadOfRule, read_values};
-use crate::github::Account;
+use crate::model::account::Account;
 use crate::model::helpers::HelperEntry;
 use crate::model::plan::{Change, Plan};
 use crate::model::remote::{self, Transport};

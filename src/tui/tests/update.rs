@@ -1,6 +1,5 @@
-//! `update` and the key tables: feed messages, check state and effects.
-
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+//! `update`: the walk through the screens, verification, apply and quitting; feed
+//! messages, check state and effects.
 
 use super::fixtures::*;
 use crate::engine::Error;
@@ -8,32 +7,8 @@ use crate::engine::error::Run;
 use crate::engine::setup::ApplyProgress;
 use crate::model::diagnosis::{Check, CheckId};
 use crate::model::plan::Change;
-use crate::model::token::Token;
-use crate::tui::app::{Action, ApplyStage, Effect, Msg, RemoteChoice, Screen, State, Step, VerifyState, start, update};
-use crate::tui::keys;
+use crate::tui::app::{Action, ApplyStage, Effect, Msg, RemoteChoice, Screen, Step, VerifyState, start, update};
 use crate::tui::secret::SecretBuf;
-
-fn act(s: &mut State, a: Action) -> Vec<Effect> {
-    update(s, Msg::Action(a))
-}
-
-fn quit_code(fx: &[Effect]) -> Option<u8> {
-    fx.iter().find_map(|e| match e {
-        Effect::Quit(c) => Some(*c),
-        _ => None,
-    })
-}
-
-/// Paste → Enter: the Verify request id.
-fn verify_req(s: &mut State) -> u64 {
-    s.screen = Screen::Paste;
-    s.field = SecretBuf::from_text(&fake_token());
-    let fx = act(s, Action::Forward);
-    match fx.as_slice() {
-        [Effect::Verify { req, .. }] => *req,
-        other => panic!("expected one Verify, got {other:?}"),
-    }
-}
 
 #[test]
 fn start_asks_for_the_diagnosis_and_spins_until_it_arrives() {
@@ -321,129 +296,4 @@ fn ctrl_c_during_apply_waits_for_the_rollback() {
         let fx = update(&mut s, Msg::Applied { req, result });
         assert_eq!(quit_code(&fx), Some(code));
     }
-}
-
-#[test]
-fn create_offers_open_copy_and_fine_grained() {
-    let mut s = at(Screen::Create);
-    let classic = s.create_url();
-    assert!(classic.contains("scopes=repo,workflow") && classic.contains("git-reauth%20on%20laptop"), "{classic}");
-    let fx = act(&mut s, Action::Copy);
-    assert!(matches!(fx.as_slice(), [Effect::CopyUrl(u)] if *u == classic));
-    act(&mut s, Action::FineGrained);
-    let fine = s.create_url();
-    assert!(fine.contains("target_name=octo") && fine.contains("contents=write"), "{fine}");
-    let fx = act(&mut s, Action::Open);
-    assert!(matches!(fx.as_slice(), [Effect::OpenUrl(u)] if *u == fine));
-    update(&mut s, Msg::Opened { result: Err("no browser".into()) });
-    assert!(s.notice.as_deref().is_some_and(|n| n.contains("copy the URL")));
-    act(&mut s, Action::FineGrained);
-    assert_eq!(s.create_url(), classic);
-}
-
-fn key(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
-    KeyEvent::new(code, mods)
-}
-
-#[test]
-fn keys_map_per_screen_and_the_status_bar_lists_them() {
-    let none = KeyModifiers::NONE;
-    let q = key(KeyCode::Char('q'), none);
-    let ctrl_c = key(KeyCode::Char('c'), KeyModifiers::CONTROL);
-    let s = at(Screen::Create);
-    assert!(matches!(keys::to_msg(&s, &q), Some(Msg::Action(Action::Quit))));
-    assert!(keys::to_msg(&s, &key(KeyCode::Char('x'), none)).is_none());
-    let s = at(Screen::Paste);
-    assert!(matches!(keys::to_msg(&s, &q), Some(Msg::Input('q'))), "q is text in the field");
-    assert!(matches!(keys::to_msg(&s, &key(KeyCode::Char('o'), none)), Some(Msg::Input('o'))));
-    assert!(matches!(keys::to_msg(&s, &key(KeyCode::Backspace, none)), Some(Msg::Action(Action::Backspace))));
-    let mut release = key(KeyCode::Enter, none);
-    release.kind = KeyEventKind::Release;
-    assert!(keys::to_msg(&s, &release).is_none());
-    for screen in Screen::ALL {
-        let s = at(screen);
-        assert!(matches!(keys::to_msg(&s, &ctrl_c), Some(Msg::Action(Action::Interrupt))), "{screen:?}");
-        let hints = keys::hints(&s);
-        assert!(hints.iter().any(|(_, l)| l.contains("quit")), "{screen:?}: {hints:?}");
-        // Every hint is a key that works.
-        for b in keys::bindings(&s).iter().filter(|b| !b.hidden) {
-            let ev = match b.key {
-                keys::Key::Enter => key(KeyCode::Enter, none),
-                keys::Key::Esc => key(KeyCode::Esc, none),
-                keys::Key::Char(c) => key(KeyCode::Char(c), none),
-                keys::Key::Ctrl(c) => key(KeyCode::Char(c), KeyModifiers::CONTROL),
-                keys::Key::Up => key(KeyCode::Up, none),
-                keys::Key::Down => key(KeyCode::Down, none),
-                keys::Key::Backspace => key(KeyCode::Backspace, none),
-            };
-            assert!(matches!(keys::to_msg(&s, &ev), Some(Msg::Action(a)) if a == b.action), "{screen:?} {b:?}");
-        }
-    }
-    let s = at(Screen::Paste);
-    let hints = keys::hints(&s);
-    assert!(hints.iter().any(|(k, _)| k == "Ctrl-C"), "Ctrl-C is listed where q is text: {hints:?}");
-}
-
-#[test]
-fn the_token_never_shows_in_debug_output() {
-    let mut s = at(Screen::Credentials);
-    let fx = act(&mut s, Action::Forward);
-    let text = format!("{s:?} {fx:?}");
-    assert!(!text.contains(&fake_token()), "token leaked into Debug");
-    assert!(!text.contains("SECRETsecret"), "part of the token leaked into Debug");
-}
-
-#[test]
-fn choosing_the_keyring_plans_again_and_an_unavailable_keyring_leads_back() {
-    use crate::model::storage::StoreChoice as Engine;
-    use crate::store::{KeyringUnavailable, Reason};
-    let mut s = at(Screen::Credentials);
-    assert_eq!(s.store_choices().len(), 4, "helper, keyring, cache and file are offered");
-    act(&mut s, Action::Down);
-    // The plan was made for the helper: Enter plans again for the keyring, no apply yet.
-    let fx = act(&mut s, Action::Forward);
-    let req = match fx.as_slice() {
-        [Effect::Verify { req, store: Some(Engine::Keyring), .. }] => *req,
-        other => panic!("expected a Verify for the keyring, got {other:?}"),
-    };
-    assert_eq!(s.screen, Screen::Verify);
-    // No keyring here: the failure is about storage, and Esc plans for the helper again.
-    let problem = Error::Keyring(KeyringUnavailable::new(Reason::NoSession, "no bus"));
-    update(&mut s, Msg::Verified { req, result: Err(problem) });
-    assert!(s.verify.failure().is_some_and(|f| f.storage && !f.new_token));
-    let hints: Vec<String> = keys::bindings(&s).iter().map(|b| b.label.to_string()).collect();
-    assert!(hints.iter().any(|h| h == "choose another storage"), "{hints:?}");
-    let fx = act(&mut s, Action::Back);
-    assert!(matches!(fx.as_slice(), [Effect::Verify { store: Some(Engine::Helper), .. }]), "{fx:?}");
-    assert_eq!(s.store_choice, 0);
-    assert!(s.verify.token().is_some(), "the token is kept: it was fine");
-
-    // With the keyring available the keyring plan is applied as is.
-    let mut s = at(Screen::Credentials);
-    let mut p = prepared();
-    p.opts.store = Engine::Keyring;
-    s.verify = VerifyState::Passed { token: Token::new(fake_token()), prepared: Box::new(p) };
-    s.store_choice = 1;
-    let fx = act(&mut s, Action::Forward);
-    assert!(matches!(fx.as_slice(), [Effect::Apply { .. }]), "{fx:?}");
-}
-
-#[test]
-fn without_a_helper_the_keyring_comes_first_and_its_failure_falls_back_to_the_cache() {
-    use crate::model::diagnosis::Status;
-    use crate::model::storage::StoreChoice as Engine;
-    use crate::store::{KeyringUnavailable, Reason};
-    let mut s = diagnosed();
-    for c in s.checks.iter_mut().filter(|c| c.id == CheckId::CredentialHelper) {
-        c.status = Status::Fail;
-    }
-    assert!(!s.has_helper());
-    let names: Vec<Engine> = s.store_choices();
-    assert_eq!(names, vec![Engine::Keyring, Engine::Cache, Engine::File], "nothing to replace, no silent plaintext");
-    let req = verify_req(&mut s);
-    let problem = Error::Keyring(KeyringUnavailable::new(Reason::NoProvider, "no provider"));
-    update(&mut s, Msg::Verified { req, result: Err(problem) });
-    let fx = act(&mut s, Action::Back);
-    assert!(matches!(fx.as_slice(), [Effect::Verify { store: Some(Engine::Cache), .. }]), "{fx:?}");
-    assert_eq!(s.store_choices()[s.store_choice], Engine::Cache);
 }

@@ -1,0 +1,132 @@
+//! The layering of docs/architecture.md, checked on the source: every `crate::…` path in
+//! `src/` is an arrow from the module it is written in to the module it names, and the
+//! arrows that point the wrong way fail here with the file and line.
+//! `cargo test --test integration layers -- --nocapture` prints the graph.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// The layer a top-level module of `src/` belongs to.
+fn layer(module: &str) -> &'static str {
+    match module {
+        "model" => "model",
+        "git" | "github" | "store" | "env" | "harden" => "edges",
+        "engine" => "engine",
+        "sandbox" => "sandbox",
+        _ => "faces", // commands, tui, cli, helper, exit, main, lib
+    }
+}
+
+/// Why an arrow from module `from` to module `to` is forbidden, if it is.
+fn forbidden(from: &str, to: &str) -> Option<&'static str> {
+    let (lf, lt) = (layer(from), layer(to));
+    if from == to {
+        return None;
+    }
+    match (lf, lt) {
+        ("model", _) => Some("model is pure: it uses nothing else of ours"),
+        ("edges", "engine" | "faces" | "sandbox") => Some("an edge serves the engine and never calls up"),
+        ("engine", "faces" | "sandbox") => Some("the engine never reaches a face (or the sandbox)"),
+        ("sandbox", "engine" | "faces") => Some("the sandbox is a fake world: it knows no engine or face"),
+        _ if from == "tui" && matches!(to, "git" | "github" | "store") => {
+            Some("the wizard reaches the edges only through the engine")
+        }
+        _ if from == "tui" && to == "commands" => Some("the wizard is a face of its own, not part of the command line"),
+        _ => None,
+    }
+}
+
+/// The top-level module a file of `src/` is part of.
+fn module_of(src: &Path, file: &Path) -> String {
+    let rel = file.strip_prefix(src).unwrap_or(file);
+    let first = rel.components().next().map(|c| c.as_os_str().to_string_lossy().into_owned()).unwrap_or_default();
+    first.trim_end_matches(".rs").to_string()
+}
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|x| x == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// The modules named by `crate::…` paths on one line of code (comments dropped),
+/// including the groups of `use crate::{a::x, b};`.
+fn named(line: &str) -> Vec<String> {
+    let code = line.split("//").next().unwrap_or("");
+    let mut found = Vec::new();
+    let mut rest = code;
+    while let Some(i) = rest.find("crate::") {
+        rest = &rest[i + "crate::".len()..];
+        if let Some(group) = rest.strip_prefix('{') {
+            let inner = group.split('}').next().unwrap_or("");
+            found.extend(inner.split(',').map(|p| p.trim().split("::").next().unwrap_or("").to_string()));
+        } else {
+            let name: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+            found.push(name);
+        }
+    }
+    found.retain(|n| !n.is_empty() && n != "self");
+    found
+}
+
+/// Every arrow: (from module, to module) → the places it is written.
+fn arrows() -> BTreeMap<(String, String), Vec<String>> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    files.sort();
+    let mut arrows: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
+    for file in files {
+        let from = module_of(&src, &file);
+        let text = std::fs::read_to_string(&file).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            for to in named(line) {
+                let at = format!("src/{}:{}", file.strip_prefix(&src).unwrap().display(), n + 1);
+                arrows.entry((from.clone(), to)).or_default().push(at);
+            }
+        }
+    }
+    arrows
+}
+
+#[test]
+fn no_import_points_the_wrong_way() {
+    let arrows = arrows();
+    let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut wrong = Vec::new();
+    for ((from, to), places) in &arrows {
+        let key = format!("{from} ({})", layer(from));
+        graph.entry(key).or_default().insert(format!("{to} ({})", places.len()));
+        if let Some(why) = forbidden(from, to) {
+            wrong.push(format!("{from} → {to}: {why}\n    at {}", places.join(", ")));
+        }
+    }
+    for (from, targets) in &graph {
+        eprintln!("{from} → {}", targets.iter().cloned().collect::<Vec<_>>().join(", "));
+    }
+    assert!(wrong.is_empty(), "imports against the layering (docs/architecture.md):\n{}", wrong.join("\n"));
+    // The check sees the arrows that exist (it would pass on nothing).
+    assert!(arrows.contains_key(&("engine".into(), "model".into())), "the engine's use of model is seen");
+    assert!(arrows.contains_key(&("tui".into(), "engine".into())), "the wizard's use of the engine is seen");
+}
+
+#[test]
+fn the_check_reads_every_form_of_path_and_names_the_rules() {
+    assert_eq!(named("use crate::model::plan::Change;"), ["model"]);
+    assert_eq!(named("use crate::{git::Git, model};"), ["git", "model"]);
+    assert_eq!(named("    let x = crate::store::probe(); // crate::tui"), ["store"]);
+    assert_eq!(named("/// see crate::engine").len(), 0, "comments are not code");
+    assert!(forbidden("model", "git").is_some());
+    assert!(forbidden("git", "engine").is_some());
+    assert!(forbidden("engine", "commands").is_some());
+    assert!(forbidden("engine", "tui").is_some());
+    assert!(forbidden("tui", "github").is_some());
+    assert!(forbidden("tui", "engine").is_none());
+    assert!(forbidden("commands", "engine").is_none());
+    assert!(forbidden("engine", "git").is_none());
+}
