@@ -10,9 +10,10 @@ use http::{HeaderMap, HeaderValue, StatusCode, header};
 use http_body_util::BodyExt;
 use secrecy::{ExposeSecret, SecretString};
 
+pub use crate::model::account::{Account, RepoVisibility};
 use crate::model::host::HostUrl;
 use crate::model::remote::RepoRef;
-use crate::model::scopes::{Scopes, Sso, parse_expiry, parse_reset, parse_scopes, parse_sso};
+use crate::model::scopes::{Sso, parse_expiry, parse_reset, parse_scopes, parse_sso};
 
 /// Why an API call did not give an answer about the token.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -36,26 +37,6 @@ fn reset_text(reset: &Option<DateTime<Utc>>) -> String {
         Some(t) => format!("; it resets at {} UTC", t.format("%H:%M")),
         None => String::new(),
     }
-}
-
-/// The account and properties behind a working token.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Account {
-    pub login: String,
-    /// `None` for tokens without scopes (fine-grained, app tokens).
-    pub scopes: Option<Scopes>,
-    pub expires: Option<DateTime<Utc>>,
-}
-
-/// What `GET /repos/O/R` says about a token and a repository.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum RepoVisibility {
-    /// Visible. `push` is the *user's* role, not proof the token may push.
-    Visible { private: bool, push: bool },
-    /// 404: private and invisible to this token, or does not exist.
-    NotFound,
-    /// 403 with `X-GitHub-SSO: required`: the token must be authorized for the org.
-    SsoRequired { url: Option<String> },
 }
 
 /// What git's smart-HTTP endpoint answered for a service.

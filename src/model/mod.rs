@@ -2,6 +2,7 @@
 //! beside the code and property tested where it parses untrusted text.
 #![deny(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod account;
 pub mod credential;
 pub mod diagnosis;
 pub mod helpers;
