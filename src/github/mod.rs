@@ -4,16 +4,22 @@
 
 use std::time::Duration;
 
-use base64::Engine;
 use chrono::{DateTime, Utc};
 use http::{HeaderMap, HeaderValue, StatusCode, header};
 use http_body_util::BodyExt;
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 
 pub use crate::model::account::{Account, RepoVisibility};
 use crate::model::host::HostUrl;
 use crate::model::remote::RepoRef;
-use crate::model::scopes::{Sso, parse_expiry, parse_reset, parse_scopes, parse_sso};
+use crate::model::scopes::{Sso, parse_expiry, parse_scopes, parse_sso};
+
+mod headers;
+mod net;
+
+use headers::{basic, bearer, header_str, rate_limited};
+pub use net::scrub;
+use net::{error_chain, network_reason};
 
 /// Why an API call did not give an answer about the token.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -254,136 +260,4 @@ impl GitHub {
 /// 100 characters. Anything else is not an answer from GitHub.
 fn valid_login(login: &str) -> bool {
     (1..=100).contains(&login.len()) && login.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-}
-
-fn header_str<'a>(h: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    h.get(name).and_then(|v| v.to_str().ok())
-}
-
-/// A 403/429 that is a rate limit, not a permission problem.
-fn rate_limited(status: StatusCode, h: &HeaderMap) -> Option<ApiError> {
-    if status != StatusCode::FORBIDDEN && status != StatusCode::TOO_MANY_REQUESTS {
-        return None;
-    }
-    if let Some(secs) = header_str(h, "retry-after").and_then(|v| v.trim().parse().ok()) {
-        return Some(ApiError::SecondaryRateLimit { retry_after: secs });
-    }
-    if header_str(h, "x-ratelimit-remaining").map(str::trim) == Some("0") {
-        return Some(ApiError::RateLimited { reset: header_str(h, "x-ratelimit-reset").and_then(parse_reset) });
-    }
-    (status == StatusCode::TOO_MANY_REQUESTS).then_some(ApiError::RateLimited { reset: None })
-}
-
-fn sensitive(value: String) -> Result<HeaderValue, ApiError> {
-    let value = zeroize::Zeroizing::new(value);
-    let mut v = HeaderValue::from_str(&value).map_err(|_| ApiError::BadCredentials)?;
-    v.set_sensitive(true);
-    Ok(v)
-}
-
-fn bearer(secret: &SecretString) -> Result<HeaderValue, ApiError> {
-    sensitive(format!("Bearer {}", secret.expose_secret()))
-}
-
-fn basic(username: &str, secret: &SecretString) -> Result<HeaderValue, ApiError> {
-    let raw = zeroize::Zeroizing::new(format!("{username}:{}", secret.expose_secret()));
-    sensitive(format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(raw.as_bytes())))
-}
-
-/// An error with its sources, for a one-line network message.
-fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut text = e.to_string();
-    let mut src = e.source();
-    while let Some(s) = src {
-        let s_text = s.to_string();
-        if !text.contains(&s_text) {
-            text.push_str(": ");
-            text.push_str(&s_text);
-        }
-        src = s.source();
-    }
-    text
-}
-
-/// The user-facing reason of a transport error (the full chain goes to the debug log).
-fn network_reason(raw: &str) -> String {
-    let lower = raw.to_ascii_lowercase();
-    let reason = if lower.contains("dns error") || lower.contains("failed to lookup") {
-        "the host name does not resolve (DNS lookup failed)"
-    } else if lower.contains("connection refused") {
-        "connection refused"
-    } else if lower.contains("timed out") || lower.contains("timeout") || lower.contains("elapsed") {
-        "the connection timed out"
-    } else if lower.contains("certificate") || lower.contains("unknownissuer") {
-        "its TLS certificate is not trusted (for a private CA, point SSL_CERT_FILE at it)"
-    } else if lower.contains("connection reset")
-        || lower.contains("connection closed")
-        || lower.contains("incomplete")
-        || lower.contains("end of file before message length")
-    {
-        "the connection was dropped"
-    } else {
-        return scrub(raw);
-    };
-    reason.to_string()
-}
-
-/// Drop anything token-shaped from a message before it is shown or logged.
-pub fn scrub(text: &str) -> String {
-    text.split_inclusive(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-        .map(|w| {
-            let word = w.trim_end_matches(|c: char| !(c.is_ascii_alphanumeric() || c == '_'));
-            if crate::model::token::TokenKind::of(word) != crate::model::token::TokenKind::Unknown {
-                w.replacen(word, "***", 1)
-            } else {
-                w.to_string()
-            }
-        })
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rate_limits_are_told_apart_from_permissions() {
-        let mut h = HeaderMap::new();
-        assert_eq!(rate_limited(StatusCode::FORBIDDEN, &h), None);
-        h.insert("x-ratelimit-remaining", HeaderValue::from_static("0"));
-        h.insert("x-ratelimit-reset", HeaderValue::from_static("1893456000"));
-        assert!(matches!(rate_limited(StatusCode::FORBIDDEN, &h), Some(ApiError::RateLimited { reset: Some(_) })));
-        assert_eq!(rate_limited(StatusCode::OK, &h), None);
-        let mut h = HeaderMap::new();
-        h.insert("retry-after", HeaderValue::from_static("30"));
-        assert_eq!(
-            rate_limited(StatusCode::TOO_MANY_REQUESTS, &h),
-            Some(ApiError::SecondaryRateLimit { retry_after: 30 })
-        );
-    }
-
-    #[test]
-    fn network_errors_read_like_people_talk() {
-        let dns = "Service Error: client error (Connect): dns error: failed to lookup address information: Name or service not known";
-        assert_eq!(network_reason(dns), "the host name does not resolve (DNS lookup failed)");
-        assert_eq!(
-            network_reason("client error (Connect): tcp connect error: Connection refused (os error 111)"),
-            "connection refused"
-        );
-        assert!(network_reason("invalid peer certificate: UnknownIssuer").contains("SSL_CERT_FILE"));
-        let odd = format!("weird failure with ghp_{} inside", "a".repeat(36));
-        assert!(!network_reason(&odd).contains("ghp_aaaa"), "token-shaped words are scrubbed");
-    }
-
-    #[test]
-    fn auth_headers_are_sensitive() {
-        let s = SecretString::from("ghp_x".to_string());
-        assert!(bearer(&s).unwrap().is_sensitive());
-        let b = basic("octo", &s).unwrap();
-        assert!(b.is_sensitive());
-        assert_eq!(
-            b.to_str().unwrap(),
-            format!("Basic {}", base64::engine::general_purpose::STANDARD.encode("octo:ghp_x"))
-        );
-    }
 }
