@@ -1,6 +1,8 @@
 //! The GitHub edge: who a token belongs to, its scopes and expiry, whether it can see
 //! a repository (and SSO), rate limits, and a live probe of git's smart-HTTP endpoint.
-//! One octocrab client; the credential goes in a per-request sensitive header.
+//! One octocrab client per base (the API; the web pages and git's endpoint); the
+//! credential goes in a per-request sensitive header (`headers.rs`). A request that fails
+//! in transport is explained from its error's types (`net.rs`).
 
 use std::time::Duration;
 
@@ -18,8 +20,8 @@ mod headers;
 mod net;
 
 use headers::{basic, bearer, header_str, rate_limited};
+use net::Failure;
 pub use net::scrub;
-use net::{error_chain, network_reason};
 
 /// Why an API call did not give an answer about the token.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -74,11 +76,18 @@ pub enum Service {
 #[derive(Clone, Debug)]
 pub struct GitHub {
     host: HostUrl,
-    /// For the REST API (base `api_base()`).
+    /// The REST API (base `api_base()`).
+    api: Endpoint,
+    /// git's smart-HTTP endpoint and the web pages (base `base()`): octocrab joins every
+    /// request path onto its base path, so the API client cannot reach `/OWNER/REPO.git`.
+    web: Endpoint,
+}
+
+/// One octocrab client and the base URL it joins paths onto.
+#[derive(Clone, Debug)]
+struct Endpoint {
     client: octocrab::Octocrab,
-    /// For git's smart-HTTP endpoint (base `base()`): octocrab joins every request
-    /// path onto its base path, so the API client cannot reach `/OWNER/REPO.git`.
-    git_client: octocrab::Octocrab,
+    base: String,
 }
 
 const RETRIES: u32 = 2;
@@ -86,20 +95,21 @@ const RETRIES: u32 = 2;
 impl GitHub {
     /// Build the client (must run inside a tokio runtime).
     pub fn new(host: &HostUrl) -> anyhow::Result<GitHub> {
-        let build = |base: String, agent: String| -> anyhow::Result<octocrab::Octocrab> {
-            Ok(octocrab::Octocrab::builder()
-                .base_uri(base)?
+        let build = |base: String, agent: String| -> anyhow::Result<Endpoint> {
+            let client = octocrab::Octocrab::builder()
+                .base_uri(base.as_str())?
                 .set_connect_timeout(Some(Duration::from_secs(10)))
                 .set_read_timeout(Some(Duration::from_secs(20)))
                 .add_header(header::USER_AGENT, agent)
-                .build()?)
+                .build()?;
+            Ok(Endpoint { client, base })
         };
         let version = env!("CARGO_PKG_VERSION");
         Ok(GitHub {
             host: host.clone(),
-            client: build(host.api_base(), format!("git-reauth/{version}"))?,
+            api: build(host.api_base(), format!("git-reauth/{version}"))?,
             // GitHub's git endpoint serves git clients; say we speak git's protocol.
-            git_client: build(host.base(), format!("git/2.47 (git-reauth/{version})"))?,
+            web: build(host.base(), format!("git/2.47 (git-reauth/{version})"))?,
         })
     }
 
@@ -107,10 +117,10 @@ impl GitHub {
         &self.host
     }
 
-    fn network(&self, e: impl std::fmt::Display) -> ApiError {
-        let raw = e.to_string();
-        tracing::debug!(error = %scrub(&raw), "request failed");
-        ApiError::Network { host: self.host.host_port(), message: network_reason(&raw) }
+    /// A request to `to` failed in transport: say why, in people's words.
+    async fn network(&self, to: &Endpoint, failure: Failure) -> ApiError {
+        tracing::debug!(error = %failure.text(), "request failed");
+        ApiError::Network { host: self.host.host_port(), message: failure.reason(&to.base).await }
     }
 
     /// GET with an optional Authorization value; retries 5xx with backoff, never 401s.
@@ -119,12 +129,12 @@ impl GitHub {
         uri: &str,
         auth: Option<HeaderValue>,
     ) -> Result<(StatusCode, HeaderMap, bytes::Bytes), ApiError> {
-        self.get_with(&self.client, uri, auth).await
+        self.get_with(&self.api, uri, auth).await
     }
 
     async fn get_with(
         &self,
-        client: &octocrab::Octocrab,
+        to: &Endpoint,
         uri: &str,
         auth: Option<HeaderValue>,
     ) -> Result<(StatusCode, HeaderMap, bytes::Bytes), ApiError> {
@@ -134,10 +144,17 @@ impl GitHub {
             if let Some(a) = &auth {
                 headers.insert(header::AUTHORIZATION, a.clone());
             }
-            let resp = client._get_with_headers(uri, Some(headers)).await.map_err(|e| self.network(error_chain(&e)))?;
+            // The error is read at once (`Failure::of`): no error borrow lives across an await.
+            let resp = match to.client._get_with_headers(uri, Some(headers)).await.map_err(|e| Failure::of(&e)) {
+                Ok(resp) => resp,
+                Err(failure) => return Err(self.network(to, failure).await),
+            };
             let status = resp.status();
             let (parts, body) = resp.into_parts();
-            let body = body.collect().await.map_err(|e| self.network(error_chain(&e)))?.to_bytes();
+            let body = match body.collect().await.map_err(|e| Failure::of(&e)) {
+                Ok(body) => body.to_bytes(),
+                Err(failure) => return Err(self.network(to, failure).await),
+            };
             if status.is_server_error() && attempt < RETRIES {
                 attempt += 1;
                 tokio::time::sleep(Duration::from_millis(250 * 3u64.pow(attempt - 1))).await;
@@ -220,7 +237,7 @@ impl GitHub {
             Service::Receive => "git-receive-pack",
         };
         let path = format!("/{}/{}.git/info/refs?service={svc}", repo.owner, repo.name);
-        let (status, _, body) = self.get_with(&self.git_client, &path, Some(basic(username, secret)?)).await?;
+        let (status, _, body) = self.get_with(&self.web, &path, Some(basic(username, secret)?)).await?;
         // git's message for the user: printable text only (a body may hold anything).
         let message: String = String::from_utf8_lossy(&body[..body.len().min(2048)])
             .chars()
@@ -261,3 +278,6 @@ impl GitHub {
 fn valid_login(login: &str) -> bool {
     (1..=100).contains(&login.len()) && login.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
+
+#[cfg(test)]
+mod tests;
