@@ -38,6 +38,9 @@ pub enum ApiError {
     Server { host: String, status: u16 },
     #[error("unexpected answer from {host}: {message}")]
     Unexpected { host: String, message: String },
+    /// [`GitHub::visit`] was given a URL it will not fetch; nothing was sent.
+    #[error("refusing to visit {why}")]
+    PageRefused { why: String },
 }
 
 fn reset_text(reset: &Option<DateTime<Utc>>) -> String {
@@ -252,6 +255,30 @@ impl GitHub {
             StatusCode::NOT_FOUND => Probe::NotFound,
             s => return Err(self.unexpected(format!("{svc} answered {s}"))),
         })
+    }
+
+    /// Visit a page on the host's web base like a browser would, without credentials:
+    /// `Ok` on a 2xx answer. The demo's stand-in for a browser (the sandbox's SSO
+    /// authorization page). Only URLs under [`HostUrl::base`] are fetched.
+    pub async fn visit(&self, url: &str) -> Result<(), ApiError> {
+        let base = &self.web.base;
+        let rest = url.get(..base.len()).filter(|b| b.eq_ignore_ascii_case(base)).and_then(|_| url.get(base.len()..));
+        let rest = match rest {
+            Some("") => "/",
+            Some(r) if r.starts_with('/') => r,
+            _ => return Err(ApiError::PageRefused { why: format!("a page that is not on {base}") }),
+        };
+        // A browser keeps the fragment to itself.
+        let rest = rest.split('#').next().unwrap_or(rest);
+        let target: http::uri::PathAndQuery =
+            rest.parse().map_err(|_| ApiError::PageRefused { why: "a URL whose path is not valid".into() })?;
+        let (status, _, _) = self.get_with(&self.web, target.as_str(), None).await?;
+        if status.is_success() {
+            Ok(())
+        } else {
+            // The path, not the query: it may carry a one-time authorization id.
+            Err(self.unexpected(format!("{} answered {status}", target.path())))
+        }
     }
 
     /// The JSON body of a 200. A proxy or captive portal answers HTML or text: say so,

@@ -117,3 +117,57 @@ async fn octocrabs_read_timeout_is_a_timeout() {
     let e = octo._get("/rate_limit").await.unwrap_err();
     assert_eq!(Failure::of(&e).reason(&base).await, "the connection timed out");
 }
+
+#[tokio::test]
+async fn visit_fetches_pages_on_the_host_only() {
+    use crate::sandbox::{Sandbox, TokenKindSpec, TokenSpec};
+    let sb = Sandbox::start(Default::default()).await.unwrap();
+    sb.add_user("alice", "pw");
+    sb.add_org("acme", true);
+    sb.add_repo("acme", "secret", true, &["alice"]).unwrap();
+    let token = sb.issue_token(TokenSpec {
+        login: "alice".into(),
+        kind: TokenKindSpec::Classic { scopes: vec!["repo".into()] },
+        expires_at: None,
+    });
+    let secret = SecretString::from(token.clone());
+    let repo = RepoRef { owner: "acme".into(), name: "secret".into() };
+    let gh = client(&sb.host_url());
+    let url = sb.sso_authorize_url(&token, "acme");
+    assert_eq!(gh.repo(&secret, &repo).await.unwrap(), RepoVisibility::SsoRequired { url: Some(url.clone()) });
+
+    // The SSO page, visited as the demo's browser: the token is authorized after it.
+    gh.visit(&format!("{url}#top")).await.unwrap();
+    assert_eq!(gh.repo(&secret, &repo).await.unwrap(), RepoVisibility::Visible { private: true, push: true });
+    let visit = sb.requests().into_iter().find(|r| r.path.starts_with("/orgs/acme/sso")).unwrap();
+    assert_eq!((visit.method.as_str(), visit.auth, visit.status), ("GET", "none", 200));
+    gh.visit(&format!("{}/settings/tokens/new", sb.host_url())).await.unwrap();
+
+    // A page that is not there: an error that names the path and not the query.
+    let missing = gh.visit(&format!("{}/orgs/acme/sso?authorization_request=nope", sb.host_url())).await;
+    match missing {
+        Err(e @ ApiError::Unexpected { .. }) => {
+            let text = e.to_string();
+            assert!(text.contains("/orgs/acme/sso answered 404") && !text.contains("nope"), "{text}");
+        }
+        other => panic!("expected a 404, got {other:?}"),
+    }
+
+    // Anything not under the host's base is refused before a request is sent.
+    let sent = sb.requests().len();
+    let host = sb.host_url();
+    let port = host.rsplit(':').next().unwrap();
+    for url in [
+        "https://github.com/orgs/acme/sso".to_string(),
+        format!("{host}0/orgs/acme/sso"),
+        format!("{host}@example.com/"),
+        format!("http://localhost:{port}/orgs/acme/sso"),
+        format!("{host}/a page"),
+        "/orgs/acme/sso".to_string(),
+    ] {
+        assert!(matches!(gh.visit(&url).await, Err(ApiError::PageRefused { .. })), "{url}");
+    }
+    assert_eq!(sb.requests().len(), sent, "a refused URL sent a request");
+    // The base itself is its root page (the sandbox has none there).
+    assert!(matches!(gh.visit(&host).await, Err(ApiError::Unexpected { .. })));
+}
