@@ -154,6 +154,7 @@ pub fn api_fix(e: &ApiError) -> String {
         ApiError::Server { .. } | ApiError::Unexpected { .. } => {
             "try again in a minute; if it persists, check https://www.githubstatus.com"
         }
+        ApiError::PageRefused { .. } => "open the link in a browser yourself",
     }
     .into()
 }

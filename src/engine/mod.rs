@@ -80,6 +80,12 @@ impl Deps {
     }
 }
 
+/// Visit a page on the host as a browser would (the demo's SSO authorization link,
+/// where no browser opens): only pages under the host's web address.
+pub async fn visit(deps: &Deps, url: &str) -> Result<(), Error> {
+    Ok(deps.github.visit(url).await?)
+}
+
 /// `git push` in the working folder (the demo's proof at Done): did it work, and what
 /// git printed.
 pub async fn push(deps: &Deps) -> (bool, String) {

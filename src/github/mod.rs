@@ -1,19 +1,27 @@
 //! The GitHub edge: who a token belongs to, its scopes and expiry, whether it can see
 //! a repository (and SSO), rate limits, and a live probe of git's smart-HTTP endpoint.
-//! One octocrab client; the credential goes in a per-request sensitive header.
+//! One octocrab client per base (the API; the web pages and git's endpoint); the
+//! credential goes in a per-request sensitive header (`headers.rs`). A request that fails
+//! in transport is explained from its error's types (`net.rs`).
 
 use std::time::Duration;
 
-use base64::Engine;
 use chrono::{DateTime, Utc};
 use http::{HeaderMap, HeaderValue, StatusCode, header};
 use http_body_util::BodyExt;
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 
 pub use crate::model::account::{Account, RepoVisibility};
 use crate::model::host::HostUrl;
 use crate::model::remote::RepoRef;
-use crate::model::scopes::{Sso, parse_expiry, parse_reset, parse_scopes, parse_sso};
+use crate::model::scopes::{Sso, parse_expiry, parse_scopes, parse_sso};
+
+mod headers;
+mod net;
+
+use headers::{basic, bearer, header_str, rate_limited};
+use net::Failure;
+pub use net::scrub;
 
 /// Why an API call did not give an answer about the token.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -30,6 +38,9 @@ pub enum ApiError {
     Server { host: String, status: u16 },
     #[error("unexpected answer from {host}: {message}")]
     Unexpected { host: String, message: String },
+    /// [`GitHub::visit`] was given a URL it will not fetch; nothing was sent.
+    #[error("refusing to visit {why}")]
+    PageRefused { why: String },
 }
 
 fn reset_text(reset: &Option<DateTime<Utc>>) -> String {
@@ -68,11 +79,18 @@ pub enum Service {
 #[derive(Clone, Debug)]
 pub struct GitHub {
     host: HostUrl,
-    /// For the REST API (base `api_base()`).
+    /// The REST API (base `api_base()`).
+    api: Endpoint,
+    /// git's smart-HTTP endpoint and the web pages (base `base()`): octocrab joins every
+    /// request path onto its base path, so the API client cannot reach `/OWNER/REPO.git`.
+    web: Endpoint,
+}
+
+/// One octocrab client and the base URL it joins paths onto.
+#[derive(Clone, Debug)]
+struct Endpoint {
     client: octocrab::Octocrab,
-    /// For git's smart-HTTP endpoint (base `base()`): octocrab joins every request
-    /// path onto its base path, so the API client cannot reach `/OWNER/REPO.git`.
-    git_client: octocrab::Octocrab,
+    base: String,
 }
 
 const RETRIES: u32 = 2;
@@ -80,20 +98,21 @@ const RETRIES: u32 = 2;
 impl GitHub {
     /// Build the client (must run inside a tokio runtime).
     pub fn new(host: &HostUrl) -> anyhow::Result<GitHub> {
-        let build = |base: String, agent: String| -> anyhow::Result<octocrab::Octocrab> {
-            Ok(octocrab::Octocrab::builder()
-                .base_uri(base)?
+        let build = |base: String, agent: String| -> anyhow::Result<Endpoint> {
+            let client = octocrab::Octocrab::builder()
+                .base_uri(base.as_str())?
                 .set_connect_timeout(Some(Duration::from_secs(10)))
                 .set_read_timeout(Some(Duration::from_secs(20)))
                 .add_header(header::USER_AGENT, agent)
-                .build()?)
+                .build()?;
+            Ok(Endpoint { client, base })
         };
         let version = env!("CARGO_PKG_VERSION");
         Ok(GitHub {
             host: host.clone(),
-            client: build(host.api_base(), format!("git-reauth/{version}"))?,
+            api: build(host.api_base(), format!("git-reauth/{version}"))?,
             // GitHub's git endpoint serves git clients; say we speak git's protocol.
-            git_client: build(host.base(), format!("git/2.47 (git-reauth/{version})"))?,
+            web: build(host.base(), format!("git/2.47 (git-reauth/{version})"))?,
         })
     }
 
@@ -101,10 +120,10 @@ impl GitHub {
         &self.host
     }
 
-    fn network(&self, e: impl std::fmt::Display) -> ApiError {
-        let raw = e.to_string();
-        tracing::debug!(error = %scrub(&raw), "request failed");
-        ApiError::Network { host: self.host.host_port(), message: network_reason(&raw) }
+    /// A request to `to` failed in transport: say why, in people's words.
+    async fn network(&self, to: &Endpoint, failure: Failure) -> ApiError {
+        tracing::debug!(error = %failure.text(), "request failed");
+        ApiError::Network { host: self.host.host_port(), message: failure.reason(&to.base).await }
     }
 
     /// GET with an optional Authorization value; retries 5xx with backoff, never 401s.
@@ -113,12 +132,12 @@ impl GitHub {
         uri: &str,
         auth: Option<HeaderValue>,
     ) -> Result<(StatusCode, HeaderMap, bytes::Bytes), ApiError> {
-        self.get_with(&self.client, uri, auth).await
+        self.get_with(&self.api, uri, auth).await
     }
 
     async fn get_with(
         &self,
-        client: &octocrab::Octocrab,
+        to: &Endpoint,
         uri: &str,
         auth: Option<HeaderValue>,
     ) -> Result<(StatusCode, HeaderMap, bytes::Bytes), ApiError> {
@@ -128,10 +147,17 @@ impl GitHub {
             if let Some(a) = &auth {
                 headers.insert(header::AUTHORIZATION, a.clone());
             }
-            let resp = client._get_with_headers(uri, Some(headers)).await.map_err(|e| self.network(error_chain(&e)))?;
+            // The error is read at once (`Failure::of`): no error borrow lives across an await.
+            let resp = match to.client._get_with_headers(uri, Some(headers)).await.map_err(|e| Failure::of(&e)) {
+                Ok(resp) => resp,
+                Err(failure) => return Err(self.network(to, failure).await),
+            };
             let status = resp.status();
             let (parts, body) = resp.into_parts();
-            let body = body.collect().await.map_err(|e| self.network(error_chain(&e)))?.to_bytes();
+            let body = match body.collect().await.map_err(|e| Failure::of(&e)) {
+                Ok(body) => body.to_bytes(),
+                Err(failure) => return Err(self.network(to, failure).await),
+            };
             if status.is_server_error() && attempt < RETRIES {
                 attempt += 1;
                 tokio::time::sleep(Duration::from_millis(250 * 3u64.pow(attempt - 1))).await;
@@ -214,7 +240,7 @@ impl GitHub {
             Service::Receive => "git-receive-pack",
         };
         let path = format!("/{}/{}.git/info/refs?service={svc}", repo.owner, repo.name);
-        let (status, _, body) = self.get_with(&self.git_client, &path, Some(basic(username, secret)?)).await?;
+        let (status, _, body) = self.get_with(&self.web, &path, Some(basic(username, secret)?)).await?;
         // git's message for the user: printable text only (a body may hold anything).
         let message: String = String::from_utf8_lossy(&body[..body.len().min(2048)])
             .chars()
@@ -229,6 +255,30 @@ impl GitHub {
             StatusCode::NOT_FOUND => Probe::NotFound,
             s => return Err(self.unexpected(format!("{svc} answered {s}"))),
         })
+    }
+
+    /// Visit a page on the host's web base like a browser would, without credentials:
+    /// `Ok` on a 2xx answer. The demo's stand-in for a browser (the sandbox's SSO
+    /// authorization page). Only URLs under [`HostUrl::base`] are fetched.
+    pub async fn visit(&self, url: &str) -> Result<(), ApiError> {
+        let base = &self.web.base;
+        let rest = url.get(..base.len()).filter(|b| b.eq_ignore_ascii_case(base)).and_then(|_| url.get(base.len()..));
+        let rest = match rest {
+            Some("") => "/",
+            Some(r) if r.starts_with('/') => r,
+            _ => return Err(ApiError::PageRefused { why: format!("a page that is not on {base}") }),
+        };
+        // A browser keeps the fragment to itself.
+        let rest = rest.split('#').next().unwrap_or(rest);
+        let target: http::uri::PathAndQuery =
+            rest.parse().map_err(|_| ApiError::PageRefused { why: "a URL whose path is not valid".into() })?;
+        let (status, _, _) = self.get_with(&self.web, target.as_str(), None).await?;
+        if status.is_success() {
+            Ok(())
+        } else {
+            // The path, not the query: it may carry a one-time authorization id.
+            Err(self.unexpected(format!("{} answered {status}", target.path())))
+        }
     }
 
     /// The JSON body of a 200. A proxy or captive portal answers HTML or text: say so,
@@ -256,134 +306,5 @@ fn valid_login(login: &str) -> bool {
     (1..=100).contains(&login.len()) && login.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
-fn header_str<'a>(h: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    h.get(name).and_then(|v| v.to_str().ok())
-}
-
-/// A 403/429 that is a rate limit, not a permission problem.
-fn rate_limited(status: StatusCode, h: &HeaderMap) -> Option<ApiError> {
-    if status != StatusCode::FORBIDDEN && status != StatusCode::TOO_MANY_REQUESTS {
-        return None;
-    }
-    if let Some(secs) = header_str(h, "retry-after").and_then(|v| v.trim().parse().ok()) {
-        return Some(ApiError::SecondaryRateLimit { retry_after: secs });
-    }
-    if header_str(h, "x-ratelimit-remaining").map(str::trim) == Some("0") {
-        return Some(ApiError::RateLimited { reset: header_str(h, "x-ratelimit-reset").and_then(parse_reset) });
-    }
-    (status == StatusCode::TOO_MANY_REQUESTS).then_some(ApiError::RateLimited { reset: None })
-}
-
-fn sensitive(value: String) -> Result<HeaderValue, ApiError> {
-    let value = zeroize::Zeroizing::new(value);
-    let mut v = HeaderValue::from_str(&value).map_err(|_| ApiError::BadCredentials)?;
-    v.set_sensitive(true);
-    Ok(v)
-}
-
-fn bearer(secret: &SecretString) -> Result<HeaderValue, ApiError> {
-    sensitive(format!("Bearer {}", secret.expose_secret()))
-}
-
-fn basic(username: &str, secret: &SecretString) -> Result<HeaderValue, ApiError> {
-    let raw = zeroize::Zeroizing::new(format!("{username}:{}", secret.expose_secret()));
-    sensitive(format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(raw.as_bytes())))
-}
-
-/// An error with its sources, for a one-line network message.
-fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut text = e.to_string();
-    let mut src = e.source();
-    while let Some(s) = src {
-        let s_text = s.to_string();
-        if !text.contains(&s_text) {
-            text.push_str(": ");
-            text.push_str(&s_text);
-        }
-        src = s.source();
-    }
-    text
-}
-
-/// The user-facing reason of a transport error (the full chain goes to the debug log).
-fn network_reason(raw: &str) -> String {
-    let lower = raw.to_ascii_lowercase();
-    let reason = if lower.contains("dns error") || lower.contains("failed to lookup") {
-        "the host name does not resolve (DNS lookup failed)"
-    } else if lower.contains("connection refused") {
-        "connection refused"
-    } else if lower.contains("timed out") || lower.contains("timeout") || lower.contains("elapsed") {
-        "the connection timed out"
-    } else if lower.contains("certificate") || lower.contains("unknownissuer") {
-        "its TLS certificate is not trusted (for a private CA, point SSL_CERT_FILE at it)"
-    } else if lower.contains("connection reset")
-        || lower.contains("connection closed")
-        || lower.contains("incomplete")
-        || lower.contains("end of file before message length")
-    {
-        "the connection was dropped"
-    } else {
-        return scrub(raw);
-    };
-    reason.to_string()
-}
-
-/// Drop anything token-shaped from a message before it is shown or logged.
-pub fn scrub(text: &str) -> String {
-    text.split_inclusive(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-        .map(|w| {
-            let word = w.trim_end_matches(|c: char| !(c.is_ascii_alphanumeric() || c == '_'));
-            if crate::model::token::TokenKind::of(word) != crate::model::token::TokenKind::Unknown {
-                w.replacen(word, "***", 1)
-            } else {
-                w.to_string()
-            }
-        })
-        .collect()
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rate_limits_are_told_apart_from_permissions() {
-        let mut h = HeaderMap::new();
-        assert_eq!(rate_limited(StatusCode::FORBIDDEN, &h), None);
-        h.insert("x-ratelimit-remaining", HeaderValue::from_static("0"));
-        h.insert("x-ratelimit-reset", HeaderValue::from_static("1893456000"));
-        assert!(matches!(rate_limited(StatusCode::FORBIDDEN, &h), Some(ApiError::RateLimited { reset: Some(_) })));
-        assert_eq!(rate_limited(StatusCode::OK, &h), None);
-        let mut h = HeaderMap::new();
-        h.insert("retry-after", HeaderValue::from_static("30"));
-        assert_eq!(
-            rate_limited(StatusCode::TOO_MANY_REQUESTS, &h),
-            Some(ApiError::SecondaryRateLimit { retry_after: 30 })
-        );
-    }
-
-    #[test]
-    fn network_errors_read_like_people_talk() {
-        let dns = "Service Error: client error (Connect): dns error: failed to lookup address information: Name or service not known";
-        assert_eq!(network_reason(dns), "the host name does not resolve (DNS lookup failed)");
-        assert_eq!(
-            network_reason("client error (Connect): tcp connect error: Connection refused (os error 111)"),
-            "connection refused"
-        );
-        assert!(network_reason("invalid peer certificate: UnknownIssuer").contains("SSL_CERT_FILE"));
-        let odd = format!("weird failure with ghp_{} inside", "a".repeat(36));
-        assert!(!network_reason(&odd).contains("ghp_aaaa"), "token-shaped words are scrubbed");
-    }
-
-    #[test]
-    fn auth_headers_are_sensitive() {
-        let s = SecretString::from("ghp_x".to_string());
-        assert!(bearer(&s).unwrap().is_sensitive());
-        let b = basic("octo", &s).unwrap();
-        assert!(b.is_sensitive());
-        assert_eq!(
-            b.to_str().unwrap(),
-            format!("Basic {}", base64::engine::general_purpose::STANDARD.encode("octo:ghp_x"))
-        );
-    }
-}
+mod tests;

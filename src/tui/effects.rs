@@ -80,14 +80,16 @@ impl Runner {
             }
             Effect::CancelAll => self.cancel_all(),
             Effect::OpenUrl(url) => {
-                let tx = self.tx.clone();
-                let sandbox_page = self.demo && url.starts_with(&format!("{}/", self.deps.host().base()));
-                tokio::task::spawn_blocking(move || {
-                    let mut result = webbrowser::open(&url).map_err(|e| e.to_string());
+                let (deps, tx, demo) = (self.deps.clone(), self.tx.clone(), self.demo);
+                tokio::spawn(async move {
+                    let page = url.clone();
+                    let opened =
+                        tokio::task::spawn_blocking(move || webbrowser::open(&page).map_err(|e| e.to_string()));
+                    let mut result = opened.await.unwrap_or_else(|e| Err(e.to_string()));
                     // No browser in the demo: visit the sandbox's page as a browser would
                     // (this is what makes its SSO authorization link work headless).
-                    if result.is_err() && sandbox_page {
-                        result = visit(&url);
+                    if result.is_err() && demo {
+                        result = crate::engine::visit(&deps, &url).await.map_err(|e| e.to_string());
                     }
                     let _ = tx.send(Msg::Opened { result });
                 });
@@ -171,19 +173,6 @@ async fn verify(
     };
     let result = prepare(&deps, &token, &SetupOpts { remote: None, switch_remote, store }).await;
     let _ = tx.send(Msg::Verified { req, result: result.map(Box::new) });
-}
-
-/// GET a loopback `http://` page (the demo sandbox's), like a browser visiting it.
-fn visit(url: &str) -> Result<(), String> {
-    use std::io::Read;
-    let rest = url.strip_prefix("http://").ok_or("not an http:// URL")?;
-    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
-    let mut s = std::net::TcpStream::connect(authority).map_err(|e| e.to_string())?;
-    s.set_read_timeout(Some(std::time::Duration::from_secs(10))).map_err(|e| e.to_string())?;
-    write!(s, "GET {path} HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n\r\n").map_err(|e| e.to_string())?;
-    let mut head = [0u8; 12];
-    s.read_exact(&mut head).map_err(|e| e.to_string())?;
-    if head.starts_with(b"HTTP/1.1 2") { Ok(()) } else { Err(String::from_utf8_lossy(&head).into_owned()) }
 }
 
 #[cfg(test)]
