@@ -4,6 +4,7 @@
 //! command line, decided here and nowhere else.
 
 use crate::engine::Error;
+use crate::engine::advice::{COPY_AGAIN, token_fix};
 use crate::engine::error::Run;
 use crate::exit;
 use crate::github::ApiError;
@@ -100,7 +101,7 @@ impl Problem {
     /// What to do next; one line.
     pub fn hint(&self) -> Option<String> {
         Some(match self {
-            Problem::BadToken(_) => TOKEN_AGAIN.into(),
+            Problem::BadToken(_) => COPY_AGAIN.into(),
             Problem::MultiLineInput => "e.g. `printf '%s\\n' \"$TOKEN\" | git-reauth setup --token-stdin`".into(),
             Problem::StdinIsTty => "pipe the token in (`… | git-reauth setup --token-stdin`), or run `git-reauth` for the interactive wizard".into(),
             Problem::BadHostUrl(_) => "use e.g. --host-url https://github.example.com".into(),
@@ -114,29 +115,14 @@ impl Problem {
     }
 }
 
-const TOKEN_AGAIN: &str = "copy the token again from GitHub (it starts with ghp_ or github_pat_)";
-
 fn engine_hint(e: &Error) -> Option<String> {
     Some(match e {
-        Error::BadToken(_) => TOKEN_AGAIN.into(),
         Error::NotInRepo(_) => "cd into the repository, or drop --remote/--switch-remote to fix the host's credential only".into(),
         Error::RemoteMissing(_) | Error::NoRemotes => "list remotes with `git remote -v` and pick one with --remote NAME".into(),
         Error::NotGitHubRemote { .. } => "pick a GitHub remote with --remote NAME, or point --host-url at your GitHub Enterprise host".into(),
         Error::GitMissing | Error::GitTooOld(_) => "install git 2.30 or newer (https://git-scm.com/downloads)".into(),
-        Error::TokenRejected => "create a new token (the old one may have expired) and run setup again".into(),
-        Error::MissingScope { create_url, .. } => format!("create a classic token with the repo scope: {create_url}"),
-        Error::ReadOnly { create_url, .. } => {
-            format!("give the token \"Contents: Read and write\" for this repository, or create one: {create_url}")
-        }
-        Error::NoWriteRole { .. } => "ask an owner of the repository for write access, or push to your fork".into(),
-        Error::RepoNotVisible { create_url, .. } => format!(
-            "check the owner/name; for a private repository the token needs the repo scope (classic) or access to this repository (fine-grained): {create_url}"
-        ),
-        Error::SsoRequired { url, .. } => match url {
-            Some(u) => format!("authorize the token for the organization at {u} (the link expires in an hour), then run setup again"),
-            None => "on GitHub open Settings → Developer settings → Tokens, choose \"Configure SSO\" and authorize the organization".into(),
-        },
-        Error::Api(e) => crate::engine::doctor::api_fix(e),
+        Error::TokenRejected => format!("{} and run setup again", token_fix(e)?),
+        Error::SsoRequired { url: Some(_), .. } => format!("{}, then run setup again", token_fix(e)?),
         Error::NoHelper { .. } => "choose where git keeps the token: `--store keyring` (the OS keyring, through git-reauth's own helper), `--store cache` (git's memory cache, forgotten after a day) or `--store file` (plaintext file ~/.git-credentials, 0600)".into(),
         Error::Keyring(e) => e.explain(),
         Error::Config(_) => "close other git processes (or remove a stale .lock file) and try again".into(),
@@ -147,7 +133,7 @@ fn engine_hint(e: &Error) -> Option<String> {
         Error::Busy(_) => "wait for the other run to finish (or end it), then try again".into(),
         Error::Conflict { .. } | Error::ChangedSince { .. } => "the settings were changed after git-reauth changed them; fix them by hand with `git config`".into(),
         Error::PlanChanged => "run git-reauth again to see the new plan".into(),
-        _ => return None,
+        e => return token_fix(e),
     })
 }
 

@@ -16,6 +16,7 @@ use crate::model::token::{TokenKind, mask};
 
 /// Days before expiry at which the doctor warns.
 mod checks;
+use crate::engine::advice::api_fix;
 use checks::*;
 
 pub const EXPIRY_WARN_DAYS: i64 = 7;
@@ -141,22 +142,6 @@ pub async fn doctor(deps: &Deps, opts: &DoctorOpts, progress: Option<&UnboundedS
     let repo = obs.remote_view().map(|v| v.repo.clone());
     network_checks(deps, &mut checks, &secret, &username, &helper, repo.as_ref()).await;
     diagnosis(checks)
-}
-
-/// What to do when the API gave no answer (the doctor's fix line; `setup` says the same).
-pub fn api_fix(e: &ApiError) -> String {
-    match e {
-        ApiError::BadCredentials => "create a new token (the old one may have expired) and run setup again",
-        ApiError::Network { .. } => "check your network connection, proxy and --host-url, then try again",
-        ApiError::RateLimited { .. } | ApiError::SecondaryRateLimit { .. } => {
-            "wait until the limit resets, then try again"
-        }
-        ApiError::Server { .. } | ApiError::Unexpected { .. } => {
-            "try again in a minute; if it persists, check https://www.githubstatus.com"
-        }
-        ApiError::PageRefused { .. } => "open the link in a browser yourself",
-    }
-    .into()
 }
 
 /// git-version, repository, remote-protocol, insteadof. Returns the repository and

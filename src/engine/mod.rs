@@ -2,6 +2,7 @@
 //! `(opts, &Deps) -> report`; nothing here prints, and every failure is an [`Error`]
 //! in domain terms (the faces choose the words).
 
+pub mod advice;
 pub mod apply;
 pub mod doctor;
 pub mod error;

@@ -2,7 +2,7 @@
 //! this screen (never a command-line flag), and which step it points at.
 
 use crate::engine::Error;
-use crate::engine::doctor::api_fix;
+use crate::engine::advice::token_fix;
 
 use super::parts::{Failure, Step};
 
@@ -53,21 +53,6 @@ fn said(e: &Error) -> String {
 /// What to do next, here in the wizard.
 fn hint(e: &Error) -> Option<String> {
     Some(match e {
-        Error::BadToken(_) => "copy the token again from GitHub (it starts with ghp_ or github_pat_)".into(),
-        Error::TokenRejected => "create a new token (the old one may have expired)".into(),
-        Error::MissingScope { create_url, .. } => format!("create a classic token with the repo scope: {create_url}"),
-        Error::ReadOnly { create_url, .. } => {
-            format!("give the token \"Contents: Read and write\" for this repository, or create one: {create_url}")
-        }
-        Error::NoWriteRole { .. } => "ask an owner of the repository for write access, or push to your fork".into(),
-        Error::RepoNotVisible { create_url, .. } => format!(
-            "check the owner/name; for a private repository the token needs the repo scope (classic) or access to this repository (fine-grained): {create_url}"
-        ),
-        Error::SsoRequired { url, .. } => match url {
-            Some(u) => format!("authorize the token for the organization at {u} (the link expires in an hour)"),
-            None => "on GitHub open Settings → Developer settings → Tokens, choose \"Configure SSO\" and authorize the organization".into(),
-        },
-        Error::Api(e) => api_fix(e),
         Error::NoHelper { .. } => {
             "no credential helper is set up: choose where git keeps the token (the OS keyring, git's memory cache or a plaintext file)".into()
         }
@@ -85,6 +70,6 @@ fn hint(e: &Error) -> Option<String> {
         Error::Conflict { .. } | Error::PlanChanged => {
             "the setup changed while the wizard ran: go back to see the new plan".into()
         }
-        _ => return None,
+        e => return token_fix(e),
     })
 }

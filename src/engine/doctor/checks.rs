@@ -1,8 +1,9 @@
 //! The doctor's individual checks: each turns what was observed or answered into one
 //! `Check` with a status, a one-line summary and a fix. No I/O.
 
-use super::{EXPIRY_WARN_DAYS, api_fix};
+use super::EXPIRY_WARN_DAYS;
 use crate::engine::Deps;
+use crate::engine::advice::api_fix;
 use crate::engine::observe::{Observation, RemoteView};
 use crate::git::FillOutcome;
 use crate::github::{ApiError, Probe};

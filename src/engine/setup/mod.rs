@@ -233,3 +233,6 @@ async fn replan(deps: &Deps, shown: &Prepared) -> Result<(), Error> {
     // (A "keep SSH" choice is in the options: no switch is planned again.)
     if plan == shown.plan { Ok(()) } else { Err(Error::PlanChanged) }
 }
+
+#[cfg(test)]
+mod tests;

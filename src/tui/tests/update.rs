@@ -297,3 +297,18 @@ fn ctrl_c_during_apply_waits_for_the_rollback() {
         assert_eq!(quit_code(&fx), Some(code));
     }
 }
+
+#[test]
+fn a_plan_that_no_longer_holds_is_checked_again_not_applied() {
+    let mut s = at(Screen::Credentials);
+    let req = match act(&mut s, Action::Forward).as_slice() {
+        [Effect::Apply { req, .. }] => *req,
+        other => panic!("{other:?}"),
+    };
+    let fx = update(&mut s, Msg::Applied { req, result: Err(Error::PlanChanged) });
+    assert_eq!(s.screen, Screen::Verify, "back to the token's check, which makes the plan again");
+    assert!(matches!(fx.as_slice(), [Effect::Verify { .. }]), "{fx:?}");
+    assert!(matches!(s.verify, VerifyState::Running { .. }));
+    assert!(s.apply.failure().is_none() && s.apply.running().is_none());
+    assert!(s.notice.as_deref().is_some_and(|n| n.contains("changed")), "{:?}", s.notice);
+}

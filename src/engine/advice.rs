@@ -1,0 +1,47 @@
+//! What a token needs, or what to do when GitHub gave no answer: the doctor's fix lines,
+//! and the advice both faces build their hints on (they add what to run next).
+
+use crate::engine::Error;
+use crate::github::ApiError;
+
+/// What to do when the API gave no answer (the doctor's fix line; `setup` says the same).
+pub fn api_fix(e: &ApiError) -> String {
+    match e {
+        ApiError::BadCredentials => "create a new token (the old one may have expired) and run setup again",
+        ApiError::Network { .. } => "check your network connection, proxy and --host-url, then try again",
+        ApiError::RateLimited { .. } | ApiError::SecondaryRateLimit { .. } => {
+            "wait until the limit resets, then try again"
+        }
+        ApiError::Server { .. } | ApiError::Unexpected { .. } => {
+            "try again in a minute; if it persists, check https://www.githubstatus.com"
+        }
+        ApiError::PageRefused { .. } => "open the link in a browser yourself",
+    }
+    .into()
+}
+
+/// For a value that cannot be a token.
+pub const COPY_AGAIN: &str = "copy the token again from GitHub (it starts with ghp_ or github_pat_)";
+
+/// What would make GitHub accept the token for the repository, when that is what failed:
+/// the kind of token to create, the access to ask for, the authorization to give.
+pub fn token_fix(e: &Error) -> Option<String> {
+    Some(match e {
+        Error::BadToken(_) => COPY_AGAIN.into(),
+        Error::TokenRejected => "create a new token (the old one may have expired)".into(),
+        Error::MissingScope { create_url, .. } => format!("create a classic token with the repo scope: {create_url}"),
+        Error::ReadOnly { create_url, .. } => {
+            format!("give the token \"Contents: Read and write\" for this repository, or create one: {create_url}")
+        }
+        Error::NoWriteRole { .. } => "ask an owner of the repository for write access, or push to your fork".into(),
+        Error::RepoNotVisible { create_url, .. } => format!(
+            "check the owner/name; for a private repository the token needs the repo scope (classic) or access to this repository (fine-grained): {create_url}"
+        ),
+        Error::SsoRequired { url: Some(u), .. } => {
+            format!("authorize the token for the organization at {u} (the link expires in an hour)")
+        }
+        Error::SsoRequired { url: None, .. } => "on GitHub open Settings → Developer settings → Tokens, choose \"Configure SSO\" and authorize the organization".into(),
+        Error::Api(e) => api_fix(e),
+        _ => return None,
+    })
+}
