@@ -1,15 +1,14 @@
 //! The git edge: the `git` binary for everything that must behave exactly like the
-//! user's git (credential helpers, effective config, `ls-remote`), git2 for reading
-//! and writing repository and config files.
+//! user's git (credential helpers, effective config, `ls-remote`, and every config
+//! write), git2 for discovering repositories.
 
 mod config;
+mod config_file;
 mod credential;
 mod repo;
 
-pub use config::{
-    ConfigFileError, InsteadOfRule, entries as config_entries, global_config_file, insteadof_rules, read_values,
-    write_values,
-};
+pub use config::{ConfigFileError, InsteadOfRule, entries as config_entries, global_config_file, insteadof_rules};
+pub use config_file::{read_values, write_values};
 pub use credential::{FillOutcome, GitCredential};
 pub use repo::{RemoteInfo, RepoInfo, discover, remote_info};
 

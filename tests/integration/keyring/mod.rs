@@ -8,6 +8,7 @@ mod edges;
 mod push;
 mod scenarios;
 mod setup;
+mod writer;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
