@@ -14,6 +14,8 @@ pub struct ConfigEntry {
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct HelperEntry {
     /// The configured value, e.g. `store`, `osxkeychain`, `!gh auth git-credential`.
+    /// Reports (`status --json`) show it masked ([`mask_command`]).
+    #[serde(serialize_with = "serialize_masked")]
     pub value: String,
     /// `global`, `system`, `local`, `command`…
     pub scope: String,
@@ -23,20 +25,83 @@ pub struct HelperEntry {
 
 impl HelperEntry {
     /// A short name for messages: `store`, `cache`, `osxkeychain`, `manager`,
-    /// `libsecret`, or the command's first word for `!` helpers.
+    /// `libsecret`, or the command's first word for `!` helpers, after any `NAME=VALUE`
+    /// assignments (which may hold a token: `!GH_TOKEN=… gh auth git-credential`). Never
+    /// a secret: a token-shaped word is `***`.
     pub fn name(&self) -> String {
         let v = self.value.trim();
-        let first = v.trim_start_matches('!').split_whitespace().next().unwrap_or("");
+        let first = v.trim_start_matches('!').split_whitespace().find(|w| !is_assignment(w)).unwrap_or("");
         let first = first.trim_matches(['\'', '"']);
         let base = first.rsplit(['/', '\\']).next().unwrap_or(first);
         let base = base.strip_prefix("git-credential-").unwrap_or(base);
-        if base.is_empty() { "(empty)".into() } else { base.into() }
+        if base.is_empty() {
+            "(empty)".into()
+        } else if is_token_shaped(base) {
+            "***".into()
+        } else {
+            base.into()
+        }
     }
 
     /// The config file the helper came from, without git's `file:` prefix.
     pub fn file(&self) -> Option<&str> {
         self.origin.strip_prefix("file:")
     }
+}
+
+/// `NAME=VALUE`, as a shell reads an assignment before a command.
+fn is_assignment(word: &str) -> bool {
+    let Some((name, _)) = word.split_once('=') else { return false };
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// A GitHub token (by prefix) or anything longer than a plausible name.
+fn is_token_shaped(word: &str) -> bool {
+    crate::model::remote::is_token_shaped_user(word.trim_matches(['\'', '"']))
+}
+
+/// A helper command safe to show: every `NAME=VALUE` keeps its name and loses its
+/// value, every token-shaped run of letters, digits and `_` is `***`; the rest (the
+/// command, its flags, punctuation) stays.
+pub fn mask_command(cmd: &str) -> String {
+    cmd.split_inclusive(char::is_whitespace)
+        .map(|piece| {
+            let word = piece.trim_end();
+            let space = &piece[word.len()..];
+            let bare = word.trim_start_matches('!');
+            let bang = &word[..word.len() - bare.len()];
+            match bare.split_once('=') {
+                Some((name, _)) if is_assignment(bare) => format!("{bang}{name}=***{space}"),
+                _ => format!("{}{space}", mask_runs(word)),
+            }
+        })
+        .collect()
+}
+
+/// `word` with each token-shaped run of `[A-Za-z0-9_]` replaced by `***`.
+fn mask_runs(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    let mut run = String::new();
+    let flush = |run: &mut String, out: &mut String| {
+        out.push_str(if is_token_shaped(run) { "***" } else { run });
+        run.clear();
+    };
+    for c in word.chars() {
+        if c.is_ascii_alphanumeric() || c == '_' {
+            run.push(c);
+        } else {
+            flush(&mut run, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut run, &mut out);
+    out
+}
+
+fn serialize_masked<S: serde::Serializer>(value: &str, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&mask_command(value))
 }
 
 /// Parse `git config -z --show-scope --show-origin --get-regexp …` output:
@@ -169,6 +234,29 @@ fn host_matches(pattern: &str, host: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_helper_command_is_shown_by_name_with_its_secrets_masked() {
+        let token = format!("ghp_{}", "A1b2".repeat(9));
+        let entry = |value: &str| HelperEntry { value: value.into(), scope: "global".into(), origin: "file:/h".into() };
+        let cmd = format!("!GH_TOKEN={token} sh -c 'echo password=$GH_TOKEN'");
+        assert_eq!(entry(&cmd).name(), "sh", "assignments before the command are skipped");
+        let masked = mask_command(&cmd);
+        assert!(!masked.contains(&token), "{masked}");
+        assert_eq!(masked, "!GH_TOKEN=*** sh -c 'echo password=***");
+        assert_eq!(entry(&format!("!{token}")).name(), "***");
+        assert_eq!(mask_command(&format!("!f() {{ echo {token}; }}; f")), "!f() { echo ***; }; f");
+        assert_eq!(mask_command(&format!("store --token={token}")), "store --token=***");
+        // Nothing secret: as written.
+        assert_eq!(mask_command("cache --timeout=86400"), "cache --timeout=86400");
+        assert_eq!(
+            mask_command("!'/opt/o'\\''brien/git-reauth' credential"),
+            "!'/opt/o'\\''brien/git-reauth' credential"
+        );
+        assert_eq!(entry("!/usr/bin/gh auth git-credential").name(), "gh");
+        let json = serde_json::to_string(&entry(&cmd)).unwrap();
+        assert!(!json.contains(&token), "reports serialize the masked value: {json}");
+    }
 
     fn e(key: &str, value: &str) -> ConfigEntry {
         ConfigEntry {

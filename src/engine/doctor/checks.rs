@@ -59,14 +59,11 @@ pub(super) fn insteadof_check(deps: &Deps, obs: &Observation, view: Option<&Remo
     for for_push in [false, true] {
         let rewritten = remote::rewrite(&probe_url, &rules, for_push);
         if rewritten != probe_url && remote::parse(&rewritten).is_ok_and(|r| r.transport == Transport::Ssh) {
-            let rule = obs
-                .insteadof
-                .iter()
-                .find(|r| r.rule.push_only == for_push && probe_url.starts_with(&r.rule.prefix))
-                .or_else(|| obs.insteadof.iter().find(|r| probe_url.starts_with(&r.rule.prefix)));
+            // The rule git applies (the longest prefix), named with its secret masked.
+            let rule = remote::applied_rule(&probe_url, &rules, for_push).and_then(|i| obs.insteadof.get(i));
             let origin =
                 rule.map(|r| format!(" (from {})", r.entry.origin.trim_start_matches("file:"))).unwrap_or_default();
-            let key = rule.map(|r| r.entry.key.clone()).unwrap_or_else(|| "url.*.insteadOf".into());
+            let key = rule.map(rule_key).unwrap_or_else(|| "url.*.insteadOf".into());
             return Check::warn(
                 CheckId::Insteadof,
                 format!("{key} rewrites {} URLs to SSH{origin}", deps.host.base()),
@@ -75,6 +72,13 @@ pub(super) fn insteadof_check(deps: &Deps, obs: &Observation, view: Option<&Remo
         }
     }
     Check::ok(CheckId::Insteadof, format!("no insteadOf rule forces {} to SSH", deps.host.host()))
+}
+
+/// `url.<base>.insteadOf` with any secret in `<base>` masked (the key as written).
+fn rule_key(r: &crate::git::InsteadOfRule) -> String {
+    let key = &r.entry.key;
+    let suffix_at = key.rfind('.').unwrap_or(key.len());
+    format!("url.{}{}", remote::redact(&r.rule.base), &key[suffix_at..])
 }
 
 pub(super) fn helper_check(deps: &Deps, fill: &FillOutcome) -> Check {

@@ -13,7 +13,7 @@ mod rewrite;
 pub use classify::{Classified, classify, to_https};
 pub use parse::parse;
 pub use redact::{is_token_shaped_user, redact};
-pub use rewrite::{InsteadOf, rewrite};
+pub use rewrite::{InsteadOf, applied_rule, rewrite};
 
 /// How a remote URL reaches its server.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -10,8 +10,10 @@ pub fn redact(url: &str) -> String {
     let scheme_end = url.find("://").filter(|i| url.get(..*i).is_some_and(is_scheme));
     let (start, authority) = match scheme_end {
         Some(i) => {
+            // Up to the first `/`: everything before the last `@` there is userinfo,
+            // whatever it holds (a password may hold `?`, `#` or `\`).
             let rest = url.get(i + 3..).unwrap_or("");
-            let end = rest.find(['/', '?', '#', '\\']).unwrap_or(rest.len());
+            let end = rest.find('/').unwrap_or(rest.len());
             (i + 3, rest.get(..end).unwrap_or(rest))
         }
         None => {
@@ -69,6 +71,11 @@ mod tests {
             ("https://ghp_abcdef@github.com/o/r", "https://***@github.com/o/r"),
             ("https://gho_abc:x-oauth-basic@github.com/o/r", "https://***:***@github.com/o/r"),
             ("https://x:p@ss@github.com/o/r", "https://x:***@github.com/o/r"),
+            // A password with the characters that end a host elsewhere.
+            ("https://octo:p?ss@github.com/o/r", "https://octo:***@github.com/o/r"),
+            ("https://octo:p#ss@github.com/o/r", "https://octo:***@github.com/o/r"),
+            ("https://octo:p\\ss@github.com/o/r", "https://octo:***@github.com/o/r"),
+            ("https://octo:a?b#c\\d@github.com", "https://octo:***@github.com"),
             ("HTTPS://GITHUB_PAT_x@GitHub.com/o/r", "HTTPS://***@GitHub.com/o/r"),
             ("git@github.com:o/r.git", "git@github.com:o/r.git"),
             ("ghp_abc@github.com:o/r.git", "***@github.com:o/r.git"),

@@ -16,24 +16,31 @@ pub struct InsteadOf {
 /// (git applies `pushInsteadOf` only to remotes without an explicit `pushurl`; the
 /// caller decides that by passing `for_push`).
 pub fn rewrite(url: &str, rules: &[InsteadOf], for_push: bool) -> String {
+    match applied_rule(url, rules, for_push) {
+        Some(i) => {
+            let r = &rules[i];
+            format!("{}{}", r.base, url.get(r.prefix.len()..).unwrap_or(""))
+        }
+        None => url.to_string(),
+    }
+}
+
+/// The index of the rule git applies to `url` (see [`rewrite`]), if any.
+pub fn applied_rule(url: &str, rules: &[InsteadOf], for_push: bool) -> Option<usize> {
     let longest = |push_only: bool| {
-        let mut best: Option<&InsteadOf> = None;
-        for r in rules.iter().filter(|r| r.push_only == push_only) {
+        let mut best: Option<(usize, &InsteadOf)> = None;
+        for (i, r) in rules.iter().enumerate().filter(|(_, r)| r.push_only == push_only) {
             // Like git: an empty prefix never matches; on a tie the first rule wins.
             if !r.prefix.is_empty()
                 && url.starts_with(&r.prefix)
-                && best.is_none_or(|b| r.prefix.len() > b.prefix.len())
+                && best.is_none_or(|(_, b)| r.prefix.len() > b.prefix.len())
             {
-                best = Some(r);
+                best = Some((i, r));
             }
         }
-        best
+        best.map(|(i, _)| i)
     };
-    let rule = if for_push { longest(true).or_else(|| longest(false)) } else { longest(false) };
-    match rule {
-        Some(r) => format!("{}{}", r.base, url.get(r.prefix.len()..).unwrap_or("")),
-        None => url.to_string(),
-    }
+    if for_push { longest(true).or_else(|| longest(false)) } else { longest(false) }
 }
 
 #[cfg(test)]
