@@ -9,14 +9,15 @@ use crate::cli::SetupArgs;
 use crate::engine::Deps;
 use crate::engine::setup::{Basis, Fixed, Prepared, SetupOpts, fix};
 use crate::exit;
-use crate::model::token::Token;
+use crate::model::token::{LintIssue, Token, accept};
 
 use super::{Problem, Style, out};
 
 /// More than any token; stops a runaway pipe.
 const MAX_STDIN: u64 = 4096;
 
-/// Read exactly one token line from stdin.
+/// Read exactly one token from stdin: what [`accept`] takes (the wizard takes the same),
+/// a line break inside refused as more than one line.
 pub fn read_token(mut input: impl Read, is_tty: bool) -> Result<Token, Problem> {
     if is_tty {
         return Err(Problem::StdinIsTty);
@@ -31,11 +32,11 @@ pub fn read_token(mut input: impl Read, is_tty: bool) -> Result<Token, Problem> 
     }
     let text =
         std::str::from_utf8(&raw).map_err(|_| Problem::BadToken("the token is not valid text (UTF-8)".into()))?;
-    let line = text.strip_suffix('\n').map(|t| t.strip_suffix('\r').unwrap_or(t)).unwrap_or(text);
-    if line.contains(['\n', '\r']) {
-        return Err(Problem::MultiLineInput);
+    match accept(text) {
+        Ok(token) => Ok(token),
+        Err(LintIssue::LineBreak) => Err(Problem::MultiLineInput),
+        Err(issue) => Err(Problem::BadToken(issue.message())),
     }
-    Ok(Token::new(line.to_string()))
 }
 
 pub async fn run(deps: &Deps, args: SetupArgs, cancel: &CancellationToken) -> Result<u8, Problem> {
@@ -116,6 +117,54 @@ pub fn render_plan(p: &Prepared, deps: &Deps, s: Style) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// What the wizard's Paste screen does with `value` in the field and Enter: the
+    /// token it asks GitHub about, or `None` (refused).
+    fn wizard_accepts(value: &str) -> Option<String> {
+        use crate::tui::app::{Action, Effect, Msg, Screen, update};
+        let mut s = crate::tui::gallery::diagnosed();
+        s.screen = Screen::Paste;
+        s.field = crate::tui::secret::SecretBuf::from_text(value);
+        match update(&mut s, Msg::Action(Action::Forward)).as_slice() {
+            [Effect::Verify { token, .. }] => Some(token.expose().to_string()),
+            _ => None,
+        }
+    }
+
+    fn pasted() -> impl Strategy<Value = String> {
+        let token = crate::tui::gallery::fake_token();
+        let around = prop::sample::select(vec!["", " ", "\t", "\n", "\r\n", "\u{feff}", "\"", "'", "`", "\u{200b}"]);
+        let inside = prop::sample::select(vec!["", " ", "\n", "\"", "-", "ghp_"]);
+        (prop::collection::vec(around.clone(), 0..4), prop::collection::vec(around, 0..4), inside, 0..40usize).prop_map(
+            move |(before, after, inner, at)| {
+                let (a, b) = token.split_at(at.min(token.len()));
+                format!("{}{a}{inner}{b}{}", before.concat(), after.concat())
+            },
+        )
+    }
+
+    proptest! {
+        /// One function decides for both faces: the same values pass, as the same token.
+        #[test]
+        fn the_wizard_and_setup_accept_exactly_the_same_values(value in pasted()) {
+            let setup = read_token(value.as_bytes(), false).ok().map(|t| t.expose().to_string());
+            prop_assert_eq!(setup, wizard_accepts(&value), "{:?}", value);
+        }
+    }
+
+    #[test]
+    fn a_token_as_people_paste_it_is_accepted_by_both() {
+        let t = crate::tui::gallery::fake_token();
+        for value in [format!("{t}\n"), format!("\"{t}\"\r\n"), format!("\u{feff}{t} "), format!("'{t}'")] {
+            assert_eq!(read_token(value.as_bytes(), false).unwrap().expose(), t, "{value:?}");
+            assert_eq!(wizard_accepts(&value).as_deref(), Some(t.as_str()), "{value:?}");
+        }
+        assert!(
+            matches!(read_token(format!("{t} {t}").as_bytes(), false), Err(Problem::BadToken(m)) if m.contains("twice"))
+        );
+        assert_eq!(wizard_accepts(&format!("{t}{t}")), None);
+    }
 
     #[test]
     fn reads_one_line_and_refuses_more() {

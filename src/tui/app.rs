@@ -11,7 +11,7 @@ use crate::exit;
 use crate::model::diagnosis::{Check, CheckId, Diagnosis, Status};
 use crate::model::host::HostUrl;
 pub use crate::model::storage::StoreChoice;
-use crate::model::token::{Token, lint};
+use crate::model::token::{Token, accept};
 
 pub use super::parts::{
     ApplyStage, ApplyState, DemoState, Failure, InFlight, Local, PushState, RemoteChoice, Req, Step, VerifyState,

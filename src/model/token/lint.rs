@@ -26,6 +26,10 @@ pub enum LintIssue {
     },
     /// `ghr_`/`ghs_`: not a token a person uses for git.
     NotForGit(TokenKind),
+    /// The same token (or two tokens) in one value: pasted twice.
+    PastedTwice,
+    /// A web address, not a token (the creation page, or a remote URL).
+    Url,
 }
 
 impl LintIssue {
@@ -69,6 +73,10 @@ impl LintIssue {
             LintIssue::NotForGit(kind) => {
                 format!("this {} is not meant for git — use a personal access token", kind.describe())
             }
+            LintIssue::PastedTwice => "this holds two tokens — it was pasted twice; paste it once".into(),
+            LintIssue::Url => {
+                "this is a web address, not a token — copy the token GitHub shows (ghp_… or github_pat_…)".into()
+            }
         }
     }
 }
@@ -108,6 +116,12 @@ pub fn lint(value: &str) -> Lint {
     if trimmed.is_empty() {
         return Lint { kind, issues };
     }
+    // First of all: what it is instead of a token says more than what it lacks.
+    if trimmed.contains("://") || trimmed.to_ascii_lowercase().starts_with("www.") {
+        issues.insert(0, LintIssue::Url);
+    } else if kind != TokenKind::Unknown && pasted_twice(trimmed) {
+        issues.insert(0, LintIssue::PastedTwice);
+    }
     let len = value.chars().count();
     if len > MAX_LEN {
         issues.push(LintIssue::TooLong(len));
@@ -128,6 +142,19 @@ pub fn lint(value: &str) -> Lint {
         issues.push(LintIssue::UnusualLength { kind, len: trimmed_len });
     }
     Lint { kind, issues }
+}
+
+/// Two tokens in one value: two token-shaped words, or a token of its standard length
+/// followed at once by another.
+fn pasted_twice(value: &str) -> bool {
+    let words: Vec<&str> = value.split_whitespace().collect();
+    if words.len() >= 2 {
+        return words.iter().filter(|w| TokenKind::of(w) != TokenKind::Unknown).count() >= 2;
+    }
+    TokenKind::of(value)
+        .standard_len()
+        .and_then(|n| value.get(n..))
+        .is_some_and(|rest| TokenKind::of(rest) != TokenKind::Unknown)
 }
 
 #[cfg(test)]

@@ -2,8 +2,10 @@
 //! of a pasted value is in [`lint()`].
 
 mod lint;
+mod paste;
 
 pub use lint::{Lint, LintIssue, lint};
+pub use paste::{accept, check as check_pasted, clean};
 
 use secrecy::{ExposeSecret, SecretString};
 

@@ -150,13 +150,14 @@ fn forward(state: &mut State) -> Vec<Effect> {
         Screen::Diagnosis => state.go(Screen::Create),
         Screen::Create => state.go(Screen::Paste),
         Screen::Paste => {
-            if lint(state.field.expose()).fatal().is_some() {
+            // Exactly what `setup --token-stdin` accepts.
+            let Ok(token) = accept(state.field.expose()) else {
                 state.field_refused = true;
                 state.notice = Some("this cannot be a token yet: see the line under the field".into());
                 return vec![];
-            }
+            };
             state.go(Screen::Verify);
-            return check(state, Token::new(state.field.expose().to_string()));
+            return check(state, token);
         }
         Screen::Verify if state.verify.prepared().is_some() => {
             state.remote_choice = RemoteChoice::SwitchToHttps;

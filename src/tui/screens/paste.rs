@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 
 use super::{Theme, body, fit, para};
 use crate::model::diagnosis::Status;
-use crate::model::token::{lint, mask};
+use crate::model::token::{check_pasted, mask};
 use crate::tui::app::State;
 
 pub fn view(state: &State, frame: &mut Frame, area: Rect) {
@@ -49,7 +49,7 @@ fn lint_lines(state: &State, t: &Theme, w: usize) -> Vec<Line<'static>> {
     if value.is_empty() {
         return vec![Line::styled(fit("waiting for a token (ghp_… or github_pat_…)", w), t.dim())];
     }
-    let l = lint(value);
+    let l = check_pasted(value);
     let (status, text) = match (l.fatal(), l.issues.first()) {
         (Some(f), _) => (Status::Fail, f.message()),
         (None, Some(warn)) => (Status::Warn, format!("{}: {}", l.kind.describe(), warn.message())),
