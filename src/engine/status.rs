@@ -67,7 +67,7 @@ pub async fn status(deps: &Deps) -> Result<StatusReport, Error> {
             r.login = Some(a.login);
             r.scopes = a.scopes.map(|s| s.0.into_iter().collect());
             r.expires = a.expires.map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string());
-            r.days_left = a.expires.map(|t| (t - chrono::Utc::now()).num_days());
+            r.days_left = a.expires.map(|t| crate::model::account::days_left(t, chrono::Utc::now()));
         }
         Err(ApiError::BadCredentials) => {
             r.problem = Some(if r.kind == Some(TokenKind::Unknown) {

@@ -36,3 +36,25 @@ pub enum RepoVisibility {
         url: Option<String>,
     },
 }
+
+/// Whole days from `now` until `end`, rounded to the nearest day (a 90-day token shows
+/// 90 days left, not 89, a few seconds after it was made). One rule for every face.
+pub fn days_left(end: DateTime<Utc>, now: DateTime<Utc>) -> i64 {
+    ((end - now).num_hours() + 12).div_euclid(24)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_left_rounds_to_the_nearest_day() {
+        let now = DateTime::parse_from_rfc3339("2026-12-04T18:00:00Z").unwrap().with_timezone(&Utc);
+        let in_days = |d: i64, h: i64| now + chrono::Duration::days(d) + chrono::Duration::hours(h);
+        assert_eq!(days_left(in_days(90, 0) - chrono::Duration::seconds(5), now), 90, "made a moment ago");
+        assert_eq!(days_left(in_days(59, 13), now), 60);
+        assert_eq!(days_left(in_days(59, 11), now), 59);
+        assert_eq!(days_left(in_days(0, 2), now), 0, "expires today");
+        assert_eq!(days_left(in_days(-1, 0), now), -1, "expired yesterday");
+    }
+}

@@ -195,7 +195,7 @@ pub(super) fn expiry_check(account: &Account) -> Check {
     match account.expires {
         None => Check::ok(CheckId::TokenExpiry, "the token does not expire"),
         Some(t) => {
-            let days = (t - chrono::Utc::now()).num_days();
+            let days = crate::model::account::days_left(t, chrono::Utc::now());
             let date = t.format("%Y-%m-%d");
             if days < EXPIRY_WARN_DAYS {
                 Check::warn(

@@ -262,7 +262,4 @@ pub fn marked(t: &Theme, status: Status, text: &str, w: usize) -> Vec<Line<'stat
     lines
 }
 
-/// Whole days until `end`, rounded (a 90-day token shows 90, not 89).
-pub fn days_left(end: chrono::DateTime<chrono::Utc>, now: chrono::DateTime<chrono::Utc>) -> i64 {
-    ((end - now).num_hours() + 12).div_euclid(24)
-}
+pub use crate::model::account::days_left;
