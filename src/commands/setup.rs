@@ -72,8 +72,8 @@ pub async fn run(deps: &Deps, args: SetupArgs, cancel: &CancellationToken) -> Re
     if let Some(exp) = prepared.account.expires {
         text.push_str(&format!("The token expires on {}: run git-reauth again before then.\n", exp.format("%Y-%m-%d")));
     }
-    if prepared.target.is_some() {
-        text.push_str("Now run `git push`.\n");
+    if let Some(push) = prepared.push_command() {
+        text.push_str(&format!("Now run `{push}`.\n"));
     }
     out(&text)?;
     Ok(exit::OK)

@@ -245,3 +245,19 @@ fn doctor_runs_network_checks_concurrently() {
     // Nothing was rejected by git: doctor never runs a failing git fetch.
     assert!(w.filled().contains(&format!("password={token}")));
 }
+
+/// The finding (issue 14): after `--remote upstream` the last line said "Now run `git
+/// push`", which pushes to origin. It names the remote, and that push works.
+#[test]
+fn a_fix_of_another_remote_names_the_push_that_works() {
+    let w = World::broken();
+    let ssh = w.git_ok(&["remote", "get-url", "origin"]);
+    w.git_ok(&["remote", "add", "upstream", &ssh]);
+    let token = w.good_token();
+    let a = w.setup(&token, &["--remote", "upstream", "--switch-remote"]).success();
+    let out = stdout(&a);
+    assert!(out.trim_end().ends_with("Now run `git push upstream`."), "{out}");
+    assert_eq!(w.git_ok(&["remote", "get-url", "origin"]), ssh, "origin was not asked for");
+    w.git_ok(&["push", "upstream", "HEAD:main"]);
+    assert_eq!(w.remote_head(), w.git_ok(&["rev-parse", "HEAD"]));
+}

@@ -68,6 +68,13 @@ impl Prepared {
         self.plan.changes.iter().any(is_remote_switch)
     }
 
+    /// The command that pushes to the remote this fix is for: `git push` goes to
+    /// `origin` (unless the branch says otherwise), any other remote is named.
+    pub fn push_command(&self) -> Option<String> {
+        let name = &self.target.as_ref()?.view.info.name;
+        Some(if name == "origin" { "git push".into() } else { format!("git push {name}") })
+    }
+
     /// Where the plan keeps the token.
     pub fn store(&self) -> StoreChoice {
         self.opts.store

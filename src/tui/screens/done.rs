@@ -17,10 +17,9 @@ pub fn view(state: &State, frame: &mut Frame, area: Rect) {
         Span::styled(format!(" Done: git now uses the new token for {}.", state.host.host_port()), t.bold()),
     ])];
     let p = state.effective();
-    let next = if p.as_ref().is_some_and(|p| p.target.is_some()) {
-        "Now run `git push`."
-    } else {
-        "Now run `git push` in your repository."
+    let next = match p.as_ref().and_then(|p| p.push_command()) {
+        Some(push) => format!("Now run `{push}`."),
+        None => "Now run `git push` in your repository.".into(),
     };
     lines.push(Line::styled(format!("  {next}"), t.bold()));
     lines.push(Line::raw(""));
