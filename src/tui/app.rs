@@ -236,6 +236,14 @@ impl State {
         self.checks.iter().find(|c| c.id == CheckId::CachedCredential && c.status == Status::Fail)
     }
 
+    /// The terminal is smaller than the screens need: they show only "enlarge the
+    /// terminal", so no key but quit may act (nothing may change unseen). `(0, 0)` is a
+    /// size not known yet (no terminal, as in tests).
+    pub fn too_small(&self) -> bool {
+        let (w, h) = self.size;
+        (w, h) != (0, 0) && (w < super::screens::MIN_WIDTH || h < super::screens::MIN_HEIGHT)
+    }
+
     /// The diagnosis found nothing to fix.
     pub fn healthy(&self) -> bool {
         self.diagnosis.as_ref().is_some_and(|d| d.healthy)
@@ -257,6 +265,9 @@ pub fn start(state: &mut State) -> Vec<Effect> {
 /// Apply one message.
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     match msg {
+        // Below the minimum size only quitting and resizing work.
+        Msg::Action(a) if state.too_small() && !matches!(a, Action::Quit | Action::Interrupt) => vec![],
+        Msg::Input(_) | Msg::Paste(_) if state.too_small() => vec![],
         Msg::Action(a) => action(state, a),
         Msg::Input(c) => {
             if state.screen == Screen::Paste {

@@ -167,3 +167,26 @@ fn a_fix_that_fails_verification_in_the_wizard_is_rolled_back_with_the_old_login
     assert_eq!(w.snapshot(), snap, "the wizard's rollback left everything as it was");
     assert!(w.filled().contains(PASSWORD), "the old login is back");
 }
+
+/// The finding (issue 14): at 40×10 the wizard showed only "enlarge the terminal" and
+/// still acted on keys. Now the same keys change nothing; once the terminal is large
+/// enough the wizard is where it was, and the setup is byte for byte as before.
+#[test]
+fn a_tiny_terminal_takes_no_key_and_changes_nothing() {
+    let w = World::broken();
+    let token = w.good_token();
+    let before = w.snapshot();
+    let mut t = Tmux::start(&w, &w.ws.repo, 40, 10);
+    t.wait_for("enlarge the terminal");
+    t.keys(&["Enter", "Enter"]);
+    t.paste(&token);
+    t.keys(&["Enter", "Enter", "Enter", "Enter"]);
+    // Keys arrive in order: once the larger screen is drawn, all of the above was read.
+    t.tmux(&["resize-window", "-t", "wiz", "-x", "100", "-y", "30"]);
+    let s = diagnosed(&mut t);
+    assert!(s.contains("step 1 of 8"), "still on the first screen:\n{s}");
+    assert_eq!(w.snapshot(), before, "nothing of the setup changed");
+    t.keys(&["q"]);
+    assert_eq!(t.exit_code(), 1);
+    t.assert_never_showed(&token);
+}

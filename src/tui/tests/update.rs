@@ -312,3 +312,32 @@ fn a_plan_that_no_longer_holds_is_checked_again_not_applied() {
     assert!(s.apply.failure().is_none() && s.apply.running().is_none());
     assert!(s.notice.as_deref().is_some_and(|n| n.contains("changed")), "{:?}", s.notice);
 }
+
+/// The finding (issue 14): below 50×12 the wizard showed only "enlarge the terminal"
+/// yet acted on keys: Enter, a paste and Enter ×4 at 40×10 changed the remote and the
+/// credentials unseen.
+#[test]
+fn a_terminal_too_small_to_show_the_screens_takes_no_key_but_quit() {
+    let mut s = diagnosed();
+    update(&mut s, Msg::Resize(40, 10));
+    assert!(s.too_small());
+    let mut fx = act(&mut s, Action::Forward);
+    fx.extend(act(&mut s, Action::Forward));
+    fx.extend(update(&mut s, Msg::Paste(SecretBuf::from_text(&fake_token()))));
+    for _ in 0..4 {
+        fx.extend(act(&mut s, Action::Forward));
+    }
+    for a in [Action::Back, Action::Open, Action::Copy, Action::Down, Action::PasteDemo, Action::Recheck] {
+        fx.extend(act(&mut s, a));
+    }
+    assert!(fx.is_empty(), "no effect of any kind: {fx:?}");
+    assert_eq!(s.screen, Screen::Diagnosis, "no screen was left");
+    assert!(s.field.is_empty(), "the paste went nowhere");
+    // Big enough again, the same keys work; quitting always works.
+    update(&mut s, Msg::Resize(80, 24));
+    act(&mut s, Action::Forward);
+    assert_eq!(s.screen, Screen::Create);
+    update(&mut s, Msg::Resize(40, 10));
+    assert_eq!(quit_code(&act(&mut s, Action::Quit)), Some(1));
+    assert_eq!(quit_code(&act(&mut s, Action::Interrupt)), Some(130));
+}
