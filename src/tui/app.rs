@@ -21,7 +21,7 @@ use super::secret::SecretBuf;
 mod flow;
 mod screen;
 use flow::{action, applied, edited};
-pub use screen::{Action, Screen};
+pub use screen::{Action, Screen, Scroll};
 
 /// Everything that can happen.
 #[derive(Debug)]
@@ -136,6 +136,11 @@ pub struct State {
     pub inflight: InFlight,
     next_req: Req,
     pub spinner: usize,
+    /// Lines scrolled on the current screen (0 on arrival).
+    pub scroll: usize,
+    /// How far the current screen can scroll, and a page of it: told by the last draw.
+    pub scroll_max: std::cell::Cell<usize>,
+    pub scroll_page: std::cell::Cell<usize>,
     /// One line of feedback ("copied", "could not open a browser").
     pub notice: Option<String>,
 }
@@ -165,6 +170,9 @@ impl State {
             inflight: InFlight::default(),
             next_req: 1,
             spinner: 0,
+            scroll: 0,
+            scroll_max: std::cell::Cell::new(0),
+            scroll_page: std::cell::Cell::new(0),
             notice: None,
         }
     }
@@ -252,6 +260,22 @@ impl State {
     fn go(&mut self, screen: Screen) {
         self.screen = screen;
         self.notice = None;
+        self.scroll = 0;
+        self.scroll_max.set(0);
+    }
+
+    /// Move the scroll position within what the last draw could show.
+    fn scroll_by(&mut self, s: Scroll) {
+        let (max, page) = (self.scroll_max.get(), self.scroll_page.get().max(1));
+        let at = self.scroll.min(max);
+        self.scroll = match s {
+            Scroll::Up => at.saturating_sub(1),
+            Scroll::Down => (at + 1).min(max),
+            Scroll::PageUp => at.saturating_sub(page),
+            Scroll::PageDown => (at + page).min(max),
+            Scroll::Top => 0,
+            Scroll::Bottom => max,
+        };
     }
 }
 

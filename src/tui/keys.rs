@@ -3,7 +3,7 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use super::app::{Action, Msg, Screen, State, VerifyState};
+use super::app::{Action, Msg, Screen, Scroll, State, VerifyState};
 
 /// A key as the tables name it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -14,6 +14,10 @@ pub enum Key {
     Ctrl(char),
     Up,
     Down,
+    PageUp,
+    PageDown,
+    Home,
+    End,
     Backspace,
 }
 
@@ -26,6 +30,10 @@ impl Key {
             Key::Ctrl(c) => format!("Ctrl-{}", c.to_ascii_uppercase()),
             Key::Up => "↑".into(),
             Key::Down => "↓".into(),
+            Key::PageUp => "PgUp".into(),
+            Key::PageDown => "PgDn".into(),
+            Key::Home => "Home".into(),
+            Key::End => "End".into(),
             Key::Backspace => "Backspace".into(),
         }
     }
@@ -38,6 +46,10 @@ impl Key {
             (Key::Up, KeyCode::Up | KeyCode::BackTab) => true,
             (Key::Down, KeyCode::Down | KeyCode::Tab) => true,
             (Key::Backspace, KeyCode::Backspace) => true,
+            (Key::PageUp, KeyCode::PageUp) => true,
+            (Key::PageDown, KeyCode::PageDown) => true,
+            (Key::Home, KeyCode::Home) => true,
+            (Key::End, KeyCode::End) => true,
             (Key::Ctrl(k), KeyCode::Char(c)) => ctrl && c.eq_ignore_ascii_case(&k),
             (Key::Char(k), KeyCode::Char(c)) => !ctrl && c == k,
             _ => false,
@@ -129,6 +141,18 @@ pub fn bindings(s: &State) -> Vec<Binding> {
         Screen::Apply => vec![b(Key::Esc, Action::Back, "back"), QUIT],
         Screen::Done => vec![b(Key::Enter, Action::Forward, "exit"), QUIT],
     };
+    if s.scroll_max.get() > 0 {
+        // The lines do not fit: PgUp/PgDn, Home/End scroll; ↑/↓ too where they pick nothing.
+        let hide = |b: Binding| Binding { hidden: true, ..b };
+        t.insert(0, b(Key::PageDown, Action::Scroll(Scroll::PageDown), "scroll"));
+        t.push(hide(b(Key::PageUp, Action::Scroll(Scroll::PageUp), "scroll up")));
+        t.push(hide(b(Key::Home, Action::Scroll(Scroll::Top), "top")));
+        t.push(hide(b(Key::End, Action::Scroll(Scroll::Bottom), "bottom")));
+        if !t.iter().any(|b| matches!(b.key, Key::Up | Key::Down)) {
+            t.push(hide(b(Key::Up, Action::Scroll(Scroll::Up), "scroll up")));
+            t.push(hide(b(Key::Down, Action::Scroll(Scroll::Down), "scroll down")));
+        }
+    }
     if !t.iter().any(|b| b.key == CTRL_C.key) {
         t.push(CTRL_C);
     }

@@ -169,24 +169,88 @@ fn a_fix_that_fails_verification_in_the_wizard_is_rolled_back_with_the_old_login
 }
 
 /// The finding (issue 14): at 40×10 the wizard showed only "enlarge the terminal" and
-/// still acted on keys. Now the same keys change nothing; once the terminal is large
-/// enough the wizard is where it was, and the setup is byte for byte as before.
+/// still acted on keys. Now the same keys change nothing and ask GitHub nothing: keys
+/// are read in order, so once `q` has ended the wizard, all of them were read.
 #[test]
 fn a_tiny_terminal_takes_no_key_and_changes_nothing() {
     let w = World::broken();
     let token = w.good_token();
     let before = w.snapshot();
-    let mut t = Tmux::start(&w, &w.ws.repo, 40, 10);
+    let mut t = Tmux::start(&w, &w.ws.repo, 100, 30);
+    diagnosed(&mut t);
+    t.tmux(&["resize-window", "-t", "wiz", "-x", "40", "-y", "10"]);
     t.wait_for("enlarge the terminal");
+    let requests = w.sandbox.requests().len();
     t.keys(&["Enter", "Enter"]);
     t.paste(&token);
-    t.keys(&["Enter", "Enter", "Enter", "Enter"]);
-    // Keys arrive in order: once the larger screen is drawn, all of the above was read.
+    t.keys(&["Enter", "Enter", "Enter", "Enter", "q"]);
+    // Grow the window only once the wizard has left the screen (a resize is a signal,
+    // not a key: it could overtake the keys), so that its exit lines fit.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while t.tmux(&["display", "-p", "-t", "wiz", "#{alternate_on}"]).trim() != "0" {
+        assert!(std::time::Instant::now() < deadline, "the wizard did not quit");
+        std::thread::sleep(std::time::Duration::from_millis(40));
+    }
     t.tmux(&["resize-window", "-t", "wiz", "-x", "100", "-y", "30"]);
-    let s = diagnosed(&mut t);
-    assert!(s.contains("step 1 of 8"), "still on the first screen:\n{s}");
+    assert_eq!(t.exit_code(), 1, "q quits before Done");
+    assert_eq!(w.sandbox.requests().len(), requests, "nothing was asked of GitHub");
     assert_eq!(w.snapshot(), before, "nothing of the setup changed");
-    t.keys(&["q"]);
-    assert_eq!(t.exit_code(), 1);
     t.assert_never_showed(&token);
+}
+
+/// Press `key` until `text` is on screen (a screen whose lines do not fit scrolls).
+fn scroll_until(t: &mut Tmux, key: &str, text: &str) -> String {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let s = t.screen();
+        if s.contains(text) {
+            return s;
+        }
+        assert!(std::time::Instant::now() < deadline, "{text:?} never came into view:\n{s}");
+        t.keys(&[key]);
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+/// Issue 14: every screen usable at 60×16 and 80×24; the plan of a workstation with an
+/// insteadOf rule (a remote switch and the rule's removal) scrolls, and the fix ends
+/// with a push that works.
+#[test]
+fn every_screen_works_at_60x16_and_80x24_and_a_long_plan_scrolls() {
+    for (cols, rows) in [(60, 16), (80, 24)] {
+        let w = World::with(Setup { insteadof_ssh: true, ..Setup::default() });
+        // A second rule, for pushes: the plan of the finding (two rules and a remote).
+        let base = w.sandbox.host_url();
+        let host = base.trim_start_matches("http://");
+        w.git_ok(&["config", "--global", &format!("url.ssh://git@{host}/.pushInsteadOf"), &format!("{base}/")]);
+        let token = w.good_token();
+        let mut t = Tmux::start(&w, &w.ws.repo, cols, rows);
+        scroll_until(&mut t, "End", "What is wrong");
+        t.keys(&["Enter"]);
+        t.wait_for("Create a token");
+        t.keys(&["Enter"]);
+        t.wait_for("Paste the token");
+        t.paste(&token);
+        t.wait_for("looks right");
+        t.keys(&["Enter"]);
+        scroll_until(&mut t, "End", "The token works");
+        t.keys(&["Enter"]);
+        scroll_until(&mut t, "PageDown", "Switch to HTTPS");
+        t.keys(&["Enter"]);
+        t.wait_for("Credentials");
+        let s = scroll_until(&mut t, "PageDown", "store the token for octo");
+        assert!(s.contains("above (PgUp)"), "the plan was scrolled at {cols}×{rows}:\n{s}");
+        assert!(s.contains("insteadof"), "the rule's removal is in the plan:\n{s}");
+        t.keys(&["Home"]);
+        let s = t.wait_for("more (PgDn)");
+        assert!(s.contains("git asks these credential helpers"), "back at the top:\n{s}");
+        t.keys(&["Enter"]);
+        t.wait_for("· Done");
+        scroll_until(&mut t, "End", "Undo journal");
+        t.keys(&["Enter"]);
+        assert_eq!(t.exit_code(), 0, "at {cols}×{rows}");
+        t.assert_never_showed(&token);
+        w.git_ok(&["push", "origin", "HEAD:main"]);
+        assert_eq!(w.remote_head(), w.git_ok(&["rev-parse", "HEAD"]), "at {cols}×{rows}");
+    }
 }

@@ -92,6 +92,10 @@ pub(super) fn action(state: &mut State, a: Action) -> Vec<Effect> {
             }
             vec![]
         }
+        Action::Scroll(s) => {
+            state.scroll_by(s);
+            vec![]
+        }
         Action::Backspace if state.screen == Screen::Paste => {
             state.field.pop();
             edited(state);

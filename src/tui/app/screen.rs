@@ -67,7 +67,20 @@ pub enum Action {
     Up,
     Down,
     Backspace,
+    /// Scroll a screen whose lines do not fit.
+    Scroll(Scroll),
     ClearField,
     /// The demo only: put its token in the field.
     PasteDemo,
+}
+
+/// Which way to scroll.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scroll {
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
 }

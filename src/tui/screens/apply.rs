@@ -69,5 +69,5 @@ pub fn view(state: &State, frame: &mut Frame, area: Rect) {
         lines.push(Line::raw(""));
         lines.extend(para("Stopping: rolling back what was applied, then quitting…", w, 0, t.warn()));
     }
-    body(frame, area, lines, &t);
+    body(state, frame, area, lines, &t);
 }

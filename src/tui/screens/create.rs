@@ -50,5 +50,5 @@ pub fn view(state: &State, frame: &mut Frame, area: Rect) {
         0,
         t.dim(),
     ));
-    body(frame, area, lines, &t);
+    body(state, frame, area, lines, &t);
 }

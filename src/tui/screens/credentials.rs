@@ -15,7 +15,7 @@ pub fn view(state: &State, frame: &mut Frame, area: Rect) {
     let w = area.width as usize;
     let mut lines = Vec::new();
     let Some(p) = state.effective() else {
-        body(frame, area, lines, &t);
+        body(state, frame, area, lines, &t);
         return;
     };
     lines.push(Line::styled(
@@ -61,5 +61,5 @@ pub fn view(state: &State, frame: &mut Frame, area: Rect) {
     for n in &p.notes {
         lines.extend(marked(&t, Status::Warn, n, w));
     }
-    body(frame, area, lines, &t);
+    body(state, frame, area, lines, &t);
 }

@@ -35,7 +35,7 @@ pub fn view(state: &State, frame: &mut Frame, area: Rect) {
     }
     lines.push(Line::raw(""));
     lines.extend(summary);
-    body(frame, area, lines, &t);
+    body(state, frame, area, lines, &t);
 }
 
 fn header(state: &State, t: &Theme, w: usize) -> Line<'static> {

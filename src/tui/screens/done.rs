@@ -67,5 +67,5 @@ pub fn view(state: &State, frame: &mut Frame, area: Rect) {
             }
         }
     }
-    body(frame, area, lines, &t);
+    body(state, frame, area, lines, &t);
 }

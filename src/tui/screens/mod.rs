@@ -26,8 +26,18 @@ pub const MIN_HEIGHT: u16 = 12;
 
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
-/// Draw the whole wizard.
+/// Draw the whole wizard. When the body turns out to need scrolling (or no longer
+/// does), the frame is drawn once more so that the status bar lists the scroll keys.
 pub fn draw(state: &State, frame: &mut Frame) {
+    let scrolls = state.scroll_max.get() > 0;
+    draw_once(state, frame);
+    if (state.scroll_max.get() > 0) != scrolls {
+        frame.render_widget(ratatui::widgets::Clear, frame.area());
+        draw_once(state, frame);
+    }
+}
+
+fn draw_once(state: &State, frame: &mut Frame) {
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         too_small(frame, area);
@@ -45,7 +55,7 @@ pub fn draw(state: &State, frame: &mut Frame) {
     ])
     .areas(area);
     let left = format!(" git-reauth · {}", state.screen.title());
-    let right = format!("{} · step {} of {} ", state.host.host_port(), state.screen.step(), Screen::ALL.len());
+    let right = header_right(state, area.width as usize - width(&left).min(area.width as usize));
     let pad = (area.width as usize).saturating_sub(width(&left) + width(&right));
     let line = Line::from(vec![
         Span::styled(left, t.bold()),
@@ -70,6 +80,20 @@ pub fn draw(state: &State, frame: &mut Frame) {
         frame.render_widget(Paragraph::new(Line::styled(fit(&format!(" {n}"), area.width as usize), t.dim())), note);
     }
     frame.render_widget(Paragraph::new(bar).style(t.bar()), status);
+}
+
+/// The header's right side, shortened before it would run into the title: host and
+/// step, then the step alone, then its number.
+fn header_right(state: &State, room: usize) -> String {
+    let (step, of) = (state.screen.step(), Screen::ALL.len());
+    [
+        format!("{} · step {step} of {of} ", state.host.host_port()),
+        format!("step {step} of {of} "),
+        format!("{step}/{of} "),
+    ]
+    .into_iter()
+    .find(|r| width(r) < room)
+    .unwrap_or_default()
 }
 
 /// The keys that work, from the key table; on two lines when one is too short.
@@ -103,14 +127,33 @@ fn too_small(frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(lines), area);
 }
 
-/// Draw a screen's lines; keep what fits and say so when something was cut.
-pub fn body(frame: &mut Frame, area: Rect, mut lines: Vec<Line<'static>>, t: &Theme) {
+/// Draw a screen's lines from the scroll position; when they do not fit, the last line
+/// says how many are above and below and which keys scroll. What can be scrolled is
+/// told back to the state (`scroll_max`, `scroll_page`) for the keys.
+pub fn body(state: &State, frame: &mut Frame, area: Rect, lines: Vec<Line<'static>>, t: &Theme) {
     let height = area.height as usize;
-    if lines.len() > height && height > 0 {
-        lines.truncate(height - 1);
-        lines.push(Line::styled(fit("… (enlarge the terminal to see the rest)", area.width as usize), t.dim()));
+    if lines.len() <= height || height < 2 {
+        state.scroll_max.set(0);
+        frame.render_widget(Paragraph::new(lines), area);
+        return;
     }
-    frame.render_widget(Paragraph::new(lines), area);
+    let page = height - 1;
+    let max = lines.len() - page;
+    state.scroll_max.set(max);
+    state.scroll_page.set(page);
+    let at = state.scroll.min(max);
+    let below = lines.len() - at - page;
+    let mut shown: Vec<Line<'static>> = lines.into_iter().skip(at).take(page).collect();
+    // Where ↑/↓ pick a choice, only the page keys scroll.
+    let choices = matches!(state.screen, Screen::Remote | Screen::Credentials);
+    let (down, up) = if choices { ("PgDn", "PgUp") } else { ("↓/PgDn", "↑/PgUp") };
+    let more = match (at, below) {
+        (0, n) => format!("↓ {n} more ({down})"),
+        (n, 0) => format!("↑ {n} above ({up})"),
+        (a, b) => format!("↑ {a} above · ↓ {b} more"),
+    };
+    shown.push(Line::styled(fit(&more, area.width as usize), t.dim()));
+    frame.render_widget(Paragraph::new(shown), area);
 }
 
 /// Display width (the wizard's text is made of narrow characters).

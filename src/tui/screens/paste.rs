@@ -38,7 +38,7 @@ pub fn view(state: &State, frame: &mut Frame, area: Rect) {
     lines.push(Line::raw(""));
     lines.extend(para("Enter asks GitHub about the token; nothing is changed yet.", w, 0, t.dim()));
     let shown_lines = lines.len();
-    body(frame, area, lines, &t);
+    body(state, frame, area, lines, &t);
     if cursor_y < area.bottom() && cursor_x < area.right() && shown_lines <= area.height as usize {
         frame.set_cursor_position(Position::new(cursor_x, cursor_y));
     }

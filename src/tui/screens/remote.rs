@@ -16,11 +16,11 @@ pub fn view(state: &State, frame: &mut Frame, area: Rect) {
     let w = area.width as usize;
     let mut lines = Vec::new();
     let Some(p) = state.verify.prepared() else {
-        body(frame, area, lines, &t);
+        body(state, frame, area, lines, &t);
         return;
     };
     let Some(target) = &p.target else {
-        body(frame, area, lines, &t);
+        body(state, frame, area, lines, &t);
         return;
     };
     let v = &target.view;
@@ -75,5 +75,5 @@ pub fn view(state: &State, frame: &mut Frame, area: Rect) {
         ),
     };
     lines.extend(para(&explain, w, 2, t.dim()));
-    body(frame, area, lines, &t);
+    body(state, frame, area, lines, &t);
 }

@@ -41,7 +41,7 @@ pub fn view(state: &State, frame: &mut Frame, area: Rect) {
             }
         }
     }
-    body(frame, area, lines, &t);
+    body(state, frame, area, lines, &t);
 }
 
 fn passed(state: &State, p: &Prepared, step: Step) -> String {

@@ -62,6 +62,10 @@ fn keys_map_per_screen_and_the_status_bar_lists_them() {
                 keys::Key::Up => key(KeyCode::Up, none),
                 keys::Key::Down => key(KeyCode::Down, none),
                 keys::Key::Backspace => key(KeyCode::Backspace, none),
+                keys::Key::PageUp => key(KeyCode::PageUp, none),
+                keys::Key::PageDown => key(KeyCode::PageDown, none),
+                keys::Key::Home => key(KeyCode::Home, none),
+                keys::Key::End => key(KeyCode::End, none),
             };
             assert!(matches!(keys::to_msg(&s, &ev), Some(Msg::Action(a)) if a == b.action), "{screen:?} {b:?}");
         }

@@ -1,5 +1,6 @@
-//! Every screen in its main states, drawn on a `TestBackend` at a normal and a small
-//! size, compared with the committed snapshots. None may contain the token.
+//! Every screen in its main states, drawn on a `TestBackend` at 120×40, 100×30 (the
+//! README's screenshots), 80×24 and 60×16, compared with the committed snapshots. None
+//! may contain the token.
 
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -10,7 +11,7 @@ use crate::tui::app::{ApplyStage, Failure, RemoteChoice, Screen, State, VerifySt
 use crate::tui::screens::{MIN_HEIGHT, MIN_WIDTH, draw};
 use crate::tui::secret::SecretBuf;
 
-const SIZES: [(u16, u16); 2] = [(100, 30), (60, 16)];
+const SIZES: [(u16, u16); 4] = [(120, 40), (100, 30), (80, 24), (60, 16)];
 
 fn render(s: &State, w: u16, h: u16) -> String {
     let mut t = Terminal::new(TestBackend::new(w, h)).expect("test backend");
@@ -100,6 +101,45 @@ fn credentials() {
     s.verify = VerifyState::Passed { token, prepared: Box::new(prepared_host_only()) };
     s.checks.clear();
     check("credentials_host_only", &s);
+}
+
+/// The plan of issue 14's 80×24 finding: two insteadOf rules and a remote; it was cut
+/// at change 4 and could not be scrolled.
+fn long_plan() -> State {
+    let mut p = prepared();
+    let rule = |key: &str, from: &str| crate::model::plan::Change::ConfigKey {
+        file: "/home/me/.gitconfig".into(),
+        key: key.into(),
+        from: vec![from.into()],
+        to: vec![],
+    };
+    p.plan.changes.insert(1, rule("url.git@github.com:.insteadof", "https://github.com/"));
+    p.plan.changes.insert(2, rule("url.ssh://git@github.com/.pushinsteadof", "https://github.com/"));
+    let mut s = at(Screen::Credentials);
+    let token = crate::model::token::Token::new(fake_token());
+    s.verify = VerifyState::Passed { token, prepared: Box::new(p) };
+    s
+}
+
+#[test]
+fn a_long_plan_scrolls() {
+    let mut s = long_plan();
+    check("credentials_long", &s);
+    // At 80×24 the last change is below the fold; End shows it, Home goes back.
+    let top = render(&s, 80, 24);
+    assert!(top.contains("more (PgDn)") && !top.contains("5. store the token"), "{top}");
+    crate::tui::app::update(
+        &mut s,
+        crate::tui::app::Msg::Action(crate::tui::app::Action::Scroll(crate::tui::app::Scroll::Bottom)),
+    );
+    let bottom = render(&s, 80, 24);
+    assert!(bottom.contains("5. store the token") && bottom.contains("above (PgUp)"), "{bottom}");
+    check("credentials_long_bottom", &s);
+    crate::tui::app::update(
+        &mut s,
+        crate::tui::app::Msg::Action(crate::tui::app::Action::Scroll(crate::tui::app::Scroll::Top)),
+    );
+    assert_eq!(render(&s, 80, 24), top);
 }
 
 #[test]
