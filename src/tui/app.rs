@@ -50,6 +50,12 @@ pub enum Msg {
         req: Req,
         result: Result<Box<Prepared>, Error>,
     },
+    /// The plan made again for another storage (the Credentials screen's choice).
+    Planned {
+        req: Req,
+        store: StoreChoice,
+        result: Result<Box<Prepared>, Error>,
+    },
     Progress {
         req: Req,
         step: ApplyProgress,
@@ -82,6 +88,12 @@ pub enum Effect {
         token: Token,
         switch_remote: Option<bool>,
         store: Option<StoreChoice>,
+    },
+    /// The plan for another storage, from the checked token's facts (no request).
+    Plan {
+        req: Req,
+        prepared: Box<Prepared>,
+        store: StoreChoice,
     },
     /// The fix of the plan the user confirmed (made again under the lock: it must match).
     Apply {
@@ -131,7 +143,12 @@ pub struct State {
     /// The storage the user picked on Credentials (`None`: automatic).
     pub store_pref: Option<StoreChoice>,
     pub remote_choice: RemoteChoice,
+    /// The highlighted storage on Credentials.
     pub store_choice: usize,
+    /// The plan being made for another storage.
+    pub planning: Option<(Req, StoreChoice)>,
+    /// Storages that cannot be used here, and why (the keyring unavailable, …).
+    pub store_failures: Vec<(StoreChoice, Failure)>,
     pub apply: ApplyState,
     pub inflight: InFlight,
     next_req: Req,
@@ -166,6 +183,8 @@ impl State {
             keyring: true,
             remote_choice: RemoteChoice::SwitchToHttps,
             store_choice: 0,
+            planning: None,
+            store_failures: Vec::new(),
             apply: ApplyState::default(),
             inflight: InFlight::default(),
             next_req: 1,
@@ -187,7 +206,11 @@ impl State {
     pub fn busy(&self) -> bool {
         let f = &self.inflight;
         let pushing = self.demo.as_ref().is_some_and(|d| d.push == Some(PushState::Running));
-        f.diagnose.is_some() || self.verify.running().is_some() || self.apply.running().is_some() || pushing
+        f.diagnose.is_some()
+            || self.verify.running().is_some()
+            || self.apply.running().is_some()
+            || self.planning.is_some()
+            || pushing
     }
 
     /// The token-creation URL the Create screen offers.
@@ -225,6 +248,11 @@ impl State {
                 StoreChoice::Cache | StoreChoice::File => true,
             })
             .collect()
+    }
+
+    /// Why `store` cannot be used, if it was found so.
+    pub fn store_failure(&self, store: StoreChoice) -> Option<&Failure> {
+        self.store_failures.iter().find(|(c, _)| *c == store).map(|(_, f)| f)
     }
 
     /// The helpers that answer for the host, by name ("store, cache").
@@ -352,6 +380,22 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
                 Ok(prepared) => VerifyState::Passed { token, prepared },
                 Err(e) => VerifyState::Failed { token, failure: Failure::from(&e) },
             };
+            vec![]
+        }
+        Msg::Planned { req, store, result } => {
+            if state.planning.map(|(r, _)| r) != Some(req) {
+                return vec![];
+            }
+            state.planning = None;
+            match result {
+                Ok(p) => {
+                    state.store_pref = Some(store);
+                    if let VerifyState::Passed { prepared, .. } = &mut state.verify {
+                        *prepared = p;
+                    }
+                }
+                Err(e) => state.store_failures.push((store, Failure::from(&e))),
+            }
             vec![]
         }
         Msg::Progress { req, step } => {

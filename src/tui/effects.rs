@@ -12,7 +12,7 @@ use tokio_util::sync::CancellationToken;
 use crate::engine::Deps;
 use crate::engine::doctor::{DoctorOpts, doctor};
 use crate::engine::observe::observe;
-use crate::engine::setup::{Basis, Fixed, SetupOpts, default_store, fix, prepare};
+use crate::engine::setup::{Basis, Fixed, SetupOpts, default_store, fix, plan_for, prepare};
 use crate::model::storage::StoreChoice;
 use crate::model::token::Token;
 
@@ -45,6 +45,14 @@ impl Runner {
             }
             Effect::Verify { req, token, switch_remote, store } => {
                 let h = tokio::spawn(verify(self.deps.clone(), req, token, switch_remote, store, self.tx.clone()));
+                self.tasks.insert(req, h.abort_handle());
+            }
+            Effect::Plan { req, prepared, store } => {
+                let (deps, tx) = (self.deps.clone(), self.tx.clone());
+                let h = tokio::spawn(async move {
+                    let result = plan_for(&deps, &prepared, store).await.map(Box::new);
+                    let _ = tx.send(Msg::Planned { req, store, result });
+                });
                 self.tasks.insert(req, h.abort_handle());
             }
             Effect::Apply { req, prepared, token } => {

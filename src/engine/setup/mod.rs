@@ -95,13 +95,36 @@ impl Prepared {
 }
 
 /// Where the token goes when the user has not said: the user's helpers; without any,
-/// the OS keyring (if it may be used), else git's memory cache.
+/// the OS keyring when it answers (a look-up that never prompts), else git's memory
+/// cache (the token is checked either way; the keyring's state is the storage's).
 pub async fn default_store(deps: &Deps) -> StoreChoice {
     match deps.credential().chain().await {
-        Ok(chain) if chain.is_empty() && deps.keyring => StoreChoice::Keyring,
+        Ok(chain) if chain.is_empty() && deps.keyring && deps.probe_keyring(false).await.is_ok() => {
+            StoreChoice::Keyring
+        }
         Ok(chain) if chain.is_empty() => StoreChoice::Cache,
         _ => StoreChoice::Helper,
     }
+}
+
+/// The same fix with the token kept elsewhere: the plan made again for `store` from the
+/// token facts already checked (no request to GitHub). Refused when that storage cannot
+/// be used (no helper to replace in, the keyring unavailable).
+pub async fn plan_for(deps: &Deps, base: &Prepared, store: StoreChoice) -> Result<Prepared, Error> {
+    let opts = SetupOpts { store, ..base.opts.clone() };
+    let local = look(deps, &opts).await?;
+    match store {
+        StoreChoice::Helper if local.chain.is_empty() => return Err(Error::NoHelper { host: deps.host.host_port() }),
+        StoreChoice::Keyring => deps.probe_keyring(true).await.map_err(Error::Keyring)?,
+        _ => {}
+    }
+    let target = match (local.repo, &base.target) {
+        (Some((repo, view)), Some(t)) => Some(RepoTarget { repo, view, private: t.private }),
+        (None, None) => None,
+        _ => return Err(Error::PlanChanged),
+    };
+    let (plan, notes) = plan::make(deps, &base.account, target.as_ref(), &local.insteadof, &local.chain, &opts)?;
+    Ok(Prepared { plan, notes, chain: local.chain, target, opts, ..base.clone() })
 }
 
 /// What the local setup says, for a plan: the repository and remote (when the fix

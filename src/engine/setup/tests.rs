@@ -73,3 +73,27 @@ async fn the_lock_is_taken_before_the_plan_and_a_declined_plan_changes_nothing()
     assert!(matches!(fixed, Fixed::Previewed(_)));
     assert_eq!(origin(&demo), before);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn another_storage_is_planned_from_the_checked_token_without_asking_github() {
+    let (demo, deps) = demo().await;
+    let token = Token::new(demo.token.clone());
+    let opts = SetupOpts { switch_remote: true, ..Default::default() };
+    let shown = prepare(&deps, &token, &opts).await.unwrap();
+    let requests = demo.sandbox.requests().len();
+    let cache = plan_for(&deps, &shown, StoreChoice::Cache).await.unwrap();
+    assert_eq!(demo.sandbox.requests().len(), requests, "no request: the token was checked already");
+    assert_eq!(cache.store(), StoreChoice::Cache);
+    let helper_key = format!("credential.{}.helper", deps.host().base());
+    assert!(
+        cache.plan.changes.iter().any(
+            |c| matches!(c, Change::ConfigKey { key, to, .. } if *key == helper_key && to.iter().any(|v| v.starts_with("cache")))
+        ),
+        "{:?}",
+        cache.plan
+    );
+    assert_eq!(cache.plan.changes.first(), shown.plan.changes.first(), "the remote switch stays");
+    // The demo never uses the OS keyring: that storage is refused, as the screen says.
+    let err = plan_for(&deps, &shown, StoreChoice::Keyring).await.unwrap_err();
+    assert!(matches!(err, Error::Keyring(_)), "{err:?}");
+}

@@ -87,6 +87,8 @@ pub(super) fn action(state: &mut State, a: Action) -> Vec<Effect> {
                     let n = state.store_choices().len().max(1);
                     state.store_choice =
                         if a == Action::Down { (state.store_choice + 1) % n } else { (state.store_choice + n - 1) % n };
+                    // The preview follows the choice: its plan is made as the cursor moves.
+                    return plan_for_choice(state);
                 }
                 _ => {}
             }
@@ -165,20 +167,26 @@ fn forward(state: &mut State) -> Vec<Effect> {
         }
         Screen::Verify if state.verify.prepared().is_some() => {
             state.remote_choice = RemoteChoice::SwitchToHttps;
-            state.go(if state.shows_remote() { Screen::Remote } else { Screen::Credentials });
+            if state.shows_remote() {
+                state.go(Screen::Remote);
+            } else {
+                to_credentials(state);
+            }
         }
-        Screen::Remote => state.go(Screen::Credentials),
+        Screen::Remote => to_credentials(state),
         Screen::Credentials => {
             let (Some(prepared), Some(token)) = (state.effective(), state.verify.token().cloned()) else {
                 return vec![];
             };
-            // The plan was made for another storage: make it again for this one (the
-            // keyring is probed then; if it is unavailable, Verify explains the choices).
+            // Enter applies what the screen shows; a choice whose plan is not made (yet,
+            // or cannot be) says so and applies nothing.
             let wanted = state.store_choices().get(state.store_choice).copied();
             if let Some(wanted) = wanted.filter(|w| *w != prepared.store()) {
-                state.store_pref = Some(wanted);
-                state.go(Screen::Verify);
-                return verify(state);
+                state.notice = Some(match state.store_failure(wanted) {
+                    Some(f) => format!("this storage cannot be used here: {}", f.message),
+                    None => "working out the plan for this choice…".into(),
+                });
+                return vec![];
             }
             let req = state.req();
             state.apply = ApplyState { stage: ApplyStage::Running { req, quit_when_done: None }, ..Default::default() };
@@ -189,6 +197,31 @@ fn forward(state: &mut State) -> Vec<Effect> {
         Screen::Verify | Screen::Apply => {}
     }
     vec![]
+}
+
+/// Arrive on Credentials with the storage of the plan highlighted.
+fn to_credentials(state: &mut State) {
+    let store = state.verify.prepared().map(|p| p.store());
+    state.store_choice = state.store_choices().iter().position(|c| Some(*c) == store).unwrap_or(0);
+    state.go(Screen::Credentials);
+}
+
+/// Make the plan for the highlighted storage, unless it is the one shown or known not to work.
+fn plan_for_choice(state: &mut State) -> Vec<Effect> {
+    let mut fx = Vec::new();
+    if let Some((old, _)) = state.planning.take() {
+        fx.push(Effect::Abort { req: old });
+    }
+    let Some(wanted) = state.store_choices().get(state.store_choice).copied() else { return fx };
+    let Some(p) = state.verify.prepared() else { return fx };
+    if wanted == p.store() || state.store_failure(wanted).is_some() {
+        return fx;
+    }
+    let prepared = Box::new(p.clone());
+    let req = state.req();
+    state.planning = Some((req, wanted));
+    fx.push(Effect::Plan { req, prepared, store: wanted });
+    fx
 }
 
 /// Check the submitted token again (another storage, SSO authorized, a network error).
@@ -207,6 +240,8 @@ fn check(state: &mut State, token: Token) -> Vec<Effect> {
     }
     let req = state.req();
     state.verify = VerifyState::Running { req, token: token.clone() };
+    state.planning = None;
+    state.store_failures.clear();
     state.notice = None;
     let switch_remote = state.local.as_ref().map(|l| l.uses_ssh);
     fx.push(Effect::Verify { req, token, switch_remote, store: state.store_pref });
@@ -241,7 +276,12 @@ fn back(state: &mut State) -> Vec<Effect> {
             state.go(Screen::Paste);
         }
         Screen::Remote => state.go(Screen::Verify),
-        Screen::Credentials => state.go(if state.shows_remote() { Screen::Remote } else { Screen::Verify }),
+        Screen::Credentials => {
+            if let Some((req, _)) = state.planning.take() {
+                fx.push(Effect::Abort { req });
+            }
+            state.go(if state.shows_remote() { Screen::Remote } else { Screen::Verify });
+        }
         Screen::Apply => {
             if state.apply.running().is_none() {
                 state.apply = ApplyState::default();

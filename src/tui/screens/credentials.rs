@@ -44,8 +44,27 @@ pub fn view(state: &State, frame: &mut Frame, area: Rect) {
             StoreChoice::File => "Write it to ~/.git-credentials (plaintext file, readable only by you)".into(),
         };
         lines.push(choice(&t, i == state.store_choice, &text, w));
+        // Where it matters: a storage that cannot be used says why, beside it.
+        if let Some(f) = state.store_failure(*c) {
+            lines.extend(marked(&t, Status::Fail, &format!("unavailable: {}", f.message), w));
+        }
     }
     lines.push(Line::raw(""));
+    let highlighted = state.store_choices().get(state.store_choice).copied();
+    if let Some(h) = highlighted.filter(|h| *h != p.store()) {
+        match state.store_failure(h) {
+            Some(f) => {
+                lines.extend(para("This storage cannot be used here; choose another one.", w, 0, t.bold()));
+                if let Some(hint) = &f.hint {
+                    lines.extend(para(hint, w, 2, Style::new()));
+                }
+            }
+            None => lines
+                .push(Line::from(vec![t.spinner(state), Span::raw(" working out what would change for this choice…")])),
+        }
+        body(state, frame, area, lines, &t);
+        return;
+    }
     lines.push(Line::styled("What will change (nothing until you press Enter):", t.bold()));
     for (i, c) in p.plan.changes.iter().enumerate() {
         let mut l = para(&c.describe(), w, 5, Style::new());

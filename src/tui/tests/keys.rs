@@ -6,8 +6,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use super::fixtures::*;
 use crate::engine::Error;
 use crate::model::diagnosis::CheckId;
-use crate::model::token::Token;
-use crate::tui::app::{Action, Effect, Msg, Screen, VerifyState, update};
+use crate::tui::app::{Action, Effect, Msg, Screen, update};
 use crate::tui::keys;
 
 #[test]
@@ -84,39 +83,51 @@ fn the_token_never_shows_in_debug_output() {
     assert!(!text.contains("SECRETsecret"), "part of the token leaked into Debug");
 }
 
+/// Issue 14: moving the storage choice did not update "What will change", and Enter on
+/// another choice went back to Verify; an unavailable keyring showed as a token check.
 #[test]
-fn choosing_the_keyring_plans_again_and_an_unavailable_keyring_leads_back() {
+fn the_preview_follows_the_storage_choice_and_an_unavailable_keyring_is_shown_beside_it() {
     use crate::model::keyring::{KeyringUnavailable, Reason};
     use crate::model::storage::StoreChoice as Engine;
     let mut s = at(Screen::Credentials);
     assert_eq!(s.store_choices().len(), 4, "helper, keyring, cache and file are offered");
-    act(&mut s, Action::Down);
-    // The plan was made for the helper: Enter plans again for the keyring, no apply yet.
-    let fx = act(&mut s, Action::Forward);
+    let fx = act(&mut s, Action::Down);
     let req = match fx.as_slice() {
-        [Effect::Verify { req, store: Some(Engine::Keyring), .. }] => *req,
-        other => panic!("expected a Verify for the keyring, got {other:?}"),
+        [Effect::Plan { req, store: Engine::Keyring, .. }] => *req,
+        other => panic!("expected the keyring's plan to be made, got {other:?}"),
     };
-    assert_eq!(s.screen, Screen::Verify);
-    // No keyring here: the failure is about storage, and Esc plans for the helper again.
+    assert_eq!(s.screen, Screen::Credentials, "the screen stays");
+    assert!(s.busy(), "the plan is being made");
+    // Enter applies only what the screen shows: nothing while the plan is made.
+    assert!(act(&mut s, Action::Forward).is_empty());
+    assert!(s.notice.as_deref().is_some_and(|n| n.contains("working out")), "{:?}", s.notice);
+    // No keyring here: said beside the choice; Enter refuses it; the token is kept.
     let problem = Error::Keyring(KeyringUnavailable::new(Reason::NoSession, "no bus"));
-    update(&mut s, Msg::Verified { req, result: Err(problem) });
-    assert!(s.verify.failure().is_some_and(|f| f.storage && !f.new_token));
-    let hints: Vec<String> = keys::bindings(&s).iter().map(|b| b.label.to_string()).collect();
-    assert!(hints.iter().any(|h| h == "choose another storage"), "{hints:?}");
-    let fx = act(&mut s, Action::Back);
-    assert!(matches!(fx.as_slice(), [Effect::Verify { store: Some(Engine::Helper), .. }]), "{fx:?}");
-    assert_eq!(s.store_choice, 0);
-    assert!(s.verify.token().is_some(), "the token is kept: it was fine");
-
-    // With the keyring available the keyring plan is applied as is.
-    let mut s = at(Screen::Credentials);
+    update(&mut s, Msg::Planned { req, store: Engine::Keyring, result: Err(problem) });
+    assert!(s.store_failure(Engine::Keyring).is_some_and(|f| f.storage));
+    assert!(act(&mut s, Action::Forward).is_empty());
+    assert!(s.notice.as_deref().is_some_and(|n| n.contains("cannot be used")), "{:?}", s.notice);
+    assert!(s.verify.token().is_some() && s.screen == Screen::Credentials);
+    // The cache: its plan arrives (a late reply for the keyring is dropped), Enter applies it.
+    let fx = act(&mut s, Action::Down);
+    let req2 = match fx.as_slice() {
+        [Effect::Plan { req, store: Engine::Cache, .. }] => *req,
+        other => panic!("{other:?}"),
+    };
     let mut p = prepared();
-    p.opts.store = Engine::Keyring;
-    s.verify = VerifyState::Passed { token: Token::new(fake_token()), prepared: Box::new(p) };
-    s.store_choice = 1;
-    let fx = act(&mut s, Action::Forward);
-    assert!(matches!(fx.as_slice(), [Effect::Apply { .. }]), "{fx:?}");
+    p.opts.store = Engine::Cache;
+    update(&mut s, Msg::Planned { req, store: Engine::Keyring, result: Ok(Box::new(prepared())) });
+    assert!(s.planning.is_some(), "a reply to an older request is dropped");
+    update(&mut s, Msg::Planned { req: req2, store: Engine::Cache, result: Ok(Box::new(p)) });
+    match act(&mut s, Action::Forward).as_slice() {
+        [Effect::Apply { prepared, .. }] => assert_eq!(prepared.store(), Engine::Cache),
+        other => panic!("expected the cache's plan to be applied, got {other:?}"),
+    }
+    // Back on the helper's row nothing needs planning: its plan was there from the start.
+    let mut s = at(Screen::Credentials);
+    act(&mut s, Action::Down);
+    assert!(matches!(act(&mut s, Action::Up).as_slice(), [Effect::Abort { .. }]));
+    assert!(matches!(act(&mut s, Action::Forward).as_slice(), [Effect::Apply { .. }]));
 }
 
 #[test]

@@ -101,6 +101,13 @@ fn credentials() {
     s.verify = VerifyState::Passed { token, prepared: Box::new(prepared_host_only()) };
     s.checks.clear();
     check("credentials_host_only", &s);
+    // The keyring highlighted and unavailable: said beside it, nothing to apply.
+    let mut s = at(Screen::Credentials);
+    s.store_choice = 1;
+    let unavailable =
+        crate::model::keyring::KeyringUnavailable::new(crate::model::keyring::Reason::NoSession, "no bus");
+    s.store_failures.push((crate::model::storage::StoreChoice::Keyring, Failure::from(&Error::Keyring(unavailable))));
+    check("credentials_keyring_unavailable", &s);
 }
 
 /// The plan of issue 14's 80×24 finding: two insteadOf rules and a remote; it was cut
