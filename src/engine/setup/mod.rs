@@ -68,6 +68,12 @@ impl Prepared {
         self.plan.changes.iter().any(is_remote_switch)
     }
 
+    /// The changes that make up the remote switch: its URLs and the insteadOf rules
+    /// dropped with it (not where the token goes).
+    pub fn remote_switch(&self) -> impl Iterator<Item = &Change> {
+        self.plan.changes.iter().filter(|c| is_remote_switch(c))
+    }
+
     /// The command that pushes to the remote this fix is for: `git push` goes to
     /// `origin` (unless the branch says otherwise), any other remote is named.
     pub fn push_command(&self) -> Option<String> {

@@ -58,10 +58,9 @@ pub fn view(state: &State, frame: &mut Frame, area: Rect) {
         lines.extend(before_after(&t, "fetch", &fetch, &redact(&fetch_after), w));
         lines.extend(before_after(&t, "push", &push, &redact(&push_after), w));
     }
-    for c in &p.plan.changes {
-        if let Change::ConfigKey { .. } = c {
-            lines.extend(para(&format!("and {}", c.describe()), w, 2, t.dim()));
-        }
+    // The insteadOf rules dropped with the switch (where the token goes is Credentials').
+    for c in p.remote_switch().filter(|c| matches!(c, Change::ConfigKey { .. })) {
+        lines.extend(para(&format!("and {}", c.describe()), w, 2, t.dim()));
     }
     lines.push(Line::raw(""));
     let sel = state.remote_choice;
