@@ -1,5 +1,6 @@
 //! The undo journal: one JSON file per applied change set in the state directory,
-//! written atomically (temp file + rename) with mode 0600. Holds no secrets.
+//! written atomically (temp file + rename) with mode 0600. Holds no secrets: every plan
+//! is recorded scrubbed.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -32,6 +33,7 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// A new change set (`applying`); the plan is kept scrubbed of secrets.
     pub fn new(host: &str, repository: Option<PathBuf>, plan: Plan) -> Entry {
         let now = chrono::Utc::now();
         Entry {
@@ -41,7 +43,7 @@ impl Entry {
             state: EntryState::Applying,
             host: host.into(),
             repository,
-            plan,
+            plan: plan.scrubbed(),
         }
     }
 }
@@ -61,11 +63,12 @@ impl Journal {
         self.dir.join(format!("{id}.json"))
     }
 
-    /// Write (or rewrite) an entry atomically.
+    /// Write (or rewrite) an entry atomically, scrubbed of secrets.
     pub fn write(&self, entry: &Entry) -> std::io::Result<PathBuf> {
         create_private_dir(&self.dir)?;
+        let entry = Entry { plan: entry.plan.scrubbed(), ..entry.clone() };
         let mut tmp = tempfile::Builder::new().prefix(".journal-").tempfile_in(&self.dir)?;
-        serde_json::to_writer_pretty(&mut tmp, entry)?;
+        serde_json::to_writer_pretty(&mut tmp, &entry)?;
         tmp.write_all(b"\n")?;
         tmp.as_file().sync_all()?;
         let path = self.path(&entry.id);
