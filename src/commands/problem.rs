@@ -129,6 +129,7 @@ fn engine_hint(e: &Error) -> Option<String> {
         Error::OtherCredentialFirst { .. } | Error::TokenNotKept => "run `git-reauth doctor` to see which helper answers for the host".into(),
         Error::LiveCheck { .. } => "git could not use the repository with the new token: `git-reauth doctor` checks the network and GitHub's answer; then run setup again".into(),
         Error::Journal { .. } => "make the state directory writable (or set XDG_STATE_HOME) and try again".into(),
+        Error::NoStateDir => "set XDG_STATE_HOME to a folder of your own (e.g. `XDG_STATE_HOME=/path/you/own git-reauth …`); git-reauth never keeps its journal inside a repository".into(),
         e if e.is_timeout() => "`git-reauth doctor` lists the credential helpers (`git config --show-origin --get-all credential.helper`); fix or remove the one that hangs, or set GIT_REAUTH_GIT_TIMEOUT_SECS to wait longer".into(),
         Error::Busy(_) => "wait for the other run to finish (or end it), then try again".into(),
         Error::Conflict { .. } | Error::ChangedSince { .. } => "the settings were changed after git-reauth changed them; fix them by hand with `git config`".into(),

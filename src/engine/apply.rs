@@ -38,19 +38,19 @@ impl<'a> Transaction<'a> {
     /// A fix: the entry is written (`applying`) before the first change, so a run
     /// killed mid-way leaves something `undo` can finish.
     pub fn fix(deps: &'a Deps, entry: Entry, cancel: &'a CancellationToken) -> Result<Transaction<'a>, Error> {
-        let t = Transaction::new(deps, entry, Run::Fix, cancel);
+        let t = Transaction::new(deps, entry, Run::Fix, cancel)?;
         t.journal.write(&t.entry).map_err(|e| t.journal_error(e))?;
         Ok(t)
     }
 
     /// An undo of `entry`: the entry stays as it is until the undo is complete.
-    pub fn undo(deps: &'a Deps, entry: Entry, cancel: &'a CancellationToken) -> Transaction<'a> {
+    pub fn undo(deps: &'a Deps, entry: Entry, cancel: &'a CancellationToken) -> Result<Transaction<'a>, Error> {
         Transaction::new(deps, entry, Run::Undo, cancel)
     }
 
-    fn new(deps: &'a Deps, entry: Entry, run: Run, cancel: &'a CancellationToken) -> Transaction<'a> {
-        let journal = Journal::new(&deps.env.state_dir);
-        Transaction { deps, cancel, journal, entry, run, done: Vec::new(), forgotten: None }
+    fn new(deps: &'a Deps, entry: Entry, run: Run, cancel: &'a CancellationToken) -> Result<Transaction<'a>, Error> {
+        let journal = Journal::of(&deps.env)?;
+        Ok(Transaction { deps, cancel, journal, entry, run, done: Vec::new(), forgotten: None })
     }
 
     fn journal_error(&self, e: std::io::Error) -> Error {

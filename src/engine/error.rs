@@ -80,6 +80,9 @@ pub enum Error {
     LiveCheck { url: String, message: String },
 
     // --- the journal and the one-run-at-a-time lock ---
+    /// No home to keep the journal in (it never goes into the working folder).
+    #[error("nowhere to keep the undo journal: neither XDG_STATE_HOME nor {} is set", if cfg!(windows) { "LOCALAPPDATA" } else { "HOME" })]
+    NoStateDir,
     #[error("cannot write the undo journal in {dir}: {message}")]
     Journal { dir: PathBuf, message: String },
     #[error("{0}; refusing to run at the same time")]

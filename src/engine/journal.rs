@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::engine::Error;
+use crate::env::Env;
 use crate::model::plan::Plan;
 
 /// Where a change set stands.
@@ -57,6 +59,11 @@ pub struct Journal {
 impl Journal {
     pub fn new(dir: &Path) -> Journal {
         Journal { dir: dir.to_path_buf() }
+    }
+
+    /// The journal of `env`: refused when there is nowhere to keep it (no home).
+    pub fn of(env: &Env) -> Result<Journal, Error> {
+        env.state_dir.as_deref().map(Journal::new).ok_or(Error::NoStateDir)
     }
 
     fn path(&self, id: &str) -> PathBuf {

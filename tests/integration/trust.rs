@@ -1,12 +1,20 @@
 //! Secrets and trust in what git-reauth keeps. The undo journal holds no secret: a token
 //! in a remote URL or in a helper command is recorded scrubbed, and `undo` says it puts
-//! the value back without it.
+//! the value back without it. The state folder is never inside a repository.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::secrets::assert_no_token_in_files;
 use crate::support::*;
+
+/// The error line names `needle` and the hint follows; nothing else is printed.
+fn one_line_and_hint(err: &str, needle: &str, hint: &str) {
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 2, "{err}");
+    assert!(lines[0].starts_with("error: ") && lines[0].contains(needle), "expected {needle:?} in:\n{err}");
+    assert!(lines[1].starts_with("hint: ") && lines[1].contains(hint), "expected {hint:?} in the hint:\n{err}");
+}
 
 /// The remote's URL with `token` as the password, as some guides tell people to set it.
 fn url_with_token(w: &World, token: &str) -> String {
@@ -111,4 +119,41 @@ fn a_setup_stopped_after_switching_a_remote_with_a_token_puts_the_url_back_byte_
     assert_eq!(std::fs::read_dir(w.state_dir()).map(|d| d.count()).unwrap_or(0), 0, "no undo entry is left");
     assert!(!err.contains(&old) && !err.contains(&new), "{err}");
     assert_no_token_in_files(&[&w.state_dir()], &[&old, &new], &[]);
+}
+
+/// `git-reauth ARGS` with neither HOME nor XDG_STATE_HOME (git finds its global config
+/// through GIT_CONFIG_GLOBAL).
+fn homeless(w: &World, args: &[&str]) -> assert_cmd::Command {
+    let mut c = w.cmd(args);
+    c.env_remove("HOME").env_remove("XDG_STATE_HOME").env("GIT_CONFIG_GLOBAL", w.ws.home.join(".gitconfig"));
+    c
+}
+
+#[test]
+fn without_a_home_setup_and_undo_refuse_and_nothing_lands_in_the_repository() {
+    let w = World::broken();
+    let token = w.good_token();
+    let snap = w.snapshot();
+    let status = w.git_ok(&["status", "--porcelain", "--ignored"]);
+    let a = homeless(&w, &["setup", "--token-stdin", "--switch-remote"]).write_stdin(format!("{token}\n")).assert();
+    let err = stderr(&a);
+    assert_eq!(a.get_output().status.code(), Some(1), "{err}");
+    one_line_and_hint(&err, "neither XDG_STATE_HOME nor HOME is set", "XDG_STATE_HOME");
+    assert!(!w.ws.repo.join(".git-reauth-state").exists(), "the journal went into the repository");
+    assert_eq!(w.git_ok(&["status", "--porcelain", "--ignored"]), status, "nothing new in the work tree");
+    assert_eq!(w.snapshot(), snap, "setup changed something although it refused");
+    for args in [&["undo"][..], &["undo", "--dry-run"]] {
+        let a = homeless(&w, args).assert().code(1);
+        one_line_and_hint(&stderr(&a), "neither XDG_STATE_HOME nor HOME is set", "XDG_STATE_HOME");
+    }
+    // doctor and status keep working: they keep no state.
+    let d = homeless(&w, &["doctor", "--json"]).assert().code(1);
+    let report: serde_json::Value = serde_json::from_str(&stdout(&d)).unwrap();
+    assert!(report["checks"].as_array().is_some_and(|c| c.len() > 5), "{report}");
+    let s = homeless(&w, &["status"]).assert();
+    assert!(stdout(&s).contains("stored in: store"), "{}", stdout(&s));
+    assert_eq!(stdout(&s), stdout(&w.cmd(&["status"]).assert()), "the same report as with a home");
+    assert!(!stderr(&s).contains("XDG_STATE_HOME"), "{}", stderr(&s));
+    assert_eq!(w.snapshot(), snap);
+    no_token_outside_the_store(&w, &[&token], &[]);
 }
