@@ -6,6 +6,8 @@
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
+pub mod state;
+
 /// Where we are and what child processes see.
 #[derive(Clone, Debug)]
 pub struct Env {

@@ -74,9 +74,10 @@ fn init_tracing(verbose: bool, wizard: bool) {
         return;
     }
     let Some(dir) = Env::from_process().ok().and_then(|env| env.state_dir) else { return };
+    // In the private state folder, 0600, never through a symlink.
     let path = dir.join("wizard.log");
-    let file =
-        std::fs::create_dir_all(&dir).and_then(|_| std::fs::OpenOptions::new().create(true).append(true).open(&path));
+    let file = crate::env::state::ensure_state_dir(&dir)
+        .and_then(|()| crate::env::state::open_file(&path, std::fs::OpenOptions::new().create(true).append(true)));
     if let Ok(file) = file {
         let _ = fmt.with_ansi(false).with_writer(std::sync::Mutex::new(file)).try_init();
     }

@@ -39,7 +39,7 @@ impl<'a> Transaction<'a> {
     /// killed mid-way leaves something `undo` can finish.
     pub fn fix(deps: &'a Deps, entry: Entry, cancel: &'a CancellationToken) -> Result<Transaction<'a>, Error> {
         let t = Transaction::new(deps, entry, Run::Fix, cancel)?;
-        t.journal.write(&t.entry).map_err(|e| t.journal_error(e))?;
+        t.journal.write(&t.entry).map_err(|e| t.journal.error(e))?;
         Ok(t)
     }
 
@@ -51,10 +51,6 @@ impl<'a> Transaction<'a> {
     fn new(deps: &'a Deps, entry: Entry, run: Run, cancel: &'a CancellationToken) -> Result<Transaction<'a>, Error> {
         let journal = Journal::of(&deps.env)?;
         Ok(Transaction { deps, cancel, journal, entry, run, done: Vec::new(), forgotten: None })
-    }
-
-    fn journal_error(&self, e: std::io::Error) -> Error {
-        Error::Journal { dir: self.journal.dir.clone(), message: e.to_string() }
     }
 
     /// How many steps are taken.
@@ -96,7 +92,7 @@ impl<'a> Transaction<'a> {
         match self.journal.write(&self.entry) {
             Ok(path) => Ok((self.entry, path)),
             Err(e) => {
-                let e = self.journal_error(e);
+                let e = self.journal.error(e);
                 Err(self.abort(e).await)
             }
         }

@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 
 use crate::engine::journal::LockError;
+use crate::env::state::Untrusted;
 use crate::git::{ConfigFileError, GitError};
 use crate::github::ApiError;
 use crate::model::keyring::KeyringUnavailable;
@@ -83,6 +84,9 @@ pub enum Error {
     /// No home to keep the journal in (it never goes into the working folder).
     #[error("nowhere to keep the undo journal: neither XDG_STATE_HOME nor {} is set", if cfg!(windows) { "LOCALAPPDATA" } else { "HOME" })]
     NoStateDir,
+    /// The state folder, its home or a lock in it could be changed by someone else.
+    #[error("refusing to use {}: {why}", path.display())]
+    StateNotPrivate { path: PathBuf, why: Untrusted },
     #[error("cannot write the undo journal in {dir}: {message}")]
     Journal { dir: PathBuf, message: String },
     #[error("{0}; refusing to run at the same time")]

@@ -32,9 +32,10 @@ pub async fn undo(deps: &Deps, dry_run: bool, cancel: &CancellationToken) -> Res
             _ = cancel.cancelled() => return Err(nothing_undone(Error::Interrupted)),
         }
     };
-    let journal_err = |e: std::io::Error| Error::Journal { dir: journal.dir.clone(), message: e.to_string() };
-    let entry =
-        journal.latest_undoable().map_err(journal_err)?.ok_or_else(|| Error::NothingToUndo(journal.dir.clone()))?;
+    let entry = journal
+        .latest_undoable()
+        .map_err(|e| journal.error(e))?
+        .ok_or_else(|| Error::NothingToUndo(journal.dir.clone()))?;
     let mut inverse = entry.plan.inverse();
     // Skip the steps whose setting already holds the old value: a setup killed mid-way
     // (SIGKILL, power cut; its entry stays `applying`) never took them, and an undo

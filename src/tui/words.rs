@@ -66,6 +66,9 @@ fn hint(e: &Error) -> Option<String> {
         Error::NoStateDir => {
             "git-reauth needs a folder of your own for its undo journal: quit and start it with XDG_STATE_HOME (or HOME) set".into()
         }
+        Error::StateNotPrivate { .. } => {
+            "git-reauth trusts its state folder only if it is yours and no one else can write to it: fix or remove it, or quit and set XDG_STATE_HOME to a private folder".into()
+        }
         e if e.is_timeout() => {
             "a credential helper does not answer: `git-reauth doctor` lists them; fix or remove the one that hangs".into()
         }

@@ -1,12 +1,34 @@
 //! Secrets and trust in what git-reauth keeps. The undo journal holds no secret: a token
 //! in a remote URL or in a helper command is recorded scrubbed, and `undo` says it puts
-//! the value back without it. The state folder is never inside a repository.
+//! the value back without it. The state folder is never inside a repository, and it is
+//! private: created 0700, its files 0600 whatever the umask, never opened through a
+//! symlink, and refused when another user owns it or may write to it (as ssh refuses a
+//! ~/.ssh others can write to). The tests run as root; "another user" is `nobody`
+//! (files handed over with chown, processes started with setpriv).
 
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use git_reauth::engine::journal::{Entry, EntryState};
+use git_reauth::model::plan::{Change, Plan};
+
 use crate::secrets::assert_no_token_in_files;
 use crate::support::*;
+
+const NOBODY: u32 = 65534;
+
+fn mode(p: &Path) -> u32 {
+    std::fs::symlink_metadata(p).unwrap_or_else(|e| panic!("{}: {e}", p.display())).permissions().mode() & 0o7777
+}
+
+fn chmod(p: &Path, mode: u32) {
+    std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+fn give_to_nobody(p: &Path) {
+    std::os::unix::fs::lchown(p, Some(NOBODY), Some(NOBODY)).unwrap();
+}
 
 /// The error line names `needle` and the hint follows; nothing else is printed.
 fn one_line_and_hint(err: &str, needle: &str, hint: &str) {
@@ -155,5 +177,225 @@ fn without_a_home_setup_and_undo_refuse_and_nothing_lands_in_the_repository() {
     assert_eq!(stdout(&s), stdout(&w.cmd(&["status"]).assert()), "the same report as with a home");
     assert!(!stderr(&s).contains("XDG_STATE_HOME"), "{}", stderr(&s));
     assert_eq!(w.snapshot(), snap);
+    no_token_outside_the_store(&w, &[&token], &[]);
+}
+
+/// A change set "undoing" which sets `core.pager` in the user's ~/.gitconfig: what
+/// another user would plant.
+fn planted(w: &World, id: &str) -> String {
+    let change = Change::ConfigKey {
+        file: w.ws.home.join(".gitconfig"),
+        key: "core.pager".into(),
+        from: vec!["planted-pager".into()],
+        to: vec![],
+    };
+    let mut e = Entry::new("github.com", None, Plan { changes: vec![change] });
+    e.id = id.into();
+    e.state = EntryState::Applied;
+    serde_json::to_string(&e).unwrap()
+}
+
+fn plant(w: &World, dir: &Path, id: &str) -> PathBuf {
+    let path = dir.join(format!("{id}.json"));
+    std::fs::write(&path, planted(w, id)).unwrap();
+    give_to_nobody(&path);
+    path
+}
+
+fn pager(w: &World) -> String {
+    global_values(w, "core.pager")
+}
+
+#[test]
+fn a_state_home_other_users_can_write_to_is_refused() {
+    let w = World::broken();
+    // A shared XDG_STATE_HOME (sticky and world-writable, like /tmp) where another user
+    // has made the state folder, planted a change set and put a symlink in place of the lock.
+    let shared = tempfile::tempdir().unwrap();
+    chmod(shared.path(), 0o1777);
+    let theirs = shared.path().join("git-reauth");
+    std::fs::create_dir(&theirs).unwrap();
+    give_to_nobody(&theirs);
+    plant(&w, &theirs, "29990101T000000.000Z-1");
+    let lock = shared.path().join("git-reauth.lock");
+    std::os::unix::fs::symlink(w.ws.home.join(".gitconfig"), &lock).unwrap();
+    give_to_nobody(&lock);
+    let snap = w.snapshot();
+    let token = w.good_token();
+    let state_home = shared.path().display().to_string();
+    for args in [&["undo"][..], &["undo", "--dry-run"], &["setup", "--token-stdin", "--switch-remote"]] {
+        let a = w.cmd(args).env("XDG_STATE_HOME", &state_home).write_stdin(format!("{token}\n")).assert();
+        let err = stderr(&a);
+        assert_eq!(a.get_output().status.code(), Some(1), "{args:?}: {err}");
+        one_line_and_hint(&err, &format!("{state_home}: other users can write to it"), "XDG_STATE_HOME");
+        assert_eq!(pager(&w), "", "the planted change set was applied");
+        assert_eq!(w.snapshot(), snap, "{args:?} changed something although it refused");
+    }
+    no_token_outside_the_store(&w, &[&token], &[shared.path()]);
+}
+
+#[test]
+fn a_state_folder_of_another_user_is_refused_and_its_entries_never_applied() {
+    let w = World::broken();
+    let state = w.state_dir();
+    std::fs::create_dir(&state).unwrap();
+    give_to_nobody(&state);
+    plant(&w, &state, "29990101T000000.000Z-1");
+    let snap = w.snapshot();
+    let token = w.good_token();
+    for args in [&["undo"][..], &["undo", "--dry-run"], &["setup", "--token-stdin", "--switch-remote"]] {
+        let a = w.cmd(args).write_stdin(format!("{token}\n")).assert();
+        let err = stderr(&a);
+        assert_eq!(a.get_output().status.code(), Some(1), "{args:?}: {err}");
+        let needle = format!("{}: it belongs to another user (uid {NOBODY})", state.display());
+        one_line_and_hint(&err, &needle, "XDG_STATE_HOME");
+        assert_eq!(pager(&w), "", "the planted change set was applied");
+        assert_eq!(w.snapshot(), snap);
+    }
+    no_token_outside_the_store(&w, &[&token], &[]);
+}
+
+#[test]
+fn undo_reads_only_regular_entries_of_its_own() {
+    let w = World::broken();
+    let state = w.state_dir();
+    std::fs::create_dir(&state).unwrap();
+    chmod(&state, 0o700);
+    // Newer than any real entry: a symlink to another user's file, and a file of theirs.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let target = plant(&w, elsewhere.path(), "29990101T000000.000Z-1");
+    std::os::unix::fs::symlink(&target, state.join("29990101T000000.000Z-1.json")).unwrap();
+    plant(&w, &state, "29990102T000000.000Z-1");
+    let a = w.cmd(&["undo"]).assert().code(1);
+    assert!(stderr(&a).starts_with("error: nothing to undo"), "{}", stderr(&a));
+    assert_eq!(pager(&w), "", "a planted change set was applied");
+    // A real fix is undone past them.
+    let ssh_url = w.git_ok(&["remote", "get-url", "origin"]);
+    let token = w.good_token();
+    w.setup(&token, &["--switch-remote"]).success();
+    let out = stdout(&w.cmd(&["undo"]).assert().success());
+    assert!(out.contains("origin"), "{out}");
+    assert_eq!(w.git_ok(&["remote", "get-url", "origin"]), ssh_url);
+    assert_eq!(pager(&w), "");
+    no_token_outside_the_store(&w, &[&token], &[]);
+}
+
+#[test]
+fn a_symlink_in_place_of_the_lock_is_never_followed() {
+    let w = World::broken();
+    let lock = w.state_dir().with_file_name("git-reauth.lock");
+    let gitconfig = w.ws.home.join(".gitconfig");
+    std::os::unix::fs::symlink(&gitconfig, &lock).unwrap();
+    let snap = w.snapshot();
+    let token = w.good_token();
+    for args in [&["setup", "--token-stdin", "--switch-remote"][..], &["undo"]] {
+        let a = w.cmd(args).write_stdin(format!("{token}\n")).assert();
+        let err = stderr(&a);
+        assert_eq!(a.get_output().status.code(), Some(1), "{args:?}: {err}");
+        one_line_and_hint(&err, &format!("{}: it is a symbolic link", lock.display()), "remove it");
+        assert_eq!(w.snapshot(), snap, "{args:?} wrote through the symlink");
+    }
+    no_token_outside_the_store(&w, &[&token], &[]);
+}
+
+/// `git-reauth ARGS` under `umask 000`, in the clone, with the world's environment.
+fn with_umask_000(w: &World, args: &[&str]) -> assert_cmd::Command {
+    let mut c = assert_cmd::Command::new("sh");
+    c.args(["-c", "umask 000 && exec \"$0\" \"$@\"", env!("CARGO_BIN_EXE_git-reauth")]).args(args);
+    c.env_clear().env("PATH", std::env::var_os("PATH").unwrap()).envs(w.vars()).current_dir(&w.ws.repo);
+    c
+}
+
+#[test]
+fn the_state_folder_and_its_files_are_private_whatever_the_umask() {
+    let w = World::broken();
+    let token = w.good_token();
+    // A state home that does not exist yet: every folder made for it is 0700.
+    let fresh = w.ws.home.join(".local/fresh");
+    let state_home = fresh.join("state");
+    let a = with_umask_000(&w, &["setup", "--token-stdin", "--switch-remote"])
+        .env("XDG_STATE_HOME", &state_home)
+        .write_stdin(format!("{token}\n"))
+        .assert();
+    assert!(a.get_output().status.success(), "{}", stderr(&a));
+    let journal = state_home.join("git-reauth");
+    for dir in [&fresh, &state_home, &journal] {
+        assert_eq!(mode(dir), 0o700, "{}", dir.display());
+    }
+    assert_eq!(mode(&state_home.join("git-reauth.lock")), 0o600, "the lock");
+    let entries: Vec<PathBuf> = std::fs::read_dir(&journal).unwrap().flatten().map(|e| e.path()).collect();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(mode(&entries[0]), 0o600, "the entry");
+    // A lock an older version left 0644 is made private again when it is next taken.
+    let lock = state_home.join("git-reauth.lock");
+    chmod(&lock, 0o644);
+    with_umask_000(&w, &["undo"]).env("XDG_STATE_HOME", &state_home).assert().success();
+    assert_eq!(mode(&lock), 0o600, "the old lock");
+    assert_eq!(mode(&entries[0]), 0o600, "the entry, rewritten by undo");
+    no_token_outside_the_store(&w, &[&token], &[]);
+}
+
+/// Can `nobody` take the lock `path` (flock(1) opens it read-only, which is all a lock needs)?
+fn nobody_can_lock(path: &Path) -> (bool, String) {
+    let out = Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--", "flock", "--nonblock"])
+        .arg(path)
+        .arg("true")
+        .output()
+        .unwrap();
+    (out.status.success(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[test]
+fn another_user_cannot_take_the_lock() {
+    let w = World::broken();
+    // A home others may enter, as most are (0755).
+    chmod(w.ws.root.path(), 0o755);
+    let token = w.good_token();
+    w.setup(&token, &["--switch-remote"]).success();
+    let lock = w.state_dir().with_file_name("git-reauth.lock");
+    assert!(lock.exists());
+    let (locked, err) = nobody_can_lock(&lock);
+    assert!(!locked, "another user could hold the journal lock and block setup and undo");
+    assert!(err.contains("Permission denied"), "{err}");
+    no_token_outside_the_store(&w, &[&token], &[]);
+}
+
+#[test]
+fn the_keyring_helpers_lock_is_private_and_never_followed() {
+    let w = World::broken();
+    chmod(w.ws.root.path(), 0o755);
+    // No XDG_STATE_HOME and no ~/.local yet: the helper makes ~/.local/state itself.
+    std::fs::remove_dir_all(w.ws.home.join(".local")).unwrap();
+    let token = w.good_token();
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+    let service = format!("git-reauth-test-trust-{nanos}");
+    let helper = |op: &str| {
+        let mut c = w.cmd_in(&w.ws.home, &["credential", op]);
+        c.env_remove("XDG_STATE_HOME").envs(keyring_env()).env("GIT_REAUTH_KEYRING_SERVICE", &service);
+        c.write_stdin(format!("protocol=https\nhost=example.invalid\nusername={LOGIN}\npassword={token}\n\n"));
+        c.output().unwrap()
+    };
+    let out = helper("store");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let state_home = w.ws.home.join(".local/state");
+    assert_eq!(mode(&w.ws.home.join(".local")), 0o700);
+    assert_eq!(mode(&state_home), 0o700);
+    let lock = state_home.join("git-reauth-keyring.lock");
+    assert_eq!(mode(&lock), 0o600);
+    let (locked, err) = nobody_can_lock(&lock);
+    assert!(!locked, "another user could hold the keyring lock and block every store");
+    assert!(err.contains("Permission denied"), "{err}");
+    assert!(helper("erase").status.success());
+    // A symlink in place of the lock is refused, and what it points to is untouched.
+    std::fs::remove_file(&lock).unwrap();
+    let gitconfig = w.ws.home.join(".gitconfig");
+    std::os::unix::fs::symlink(&gitconfig, &lock).unwrap();
+    let before = std::fs::read(&gitconfig).unwrap();
+    let out = helper("store");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains(&format!("{}: it is a symbolic link", lock.display())), "{err}");
+    assert_eq!(std::fs::read(&gitconfig).unwrap(), before);
     no_token_outside_the_store(&w, &[&token], &[]);
 }

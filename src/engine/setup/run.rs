@@ -55,7 +55,7 @@ pub enum Basis<'a> {
 pub async fn exclusive(deps: &Deps) -> Result<JournalLock, Error> {
     let journal = Journal::of(&deps.env)?;
     journal.lock(LOCK_WAIT).await.map_err(|e| match e {
-        LockError::Io(e) => Error::Journal { dir: journal.dir.clone(), message: e.to_string() },
+        LockError::State(e) => journal.error(e),
         busy => Error::Busy(busy),
     })
 }
