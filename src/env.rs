@@ -6,13 +6,17 @@
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
+pub mod state;
+
 /// Where we are and what child processes see.
 #[derive(Clone, Debug)]
 pub struct Env {
     /// Where to look for a repository.
     pub cwd: PathBuf,
-    /// Where the undo journal lives (`$XDG_STATE_HOME/git-reauth` or the platform's equivalent).
-    pub state_dir: PathBuf,
+    /// Where the undo journal lives (`$XDG_STATE_HOME/git-reauth` or the platform's
+    /// equivalent); `None` without a home to put it in (never the working folder: a
+    /// journal inside a repository would be committed with it).
+    pub state_dir: Option<PathBuf>,
     /// Variables set on every child process.
     pub vars: Vec<(OsString, OsString)>,
     /// Start children from an empty environment (plus `PATH` and `vars`) instead of ours.
@@ -43,7 +47,7 @@ impl Env {
     /// The environment of this process.
     pub fn from_process() -> std::io::Result<Env> {
         let cwd = std::env::current_dir()?;
-        let state_dir = state_dir_from(|k| std::env::var_os(k)).unwrap_or_else(|| cwd.join(".git-reauth-state"));
+        let state_dir = state_dir_from(|k| std::env::var_os(k));
         let git_timeout = git_timeout_from(|k| std::env::var_os(k));
         Ok(Env {
             cwd,
@@ -61,7 +65,7 @@ impl Env {
     /// GIT_CONFIG_*…); the state dir is derived from those vars.
     pub fn isolated(cwd: &Path, vars: &[(String, String)]) -> Env {
         let lookup = |k: &str| vars.iter().find(|(n, _)| n == k).map(|(_, v)| OsString::from(v));
-        let state_dir = state_dir_from(lookup).unwrap_or_else(|| cwd.join(".git-reauth-state"));
+        let state_dir = state_dir_from(lookup);
         Env {
             cwd: cwd.to_path_buf(),
             state_dir,
@@ -153,10 +157,10 @@ mod tests {
         let vars = vec![("HOME".to_string(), "/tmp/h".to_string())];
         let env = Env::isolated(Path::new("/tmp/w"), &vars);
         if !cfg!(windows) && !cfg!(target_os = "macos") {
-            assert_eq!(env.state_dir, PathBuf::from("/tmp/h/.local/state/git-reauth"));
+            assert_eq!(env.state_dir, Some(PathBuf::from("/tmp/h/.local/state/git-reauth")));
         }
         let vars = vec![("XDG_STATE_HOME".to_string(), "/tmp/s".to_string())];
-        assert_eq!(Env::isolated(Path::new("/w"), &vars).state_dir, PathBuf::from("/tmp/s/git-reauth"));
+        assert_eq!(Env::isolated(Path::new("/w"), &vars).state_dir, Some(PathBuf::from("/tmp/s/git-reauth")));
         // Sealed: the process's own HOME is invisible.
         assert_eq!(Env::isolated(Path::new("/w"), &vars).var("HOME"), None);
     }
@@ -164,6 +168,13 @@ mod tests {
     #[test]
     fn relative_xdg_state_home_is_ignored() {
         let vars = vec![("XDG_STATE_HOME".to_string(), "rel".to_string()), ("HOME".to_string(), "/h".to_string())];
-        assert!(Env::isolated(Path::new("/w"), &vars).state_dir.starts_with("/h"));
+        assert!(Env::isolated(Path::new("/w"), &vars).state_dir.is_some_and(|d| d.starts_with("/h")));
+    }
+
+    #[test]
+    fn without_a_home_there_is_no_state_dir_and_never_one_in_the_working_folder() {
+        let vars = vec![("XDG_STATE_HOME".to_string(), "relative".to_string())];
+        assert_eq!(Env::isolated(Path::new("/w/repo"), &vars).state_dir, None);
+        assert_eq!(Env::isolated(Path::new("/w/repo"), &[]).state_dir, None);
     }
 }

@@ -73,10 +73,11 @@ fn init_tracing(verbose: bool, wizard: bool) {
         let _ = fmt.with_writer(std::io::stderr).try_init();
         return;
     }
-    let Ok(env) = Env::from_process() else { return };
-    let path = env.state_dir.join("wizard.log");
-    let file = std::fs::create_dir_all(&env.state_dir)
-        .and_then(|_| std::fs::OpenOptions::new().create(true).append(true).open(&path));
+    let Some(dir) = Env::from_process().ok().and_then(|env| env.state_dir) else { return };
+    // In the private state folder, 0600, never through a symlink.
+    let path = dir.join("wizard.log");
+    let file = crate::env::state::ensure_state_dir(&dir)
+        .and_then(|()| crate::env::state::open_file(&path, std::fs::OpenOptions::new().create(true).append(true)));
     if let Ok(file) = file {
         let _ = fmt.with_ansi(false).with_writer(std::sync::Mutex::new(file)).try_init();
     }

@@ -6,6 +6,7 @@
 use crate::engine::Error;
 use crate::engine::advice::{COPY_AGAIN, token_fix};
 use crate::engine::error::Run;
+use crate::env::state::Untrusted;
 use crate::exit;
 use crate::github::ApiError;
 
@@ -129,12 +130,29 @@ fn engine_hint(e: &Error) -> Option<String> {
         Error::OtherCredentialFirst { .. } | Error::TokenNotKept => "run `git-reauth doctor` to see which helper answers for the host".into(),
         Error::LiveCheck { .. } => "git could not use the repository with the new token: `git-reauth doctor` checks the network and GitHub's answer; then run setup again".into(),
         Error::Journal { .. } => "make the state directory writable (or set XDG_STATE_HOME) and try again".into(),
+        Error::NoStateDir => "set XDG_STATE_HOME to a folder of your own (e.g. `XDG_STATE_HOME=/path/you/own git-reauth …`); git-reauth never keeps its journal inside a repository".into(),
+        Error::StateNotPrivate { path, why } => state_hint(path, *why),
         e if e.is_timeout() => "`git-reauth doctor` lists the credential helpers (`git config --show-origin --get-all credential.helper`); fix or remove the one that hangs, or set GIT_REAUTH_GIT_TIMEOUT_SECS to wait longer".into(),
         Error::Busy(_) => "wait for the other run to finish (or end it), then try again".into(),
         Error::Conflict { .. } | Error::ChangedSince { .. } => "the settings were changed after git-reauth changed them; fix them by hand with `git config`".into(),
         Error::PlanChanged => "run git-reauth again to see the new plan".into(),
         e => return token_fix(e),
     })
+}
+
+/// What to do about a state folder (or lock) git-reauth does not trust.
+fn state_hint(path: &std::path::Path, why: Untrusted) -> String {
+    let elsewhere = "or set XDG_STATE_HOME to a folder only you can write to";
+    match why {
+        Untrusted::WritableByOthers { .. } => {
+            format!(
+                "git-reauth trusts its state only where no one else can write (as ssh for ~/.ssh): `chmod go-w {}`, {elsewhere}",
+                path.display()
+            )
+        }
+        Untrusted::NotOwned { .. } => format!("another user made it: check what it holds and remove it, {elsewhere}"),
+        Untrusted::Symlink | Untrusted::NotAFile => format!("remove it (git-reauth makes a new one), {elsewhere}"),
+    }
 }
 
 #[cfg(test)]

@@ -23,7 +23,13 @@ pub async fn run(deps: &Deps, args: UndoArgs, cancel: &CancellationToken) -> Res
         text.push_str("  (no remote or config changes to revert)\n");
     }
     for c in &r.reverted {
-        text.push_str(&format!("  {} {}\n", s.ok(if r.dry_run { "-" } else { "✓" }), c.describe()));
+        // The journal never held the secret: the setting comes back without it.
+        let without = match (c.sets_scrubbed_value(), r.dry_run) {
+            (false, _) => "",
+            (true, true) => " (would be restored without the secret it held)",
+            (true, false) => " (restored without the secret it held)",
+        };
+        text.push_str(&format!("  {} {}{without}\n", s.ok(if r.dry_run { "-" } else { "✓" }), c.describe()));
     }
     if !r.kept.is_empty() {
         text.push_str("Not reverted (credentials):\n");

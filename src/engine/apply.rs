@@ -12,6 +12,7 @@ use crate::engine::journal::{Entry, EntryState, Journal};
 use crate::git::{read_values, write_values};
 use crate::model::credential::Credential;
 use crate::model::plan::Change;
+use crate::model::scrub::scrub_all;
 
 /// The new token, for `StoreCredential`.
 pub struct NewSecret<'a> {
@@ -26,8 +27,9 @@ pub struct Transaction<'a> {
     journal: Journal,
     entry: Entry,
     run: Run,
-    /// Steps taken, in order.
-    done: Vec<Change>,
+    /// Steps taken, in order, each with what its setting held before (exactly: the
+    /// plan records it scrubbed, a rollback puts back the real value).
+    done: Vec<(Change, Option<Vec<String>>)>,
     /// What the helpers handed out before a `ForgetCredential` (a rollback stores it again).
     forgotten: Option<Credential>,
 }
@@ -36,23 +38,19 @@ impl<'a> Transaction<'a> {
     /// A fix: the entry is written (`applying`) before the first change, so a run
     /// killed mid-way leaves something `undo` can finish.
     pub fn fix(deps: &'a Deps, entry: Entry, cancel: &'a CancellationToken) -> Result<Transaction<'a>, Error> {
-        let t = Transaction::new(deps, entry, Run::Fix, cancel);
-        t.journal.write(&t.entry).map_err(|e| t.journal_error(e))?;
+        let t = Transaction::new(deps, entry, Run::Fix, cancel)?;
+        t.journal.write(&t.entry).map_err(|e| t.journal.error(e))?;
         Ok(t)
     }
 
     /// An undo of `entry`: the entry stays as it is until the undo is complete.
-    pub fn undo(deps: &'a Deps, entry: Entry, cancel: &'a CancellationToken) -> Transaction<'a> {
+    pub fn undo(deps: &'a Deps, entry: Entry, cancel: &'a CancellationToken) -> Result<Transaction<'a>, Error> {
         Transaction::new(deps, entry, Run::Undo, cancel)
     }
 
-    fn new(deps: &'a Deps, entry: Entry, run: Run, cancel: &'a CancellationToken) -> Transaction<'a> {
-        let journal = Journal::new(&deps.env.state_dir);
-        Transaction { deps, cancel, journal, entry, run, done: Vec::new(), forgotten: None }
-    }
-
-    fn journal_error(&self, e: std::io::Error) -> Error {
-        Error::Journal { dir: self.journal.dir.clone(), message: e.to_string() }
+    fn new(deps: &'a Deps, entry: Entry, run: Run, cancel: &'a CancellationToken) -> Result<Transaction<'a>, Error> {
+        let journal = Journal::of(&deps.env)?;
+        Ok(Transaction { deps, cancel, journal, entry, run, done: Vec::new(), forgotten: None })
     }
 
     /// How many steps are taken.
@@ -68,16 +66,17 @@ impl<'a> Transaction<'a> {
         if self.cancel.is_cancelled() {
             return Err(Error::Interrupted);
         }
+        let before = current(change).transpose()?.map(|(now, _)| now);
         match apply_change(self.deps, change, new).await {
             Ok(()) => {
-                self.done.push(change.clone());
+                self.done.push((change.clone(), before));
                 Ok(())
             }
             Err(e) => {
                 // A store or forget cut short (Ctrl-C reaches git and its helpers too)
                 // may have taken effect: take it back as well. Both are harmless if not.
                 if matches!(change, Change::StoreCredential { .. } | Change::ForgetCredential { .. }) {
-                    self.done.push(change.clone());
+                    self.done.push((change.clone(), None));
                 }
                 Err(e)
             }
@@ -93,7 +92,7 @@ impl<'a> Transaction<'a> {
         match self.journal.write(&self.entry) {
             Ok(path) => Ok((self.entry, path)),
             Err(e) => {
-                let e = self.journal_error(e);
+                let e = self.journal.error(e);
                 Err(self.abort(e).await)
             }
         }
@@ -137,7 +136,8 @@ fn current(change: &Change) -> Option<Result<NowAndExpected, Error>> {
 }
 
 /// True when the setting already holds what the change would set (a config-like
-/// change only).
+/// change only). Compared scrubbed: an undo sets the scrubbed value it recorded, and a
+/// setting that still holds the secret it was recorded without is as it was.
 pub fn already_done(change: &Change) -> Result<bool, Error> {
     let target: Vec<String> = match change {
         Change::RemoteUrl { to, .. } => to.iter().cloned().collect(),
@@ -146,17 +146,18 @@ pub fn already_done(change: &Change) -> Result<bool, Error> {
     };
     match current(change) {
         None => Ok(false),
-        Some(r) => Ok(r?.0 == target),
+        Some(r) => Ok(scrub_all(&r?.0) == scrub_all(&target)),
     }
 }
 
-/// True when the setting still holds what the change expects to replace.
+/// True when the setting still holds what the change expects to replace, compared
+/// scrubbed (the plan records the old value without its secrets).
 pub fn still_as_planned(change: &Change) -> Result<bool, Error> {
     match current(change) {
         None => Ok(true),
         Some(r) => {
             let (now, expected) = r?;
-            Ok(now == expected)
+            Ok(scrub_all(&now) == scrub_all(&expected))
         }
     }
 }
@@ -201,11 +202,15 @@ async fn about_to_forget(deps: &Deps, change: &Change) -> Result<Option<Credenti
     Ok((wanted && found.username.is_some()).then_some(found))
 }
 
-/// Undo already-applied changes, last first; `forgotten` is what [`about_to_forget`]
-/// saw. Returns what could not be reverted.
-async fn roll_back(deps: &Deps, applied: &[Change], forgotten: Option<&Credential>) -> Vec<Leftover> {
+/// Undo already-applied changes, last first, each back to what its setting held;
+/// `forgotten` is what [`about_to_forget`] saw. Returns what could not be reverted.
+async fn roll_back(
+    deps: &Deps,
+    applied: &[(Change, Option<Vec<String>>)],
+    forgotten: Option<&Credential>,
+) -> Vec<Leftover> {
     let mut leftovers = Vec::new();
-    for change in applied.iter().rev() {
+    for (change, before) in applied.iter().rev() {
         let result = match change {
             // A token we stored is removed again.
             Change::StoreCredential { username, .. } => {
@@ -219,7 +224,7 @@ async fn roll_back(deps: &Deps, applied: &[Change], forgotten: Option<&Credentia
                 }
                 _ => Ok(()),
             },
-            other => match other.inverse() {
+            other => match before.clone().map_or_else(|| other.inverse(), |values| other.back_to(values)) {
                 Some(inv) => apply_change(deps, &inv, None).await,
                 None => Ok(()),
             },
@@ -229,4 +234,39 @@ async fn roll_back(deps: &Deps, applied: &[Change], forgotten: Option<&Credentia
         }
     }
     leftovers
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_are_compared_scrubbed() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("config");
+        let token = format!("ghp_{}", "q7".repeat(18));
+        let with_token = format!("https://octo:{token}@github.com/o/r.git");
+        write_values(&config, "remote.origin.url", std::slice::from_ref(&with_token)).unwrap();
+        let change = |from: &str, to: &str| Change::RemoteUrl {
+            config: config.clone(),
+            remote: "origin".into(),
+            push: false,
+            from: Some(from.into()),
+            to: Some(to.into()),
+        };
+        let plain = "https://github.com/o/r.git";
+        // The plan recorded the URL scrubbed: it still holds what the plan expects.
+        let fix = change("https://octo:***@github.com/o/r.git", plain);
+        assert!(still_as_planned(&fix).unwrap());
+        assert!(!already_done(&fix).unwrap());
+        // Changed since (another user name): refused.
+        assert!(!still_as_planned(&change("https://other:***@github.com/o/r.git", plain)).unwrap());
+        // An undo of it, when the URL was never switched, has nothing to do: the setting
+        // holds the secret it was recorded without (and keeps it).
+        let undo = fix.inverse().unwrap();
+        assert!(already_done(&undo).unwrap());
+        assert!(!still_as_planned(&undo).unwrap());
+        write_values(&config, "remote.origin.url", &[plain.to_string()]).unwrap();
+        assert!(still_as_planned(&undo).unwrap() && !already_done(&undo).unwrap());
+    }
 }

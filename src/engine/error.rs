@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 
 use crate::engine::journal::LockError;
+use crate::env::state::Untrusted;
 use crate::git::{ConfigFileError, GitError};
 use crate::github::ApiError;
 use crate::model::keyring::KeyringUnavailable;
@@ -80,6 +81,12 @@ pub enum Error {
     LiveCheck { url: String, message: String },
 
     // --- the journal and the one-run-at-a-time lock ---
+    /// No home to keep the journal in (it never goes into the working folder).
+    #[error("nowhere to keep the undo journal: neither XDG_STATE_HOME nor {} is set", if cfg!(windows) { "LOCALAPPDATA" } else { "HOME" })]
+    NoStateDir,
+    /// The state folder, its home or a lock in it could be changed by someone else.
+    #[error("refusing to use {}: {why}", path.display())]
+    StateNotPrivate { path: PathBuf, why: Untrusted },
     #[error("cannot write the undo journal in {dir}: {message}")]
     Journal { dir: PathBuf, message: String },
     #[error("{0}; refusing to run at the same time")]

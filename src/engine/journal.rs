@@ -1,11 +1,16 @@
 //! The undo journal: one JSON file per applied change set in the state directory,
-//! written atomically (temp file + rename) with mode 0600. Holds no secrets.
+//! written atomically (temp file + rename) with mode 0600. Holds no secrets: every plan
+//! is recorded scrubbed. The folder is private (`env::state`): one of another user, or
+//! one others may write to, is refused, and only regular entries of ours are read.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::engine::Error;
+use crate::env::Env;
+use crate::env::state::{self, StateError};
 use crate::model::plan::Plan;
 
 /// Where a change set stands.
@@ -32,6 +37,7 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// A new change set (`applying`); the plan is kept scrubbed of secrets.
     pub fn new(host: &str, repository: Option<PathBuf>, plan: Plan) -> Entry {
         let now = chrono::Utc::now();
         Entry {
@@ -41,7 +47,7 @@ impl Entry {
             state: EntryState::Applying,
             host: host.into(),
             repository,
-            plan,
+            plan: plan.scrubbed(),
         }
     }
 }
@@ -57,20 +63,36 @@ impl Journal {
         Journal { dir: dir.to_path_buf() }
     }
 
+    /// The journal of `env`: refused when there is nowhere to keep it (no home).
+    pub fn of(env: &Env) -> Result<Journal, Error> {
+        env.state_dir.as_deref().map(Journal::new).ok_or(Error::NoStateDir)
+    }
+
+    /// A failure of the state folder, in the engine's terms.
+    pub fn error(&self, e: StateError) -> Error {
+        match e {
+            StateError::Untrusted { path, why } => Error::StateNotPrivate { path, why },
+            StateError::Io { source, .. } => Error::Journal { dir: self.dir.clone(), message: source.to_string() },
+        }
+    }
+
     fn path(&self, id: &str) -> PathBuf {
         self.dir.join(format!("{id}.json"))
     }
 
-    /// Write (or rewrite) an entry atomically.
-    pub fn write(&self, entry: &Entry) -> std::io::Result<PathBuf> {
-        create_private_dir(&self.dir)?;
-        let mut tmp = tempfile::Builder::new().prefix(".journal-").tempfile_in(&self.dir)?;
-        serde_json::to_writer_pretty(&mut tmp, entry)?;
-        tmp.write_all(b"\n")?;
-        tmp.as_file().sync_all()?;
+    /// Write (or rewrite) an entry atomically, scrubbed of secrets, 0600.
+    pub fn write(&self, entry: &Entry) -> Result<PathBuf, StateError> {
+        state::ensure_state_dir(&self.dir)?;
+        let io = |e: std::io::Error| StateError::Io { path: self.dir.clone(), source: e };
+        let entry = Entry { plan: entry.plan.scrubbed(), ..entry.clone() };
+        let mut tmp = tempfile::Builder::new().prefix(".journal-").tempfile_in(&self.dir).map_err(io)?;
+        state::make_file_private(tmp.as_file(), tmp.path())?;
+        serde_json::to_writer_pretty(&mut tmp, &entry).map_err(|e| io(e.into()))?;
+        tmp.write_all(b"\n").map_err(io)?;
+        tmp.as_file().sync_all().map_err(io)?;
         let path = self.path(&entry.id);
-        // tempfile creates files 0600 on Unix already.
-        tmp.persist(&path).map_err(|e| e.error)?;
+        // A rename replaces whatever is at `path` (a symlink too) and never follows it.
+        tmp.persist(&path).map_err(|e| io(e.error))?;
         Ok(path)
     }
 
@@ -83,19 +105,19 @@ impl Journal {
     }
 
     /// The newest entry that `undo` can revert (applied, or left half-applied).
-    pub fn latest_undoable(&self) -> std::io::Result<Option<Entry>> {
+    pub fn latest_undoable(&self) -> Result<Option<Entry>, StateError> {
         let mut entries = self.all()?;
         entries.retain(|e| matches!(e.state, EntryState::Applied | EntryState::Applying));
         Ok(entries.pop())
     }
 
-    /// All readable entries, oldest first.
-    pub fn all(&self) -> std::io::Result<Vec<Entry>> {
-        let rd = match std::fs::read_dir(&self.dir) {
-            Ok(rd) => rd,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(e) => return Err(e),
-        };
+    /// All readable entries, oldest first: from a checked folder, and only regular files
+    /// of ours that only we may write to (a symlink or a file of another user is skipped).
+    pub fn all(&self) -> Result<Vec<Entry>, StateError> {
+        if !state::check_state_dir(&self.dir)? {
+            return Ok(Vec::new());
+        }
+        let rd = std::fs::read_dir(&self.dir).map_err(|e| StateError::Io { path: self.dir.clone(), source: e })?;
         let mut names: Vec<PathBuf> = rd
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| {
@@ -106,7 +128,13 @@ impl Journal {
         names.sort();
         Ok(names
             .iter()
-            .filter_map(|p| std::fs::read(p).ok())
+            .filter_map(|p| match state::read_file(p) {
+                Ok(bytes) => Some(bytes),
+                Err(e) => {
+                    tracing::warn!("skipping journal entry {e}");
+                    None
+                }
+            })
             .filter_map(|b| serde_json::from_slice::<Entry>(&b).ok())
             .collect())
     }
@@ -121,8 +149,9 @@ pub enum LockError {
     /// Another run holds it (with its process id when it wrote one).
     #[error("another git-reauth run{} is changing this setup", pid.map(|p| format!(" (pid {p})")).unwrap_or_default())]
     Busy { pid: Option<u32> },
+    /// The state home (or the lock file) cannot be used.
     #[error("{0}")]
-    Io(#[from] std::io::Error),
+    State(#[from] StateError),
 }
 
 /// An exclusive lock held while a run plans and applies changes; released on drop
@@ -148,28 +177,39 @@ impl Journal {
         self.dir.with_file_name(format!("{name}.lock"))
     }
 
-    /// Take the lock, waiting up to `wait` for another run to release it.
+    /// Take the lock, waiting up to `wait` for another run to release it. The state
+    /// home is made (or checked) private, and the state folder checked if it exists, so
+    /// an untrusted one is refused before anything is planned.
     pub async fn lock(&self, wait: std::time::Duration) -> Result<JournalLock, LockError> {
         let path = self.lock_path();
-        if let Some(parent) = path.parent() {
-            create_private_dir(parent)?;
-        }
-        let mut file = std::fs::OpenOptions::new().read(true).write(true).create(true).truncate(false).open(&path)?;
+        state::ensure_state_home(&self.dir)?;
+        let mut options = std::fs::OpenOptions::new();
+        let mut file = state::open_file(&path, options.read(true).write(true).create(true).truncate(false))?;
+        let io = |e: std::io::Error| LockError::State(StateError::Io { path: path.clone(), source: e });
         let start = std::time::Instant::now();
-        while !try_lock(&file)? {
+        while !try_lock(&file).map_err(io)? {
             if start.elapsed() >= wait {
-                let pid = std::fs::read_to_string(&path).ok().and_then(|t| t.trim().parse().ok());
-                return Err(LockError::Busy { pid });
+                return Err(LockError::Busy { pid: holder(&mut file) });
             }
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
         // Who holds it, for the message of a run that has to wait.
         use std::io::Seek;
-        file.set_len(0)?;
-        file.seek(std::io::SeekFrom::Start(0))?;
-        write!(file, "{}", std::process::id())?;
+        file.set_len(0).map_err(io)?;
+        file.seek(std::io::SeekFrom::Start(0)).map_err(io)?;
+        write!(file, "{}", std::process::id()).map_err(io)?;
         Ok(JournalLock { file })
     }
+}
+
+/// The process id the holder of a lock wrote into it (read through our own handle:
+/// the path is never opened twice).
+fn holder(file: &mut std::fs::File) -> Option<u32> {
+    use std::io::{Read, Seek};
+    file.seek(std::io::SeekFrom::Start(0)).ok()?;
+    let mut text = String::new();
+    file.read_to_string(&mut text).ok()?;
+    text.trim().parse().ok()
 }
 
 /// An exclusive lock without waiting (`flock` on Unix, `LockFileEx` on Windows):
@@ -179,18 +219,6 @@ fn try_lock(file: &std::fs::File) -> std::io::Result<bool> {
         Ok(()) => Ok(true),
         Err(std::fs::TryLockError::WouldBlock) => Ok(false),
         Err(std::fs::TryLockError::Error(e)) => Err(e),
-    }
-}
-
-fn create_private_dir(dir: &Path) -> std::io::Result<()> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)
-    }
-    #[cfg(not(unix))]
-    {
-        std::fs::create_dir_all(dir)
     }
 }
 
@@ -232,6 +260,37 @@ mod tests {
         assert_eq!(std::fs::read_dir(&j.dir).unwrap().count(), 2);
     }
 
+    #[test]
+    fn entries_are_written_scrubbed_and_only_regular_ones_are_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let j = Journal::new(&dir.path().join("state").join("git-reauth"));
+        let token = format!("ghp_{}", "k9".repeat(18));
+        let change = Change::RemoteUrl {
+            config: "/r/.git/config".into(),
+            remote: "origin".into(),
+            push: false,
+            from: Some(format!("https://octo:{token}@github.com/o/r.git")),
+            to: Some("https://github.com/o/r.git".into()),
+        };
+        let mut entry = Entry::new("github.com", None, Plan::default());
+        // Even a plan put in by hand after `new` is written scrubbed.
+        entry.plan = Plan { changes: vec![change] };
+        entry.id = "20260101T000000.000Z-1".into();
+        let path = j.write(&entry).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(!text.contains(&token) && text.contains("https://octo:***@github.com/o/r.git"), "{text}");
+        assert_eq!(j.all().unwrap().len(), 1);
+        // A symlink to an entry elsewhere is not read.
+        let elsewhere = dir.path().join("elsewhere.json");
+        std::fs::copy(&path, &elsewhere).unwrap();
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(&elsewhere, j.dir.join("20260102T000000.000Z-1.json")).unwrap();
+            let ids: Vec<String> = j.all().unwrap().into_iter().map(|e| e.id).collect();
+            assert_eq!(ids, vec![entry.id.clone()]);
+        }
+    }
+
     #[tokio::test]
     async fn a_second_lock_waits_then_refuses_and_succeeds_after_release() {
         let dir = tempfile::tempdir().unwrap();
@@ -243,7 +302,9 @@ mod tests {
         let holder = if cfg!(windows) { None } else { Some(std::process::id()) };
         assert!(matches!(err, LockError::Busy { pid } if pid == holder), "{err:?}");
         drop(first);
-        let _again = j.lock(std::time::Duration::ZERO).await.unwrap();
+        // Not `ZERO`: a process another test forks at this moment holds a copy of the
+        // lock's file until it execs, so the release may take a moment to show.
+        let _again = j.lock(LOCK_WAIT).await.unwrap();
         assert!(dir.path().join("state/git-reauth.lock").exists());
         assert!(!j.dir.exists(), "the journal directory itself is not created by locking");
     }

@@ -22,6 +22,7 @@ pub struct UndoReport {
 /// Revert the newest undoable change set, all or nothing: when a step fails, or
 /// `cancel` fires, the steps already taken are put back and the set stays undoable.
 pub async fn undo(deps: &Deps, dry_run: bool, cancel: &CancellationToken) -> Result<UndoReport, Error> {
+    let journal = Journal::of(&deps.env)?;
     // Not while another run changes the setup (nor two undos at once).
     let _lock = if dry_run {
         None
@@ -31,10 +32,10 @@ pub async fn undo(deps: &Deps, dry_run: bool, cancel: &CancellationToken) -> Res
             _ = cancel.cancelled() => return Err(nothing_undone(Error::Interrupted)),
         }
     };
-    let journal = Journal::new(&deps.env.state_dir);
-    let journal_err = |e: std::io::Error| Error::Journal { dir: journal.dir.clone(), message: e.to_string() };
-    let entry =
-        journal.latest_undoable().map_err(journal_err)?.ok_or_else(|| Error::NothingToUndo(journal.dir.clone()))?;
+    let entry = journal
+        .latest_undoable()
+        .map_err(|e| journal.error(e))?
+        .ok_or_else(|| Error::NothingToUndo(journal.dir.clone()))?;
     let mut inverse = entry.plan.inverse();
     // Skip the steps whose setting already holds the old value: a setup killed mid-way
     // (SIGKILL, power cut; its entry stays `applying`) never took them, and an undo
@@ -60,7 +61,7 @@ pub async fn undo(deps: &Deps, dry_run: bool, cancel: &CancellationToken) -> Res
     if dry_run {
         return Ok(UndoReport { entry, reverted: inverse.changes, kept, dry_run });
     }
-    let mut tx = Transaction::undo(deps, entry, cancel);
+    let mut tx = Transaction::undo(deps, entry, cancel)?;
     for c in &inverse.changes {
         if let Err(e) = tx.step(c, None).await {
             return Err(tx.abort(e).await);

@@ -14,5 +14,6 @@ mod props;
 pub mod remote;
 pub mod repo;
 pub mod scopes;
+pub mod scrub;
 pub mod storage;
 pub mod token;

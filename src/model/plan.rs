@@ -4,10 +4,13 @@
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
-use crate::model::remote::redact;
+use crate::model::scrub::{is_scrubbed, scrub, scrub_all};
 
 /// One change to the user's setup. Tokens never appear here (plans are printed
 /// and written to the undo journal); the token travels separately at apply time.
+/// The values a change replaces (`from`) are recorded scrubbed ([`scrub`]): a token in a
+/// remote URL or a helper command is masked, and the change is applied when the current
+/// value, scrubbed, is the recorded one.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Change {
@@ -30,10 +33,10 @@ impl Change {
         format!("remote.{remote}.{}", if push { "pushurl" } else { "url" })
     }
 
-    /// One line for the user; URLs are redacted.
+    /// One line for the user; values are scrubbed of secrets.
     pub fn describe(&self) -> String {
         fn show(v: &Option<String>) -> String {
-            v.as_deref().map(redact).unwrap_or_else(|| "(unset)".into())
+            v.as_deref().map(scrub).unwrap_or_else(|| "(unset)".into())
         }
         match self {
             Change::RemoteUrl { remote, push, from, to, .. } => {
@@ -45,7 +48,7 @@ impl Change {
                     if v.is_empty() {
                         "(unset)".to_string()
                     } else {
-                        v.iter().map(|s| format!("{:?}", redact(s))).collect::<Vec<_>>().join(", ")
+                        v.iter().map(|s| format!("{:?}", scrub(s))).collect::<Vec<_>>().join(", ")
                     }
                 };
                 format!("in {}: {key}: {} → {}", file.display(), list(from), list(to))
@@ -82,6 +85,47 @@ impl Change {
     pub fn is_reversible(&self) -> bool {
         self.inverse().is_some()
     }
+
+    /// The change as it may be recorded: every URL, config value and helper command
+    /// it holds scrubbed of secrets.
+    pub fn scrubbed(&self) -> Change {
+        match self {
+            Change::RemoteUrl { config, remote, push, from, to } => Change::RemoteUrl {
+                config: config.clone(),
+                remote: remote.clone(),
+                push: *push,
+                from: from.as_deref().map(scrub),
+                to: to.as_deref().map(scrub),
+            },
+            Change::ConfigKey { file, key, from, to } => {
+                Change::ConfigKey { file: file.clone(), key: key.clone(), from: scrub_all(from), to: scrub_all(to) }
+            }
+            other => other.clone(),
+        }
+    }
+
+    /// True when the value this change sets had a secret masked out of it: `undo`
+    /// restores the setting without the secret it held.
+    pub fn sets_scrubbed_value(&self) -> bool {
+        match self {
+            Change::RemoteUrl { to, .. } => to.as_deref().is_some_and(is_scrubbed),
+            Change::ConfigKey { to, .. } => to.iter().any(|v| is_scrubbed(v)),
+            _ => false,
+        }
+    }
+
+    /// The change that takes this one back to `values`, what its setting held before
+    /// (exactly, secrets included: a rollback in the same run); `None` for credential
+    /// changes.
+    pub fn back_to(&self, values: Vec<String>) -> Option<Change> {
+        match self.inverse()? {
+            Change::RemoteUrl { config, remote, push, from, .. } => {
+                Some(Change::RemoteUrl { config, remote, push, from, to: values.into_iter().next() })
+            }
+            Change::ConfigKey { file, key, from, .. } => Some(Change::ConfigKey { file, key, from, to: values }),
+            other => Some(other),
+        }
+    }
 }
 
 /// An ordered list of changes.
@@ -103,6 +147,11 @@ impl Plan {
     /// How many changes cannot be undone.
     pub fn irreversible(&self) -> usize {
         self.changes.iter().filter(|c| !c.is_reversible()).count()
+    }
+
+    /// The plan as it may be recorded ([`Change::scrubbed`]).
+    pub fn scrubbed(&self) -> Plan {
+        Plan { changes: self.changes.iter().map(Change::scrubbed).collect() }
     }
 }
 
@@ -151,6 +200,38 @@ mod tests {
         let text = c.describe();
         assert!(!text.contains("hunter2"), "{text}");
         assert!(text.contains("push URL"), "{text}");
+    }
+
+    #[test]
+    fn a_scrubbed_plan_holds_no_secret_and_its_inverse_says_so() {
+        let token = format!("ghp_{}", "x1".repeat(18));
+        let plan = Plan {
+            changes: vec![
+                remote(&format!("http://octo:{token}@h/o/r.git"), "http://h/o/r.git", false),
+                Change::ConfigKey {
+                    file: "/h/.gitconfig".into(),
+                    key: "credential.https://h.helper".into(),
+                    from: vec![format!("!GH_TOKEN={token} gh auth git-credential")],
+                    to: vec![String::new(), "store".into()],
+                },
+                Change::ForgetCredential { protocol: "https".into(), host: "h".into(), username: None },
+            ],
+        };
+        let scrubbed = plan.scrubbed();
+        let text = serde_json::to_string(&scrubbed).unwrap();
+        assert!(!text.contains(&token), "{text}");
+        assert!(text.contains("http://octo:***@h/o/r.git") && text.contains("!GH_TOKEN=*** gh"), "{text}");
+        assert_eq!(scrubbed.scrubbed(), scrubbed, "scrubbing twice changes nothing");
+        assert_eq!(scrubbed.changes[2], plan.changes[2]);
+        let undo = scrubbed.inverse();
+        assert!(undo.changes.iter().all(Change::sets_scrubbed_value), "{undo:?}");
+        assert!(!plan.changes.iter().any(Change::sets_scrubbed_value));
+        // A rollback in the same run puts back exactly what was there.
+        let back = plan.changes[0].back_to(vec![format!("http://octo:{token}@h/o/r.git")]).unwrap();
+        assert_eq!(back, plan.changes[0].inverse().unwrap());
+        let back = scrubbed.changes[1].back_to(vec!["a".into(), "b".into()]).unwrap();
+        assert!(matches!(back, Change::ConfigKey { to, from, .. } if to == ["a", "b"] && from == ["", "store"]));
+        assert_eq!(plan.changes[2].back_to(vec![]), None);
     }
 
     #[test]

@@ -145,14 +145,22 @@ impl KeyringStore {
 
     /// Serialize read-modify-write with other processes (two `git credential approve`
     /// at once would otherwise lose one user). Best effort: without a state directory
-    /// to hold the lock file, run unlocked; a lock held too long is an error.
+    /// to hold the lock file, or where it cannot be written, run unlocked; a lock held
+    /// too long is an error, and so is a state home or lock that is not private (see
+    /// [`crate::env::state`]: another user could hold it, or plant a symlink).
     fn lock(&self) -> Result<Option<std::fs::File>, KeyringUnavailable> {
+        use crate::env::state::{self, StateError};
         let Some(path) = &self.lock_file else { return Ok(None) };
-        let file = path
-            .parent()
-            .map_or(Ok(()), std::fs::create_dir_all)
-            .and_then(|()| std::fs::OpenOptions::new().write(true).create(true).truncate(false).open(path));
-        let Ok(file) = file else { return Ok(None) };
+        let file = path.parent().map_or(Ok(()), state::ensure_dir).and_then(|()| {
+            state::open_file(path, std::fs::OpenOptions::new().write(true).create(true).truncate(false))
+        });
+        let file = match file {
+            Ok(file) => file,
+            Err(e @ StateError::Untrusted { .. }) => {
+                return Err(KeyringUnavailable::new(Reason::Other, format!("refusing to use {e}")));
+            }
+            Err(StateError::Io { .. }) => return Ok(None),
+        };
         let start = std::time::Instant::now();
         loop {
             match file.try_lock() {

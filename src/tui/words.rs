@@ -63,6 +63,12 @@ fn hint(e: &Error) -> Option<String> {
         }
         Error::LiveCheck { .. } => "git could not use the repository with the new token: `git-reauth doctor` checks the network and GitHub's answer; then apply again".into(),
         Error::Journal { .. } => "make the state directory writable (or set XDG_STATE_HOME) and try again".into(),
+        Error::NoStateDir => {
+            "git-reauth needs a folder of your own for its undo journal: quit and start it with XDG_STATE_HOME (or HOME) set".into()
+        }
+        Error::StateNotPrivate { .. } => {
+            "git-reauth trusts its state folder only if it is yours and no one else can write to it: fix or remove it, or quit and set XDG_STATE_HOME to a private folder".into()
+        }
         e if e.is_timeout() => {
             "a credential helper does not answer: `git-reauth doctor` lists them; fix or remove the one that hangs".into()
         }

@@ -15,4 +15,7 @@ mod screenshots;
 mod secrets;
 mod support;
 mod tmux;
+// Other users (chown, setpriv), modes and symlinks: Linux.
+#[cfg(target_os = "linux")]
+mod trust;
 mod wizard;

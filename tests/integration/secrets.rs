@@ -45,6 +45,25 @@ fn files_under(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
     }
 }
 
+/// No file under `dirs` (a workstation, a state folder…) holds any of `tokens`, except
+/// those in `allowed` (the store the user chose). Returns how many files were read, so a
+/// caller can tell the scan saw something.
+pub(crate) fn assert_no_token_in_files(dirs: &[&Path], tokens: &[&str], allowed: &[std::path::PathBuf]) -> usize {
+    assert!(tokens.iter().all(|t| t.len() >= 20), "real tokens to look for: {tokens:?}");
+    let mut files = Vec::new();
+    for d in dirs {
+        files_under(d, &mut files);
+    }
+    for p in &files {
+        let Ok(bytes) = std::fs::read(p) else { continue };
+        for t in tokens {
+            let holds = bytes.windows(t.len()).any(|w| w == t.as_bytes());
+            assert!(!holds || allowed.contains(p), "{} holds a token", p.display());
+        }
+    }
+    files.len()
+}
+
 #[test]
 fn the_token_appears_only_in_the_chosen_store() {
     let w = World::broken();
@@ -94,6 +113,7 @@ fn the_token_appears_only_in_the_chosen_store() {
     // The journal exists and holds no secret.
     let journal: Vec<_> = files.iter().filter(|p| p.starts_with(w.state_dir())).collect();
     assert!(!journal.is_empty(), "a journal was written");
+    assert!(assert_no_token_in_files(&[&w.state_dir()], &[&token], &[]) >= 1, "the journal was scanned");
 }
 
 #[test]

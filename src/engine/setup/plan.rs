@@ -7,6 +7,7 @@ use crate::model::account::Account;
 use crate::model::helpers::HelperEntry;
 use crate::model::plan::{Change, Plan};
 use crate::model::remote::{self, Transport};
+use crate::model::scrub::{scrub, scrub_all};
 use crate::model::storage::StoreChoice;
 
 use super::{RepoTarget, SetupOpts};
@@ -36,7 +37,9 @@ pub(super) fn make(
                         config: config.clone(),
                         remote: v.info.name.clone(),
                         push,
-                        from: Some(cur.clone()),
+                        // Recorded without a token the URL may hold: the plan is shown and
+                        // journaled, and applied while the URL, scrubbed, is this one.
+                        from: Some(scrub(cur)),
                         to: Some(wanted),
                     });
                 }
@@ -82,7 +85,8 @@ fn host_helper_change(deps: &Deps, store: StoreChoice) -> Result<Change, Error> 
     let file = crate::git::global_config_file(&deps.env).ok_or(Error::NoGlobalConfig)?;
     let key = format!("credential.{}.helper", deps.host.base());
     let helper = store.helper_value(deps.env.program.as_deref()).ok_or(Error::NoProgram)?;
-    let from = read_values(&file, &key)?;
+    // A helper command may carry a token (`!GH_TOKEN=… gh auth git-credential`).
+    let from = scrub_all(&read_values(&file, &key)?);
     Ok(Change::ConfigKey { file, key, from, to: vec![String::new(), helper] })
 }
 
@@ -118,8 +122,9 @@ fn drop_ssh_rules(
             continue;
         }
         let from = read_values(&file, &r.entry.key)?;
+        // The rules that stay are written back as they are (the journal scrubs them).
         let to: Vec<String> = from.iter().filter(|v| !https.starts_with(v.as_str())).cloned().collect();
-        changes.push(Change::ConfigKey { file, key: r.entry.key.clone(), from, to });
+        changes.push(Change::ConfigKey { file, key: r.entry.key.clone(), from: scrub_all(&from), to });
     }
     Ok(changes)
 }

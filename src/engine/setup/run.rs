@@ -53,9 +53,9 @@ pub enum Basis<'a> {
 /// Take the journal lock: one run at a time may change the setup. A second run waits
 /// up to [`LOCK_WAIT`], then refuses.
 pub async fn exclusive(deps: &Deps) -> Result<JournalLock, Error> {
-    let journal = Journal::new(&deps.env.state_dir);
+    let journal = Journal::of(&deps.env)?;
     journal.lock(LOCK_WAIT).await.map_err(|e| match e {
-        LockError::Io(e) => Error::Journal { dir: journal.dir.clone(), message: e.to_string() },
+        LockError::State(e) => journal.error(e),
         busy => Error::Busy(busy),
     })
 }

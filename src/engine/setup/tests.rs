@@ -35,7 +35,7 @@ async fn a_shown_plan_is_applied_only_while_the_setup_is_unchanged() {
     let err = fix(&deps, &token, Basis::Shown(&shown), &cancel, None, |_| true).await.unwrap_err();
     assert!(matches!(err, Error::PlanChanged), "{err:?}");
     assert_eq!(origin(&demo), moved, "nothing was changed");
-    let journal = crate::engine::journal::Journal::new(&deps.env().state_dir);
+    let journal = crate::engine::journal::Journal::of(deps.env()).unwrap();
     assert!(journal.all().unwrap().is_empty(), "no journal entry for a fix that did not start");
 
     // The plan made again is the one applied.
