@@ -62,42 +62,10 @@ fn is_token_shaped(word: &str) -> bool {
     crate::model::remote::is_token_shaped_user(word.trim_matches(['\'', '"']))
 }
 
-/// A helper command safe to show: every `NAME=VALUE` keeps its name and loses its
-/// value, every token-shaped run of letters, digits and `_` is `***`; the rest (the
-/// command, its flags, punctuation) stays.
+/// A helper command safe to show (reports, `status --json`): [`scrub`](crate::model::scrub::scrub)
+/// masks every `NAME=VALUE` value and token-shaped word; the command and its flags stay.
 pub fn mask_command(cmd: &str) -> String {
-    cmd.split_inclusive(char::is_whitespace)
-        .map(|piece| {
-            let word = piece.trim_end();
-            let space = &piece[word.len()..];
-            let bare = word.trim_start_matches('!');
-            let bang = &word[..word.len() - bare.len()];
-            match bare.split_once('=') {
-                Some((name, _)) if is_assignment(bare) => format!("{bang}{name}=***{space}"),
-                _ => format!("{}{space}", mask_runs(word)),
-            }
-        })
-        .collect()
-}
-
-/// `word` with each token-shaped run of `[A-Za-z0-9_]` replaced by `***`.
-fn mask_runs(word: &str) -> String {
-    let mut out = String::with_capacity(word.len());
-    let mut run = String::new();
-    let flush = |run: &mut String, out: &mut String| {
-        out.push_str(if is_token_shaped(run) { "***" } else { run });
-        run.clear();
-    };
-    for c in word.chars() {
-        if c.is_ascii_alphanumeric() || c == '_' {
-            run.push(c);
-        } else {
-            flush(&mut run, &mut out);
-            out.push(c);
-        }
-    }
-    flush(&mut run, &mut out);
-    out
+    crate::model::scrub::scrub(cmd)
 }
 
 fn serialize_masked<S: serde::Serializer>(value: &str, s: S) -> Result<S::Ok, S::Error> {
@@ -243,7 +211,7 @@ mod tests {
         assert_eq!(entry(&cmd).name(), "sh", "assignments before the command are skipped");
         let masked = mask_command(&cmd);
         assert!(!masked.contains(&token), "{masked}");
-        assert_eq!(masked, "!GH_TOKEN=*** sh -c 'echo password=***");
+        assert_eq!(masked, "!GH_TOKEN=*** sh -c 'echo password=$GH_TOKEN'", "a variable is not a secret");
         assert_eq!(entry(&format!("!{token}")).name(), "***");
         assert_eq!(mask_command(&format!("!f() {{ echo {token}; }}; f")), "!f() { echo ***; }; f");
         assert_eq!(mask_command(&format!("store --token={token}")), "store --token=***");
