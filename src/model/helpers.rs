@@ -150,8 +150,11 @@ fn default_port(protocol: &str) -> Option<u16> {
     }
 }
 
-/// git's urlmatch for `credential.<pattern>.*`: scheme, host (with `*` labels), port
-/// and a path prefix; a pattern without `://` matches on host alone.
+/// git's urlmatch for `credential.<pattern>.*`, for a lookup that carries no user name
+/// and no path (as ours never do), so a pattern with either never matches (a `user@`
+/// stays part of the host). With a `scheme://`, host labels may be `*` and a missing or
+/// empty port is the scheme's default; without one, git (`match_partial_url`) compares
+/// host[:port] exactly as the lookup names it.
 fn pattern_matches(pattern: &str, t: &Target<'_>) -> bool {
     let (scheme, rest) = match pattern.split_once("://") {
         Some((s, r)) => (Some(s), r),
@@ -165,32 +168,45 @@ fn pattern_matches(pattern: &str, t: &Target<'_>) -> bool {
     let authority = rest.split('/').next().unwrap_or("");
     let path = &rest[authority.len()..];
     if !path.trim_matches('/').is_empty() {
-        // Our lookups carry no path (no useHttpPath); a path-scoped pattern does not apply.
         return false;
     }
-    let authority = authority.rsplit('@').next().unwrap_or(authority);
-    let (host, port) = split_host_port(authority);
-    let port = port.or_else(|| scheme.and_then(default_port));
-    let want_port = t.port.or_else(|| default_port(t.protocol));
-    if scheme.is_some() && port != want_port {
-        return false;
+    if scheme.is_none() {
+        return authority == lookup_host(t);
     }
-    if scheme.is_none() && port.is_some() && port != want_port {
+    let Some((host, port)) = split_host_port(authority) else {
         return false;
-    }
-    host_matches(host, t.host)
+    };
+    let default = default_port(t.protocol);
+    port.or(default) == t.port.or(default) && host_matches(host, t.host)
 }
 
-fn split_host_port(authority: &str) -> (&str, Option<u16>) {
-    if let Some(inner) = authority.strip_prefix('[')
-        && let Some((h, after)) = inner.split_once(']')
-    {
-        return (h, after.strip_prefix(':').and_then(|p| p.parse().ok()));
+/// host[:port] as git names it in a credential lookup: an IPv6 address in brackets.
+fn lookup_host(t: &Target<'_>) -> String {
+    let host = if t.host.contains(':') { format!("[{}]", t.host) } else { t.host.to_string() };
+    match t.port {
+        Some(p) => format!("{host}:{p}"),
+        None => host,
     }
-    match authority.rsplit_once(':') {
-        Some((h, p)) if p.chars().all(|c| c.is_ascii_digit()) && !p.is_empty() => (h, p.parse().ok()),
-        _ => (authority, None),
+}
+
+/// `host[:port]` or `[v6][:port]`. An empty port is none, as git's url_normalize drops
+/// it; `None` when the port is no number in 1..=65535 (such a pattern never matches).
+fn split_host_port(authority: &str) -> Option<(&str, Option<u16>)> {
+    let (host, port) = match authority.strip_prefix('[') {
+        Some(inner) => {
+            let (h, after) = inner.split_once(']')?;
+            (h, if after.is_empty() { "" } else { after.strip_prefix(':')? })
+        }
+        None => authority.rsplit_once(':').unwrap_or((authority, "")),
+    };
+    if port.is_empty() {
+        return Some((host, None));
     }
+    // Digits only: `u16::from_str` would take `+443`, git does not.
+    if !port.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    port.parse().ok().filter(|p| *p != 0).map(|p| (host, Some(p)))
 }
 
 fn host_matches(pattern: &str, host: &str) -> bool {
@@ -249,6 +265,28 @@ mod tests {
     }
 
     #[test]
+    fn only_an_all_empty_record_ends_the_output() {
+        let raw = b"\0\0credential.helper\nstore\0\0\0\0global\0file:/h/.gitconfig\0credential.helper\0";
+        let got = parse_config_z(raw);
+        assert_eq!(
+            got,
+            vec![ConfigEntry {
+                scope: "".into(),
+                origin: "".into(),
+                key: "credential.helper".into(),
+                value: "store".into()
+            }]
+        );
+    }
+
+    #[test]
+    fn a_helper_names_its_file_only_when_git_read_it_from_one() {
+        let h = |origin: &str| HelperEntry { value: "store".into(), scope: "global".into(), origin: origin.into() };
+        assert_eq!(h("file:/h/.gitconfig").file(), Some("/h/.gitconfig"));
+        assert_eq!(h("command line:").file(), None);
+    }
+
+    #[test]
     fn empty_value_resets_and_url_scoped_entries_apply_in_order() {
         let entries = vec![
             e("credential.helper", "osxkeychain"),
@@ -264,19 +302,64 @@ mod tests {
         assert_eq!(gl.len(), 3);
     }
 
+    /// Each row agrees with git 2.47: `credential.<pattern>.helper` set to a helper that
+    /// answers, then `git credential fill` given `protocol=` and `host=` as
+    /// [`lookup_host`] names them (`[::1]:8080`).
     #[test]
     fn url_patterns_follow_git_urlmatch() {
-        let t = Target { protocol: "http", host: "127.0.0.1", port: Some(8080) };
-        assert!(pattern_matches("http://127.0.0.1:8080", &t));
-        assert!(!pattern_matches("http://127.0.0.1", &t));
-        assert!(!pattern_matches("https://127.0.0.1:8080", &t));
-        assert!(pattern_matches("127.0.0.1", &t));
-        assert!(pattern_matches("https://*.com", &GH));
-        assert!(pattern_matches("https://github.com/", &GH));
-        assert!(pattern_matches("https://github.com:443", &GH));
-        assert!(!pattern_matches("https://github.com/org", &GH));
-        assert!(pattern_matches("https://user@github.com", &GH));
-        assert!(!pattern_matches("https://gist.github.com", &GH));
+        const HTTP_GH: Target<'static> = Target { protocol: "http", host: "github.com", port: None };
+        const LOCAL: Target<'static> = Target { protocol: "http", host: "127.0.0.1", port: Some(8080) };
+        const V6: Target<'static> = Target { protocol: "https", host: "::1", port: Some(8080) };
+        const V6_NO_PORT: Target<'static> = Target { protocol: "https", host: "::1", port: None };
+        let table = [
+            ("https://github.com", GH, true),
+            ("https://github.com/", GH, true),
+            ("https://github.com:443", GH, true),
+            ("https://github.com:", GH, true),
+            ("https://github.com:0443", GH, true),
+            ("https://github.com:+443", GH, false),
+            ("https://github.com:99999", GH, false),
+            ("https://github.com:0", GH, false),
+            ("https://github.com:x", GH, false),
+            ("https://github.com:8080", GH, false),
+            ("https://github.com/org", GH, false),
+            ("https://user@github.com", GH, false),
+            ("https://@github.com", GH, false),
+            ("https://*.com", GH, true),
+            ("https://gist.github.com", GH, false),
+            ("https://GitHub.COM", GH, true),
+            ("HTTPS://github.com", GH, true),
+            ("http://github.com", GH, false),
+            ("github.com", GH, true),
+            ("github.com/", GH, true),
+            ("github.com:443", GH, false),
+            ("GitHub.com", GH, false),
+            ("*.com", GH, false),
+            ("user@github.com", GH, false),
+            ("@github.com", GH, false),
+            ("github.com/org", GH, false),
+            ("http://github.com:80", HTTP_GH, true),
+            ("http://github.com", HTTP_GH, true),
+            ("http://github.com:443", HTTP_GH, false),
+            ("http://127.0.0.1:8080", LOCAL, true),
+            ("http://127.0.0.1", LOCAL, false),
+            ("https://127.0.0.1:8080", LOCAL, false),
+            ("127.0.0.1:8080", LOCAL, true),
+            ("127.0.0.1", LOCAL, false),
+            ("https://[::1]:8080", V6, true),
+            ("https://[::1]", V6, false),
+            ("https://[::1]x:8080", V6, false),
+            ("[::1]:8080", V6, true),
+            ("::1", V6, false),
+            ("https://[::1]", V6_NO_PORT, true),
+            ("https://[::1]:443", V6_NO_PORT, true),
+            ("https://[::1]:", V6_NO_PORT, true),
+            ("[::1]", V6_NO_PORT, true),
+            ("::1", V6_NO_PORT, false),
+        ];
+        for (pattern, target, matches) in table {
+            assert_eq!(pattern_matches(pattern, &target), matches, "{pattern} for {target:?}");
+        }
     }
 
     #[test]

@@ -48,7 +48,7 @@ fn is_local_path(s: &str) -> bool {
     let Some(colon) = s.find(':') else {
         return true;
     };
-    if s.find('/').is_some_and(|slash| slash < colon) {
+    if s[..colon].contains('/') {
         return true;
     }
     let b = s.as_bytes();
@@ -239,6 +239,47 @@ mod tests {
                 assert!(!e.to_string().contains("pw"), "{e}");
             }
         }
+    }
+
+    /// git's `url_is_local_not_ssh`: a `:` before any `/` makes a URL scp-like, as
+    /// `git fetch-pack --diag-url` shows (`1:/x` is host `1`, `./a:b` a path). A drive
+    /// letter with nothing or a separator after it is a path, as in git for Windows
+    /// (git elsewhere would ssh to a one-letter host, which no real remote is).
+    #[test]
+    fn a_colon_before_any_slash_is_scp_like_unless_a_local_path() {
+        let ssh = |host: &str, path: &str| Some((Transport::Ssh, Some(host.to_string()), path.to_string()));
+        let local = |path: &str| Some((Transport::Local, None, path.to_string()));
+        let table = [
+            ("host:path", ssh("host", "path")),
+            ("a:b/c", ssh("a", "b/c")),
+            ("1:/x", ssh("1", "x")),
+            ("c:x", ssh("c", "x")),
+            ("./a:b", local("./a:b")),
+            ("/abs:x", local("/abs:x")),
+            ("a/b:c", local("a/b:c")),
+            ("../r", local("../r")),
+            ("C:", local("C:")),
+            ("C:/x", local("C:/x")),
+            ("C:\\x", local("C:\\x")),
+            (":x", None),
+        ];
+        for (url, expected) in table {
+            let got = parse(url).ok().map(|r| (r.transport, r.host, r.path));
+            assert_eq!(got, expected, "{url}");
+        }
+    }
+
+    /// `file://` keeps its path as git's diag shows it; a `scheme://` git has no transport
+    /// for (a remote helper's) is left alone even when it is no valid URL.
+    #[test]
+    fn file_and_unknown_scheme_urls() {
+        let r = parse("file:///tmp/x").unwrap();
+        assert_eq!((r.transport, r.host, r.path.as_str()), (Transport::File, None, "/tmp/x"));
+        for url in ["foo://h:99999/x", "foo://[bad/x"] {
+            let r = parse(url).unwrap();
+            assert_eq!((r.transport, r.host, r.path.as_str()), (Transport::Other, None, url));
+        }
+        assert!(matches!(parse("ssh://h:99999/x"), Err(RemoteUrlError::Invalid(_))));
     }
 
     proptest! {

@@ -85,4 +85,17 @@ mod tests {
         assert_eq!(rewrite("gh:o/r", &rules, true), "ssh://push/h:o/r");
         assert_eq!(rewrite("gh:o/r", &[], true), "gh:o/r");
     }
+
+    /// git takes the longest matching prefix, whichever rule comes first (checked with
+    /// `git -c url.https://a/.insteadOf=gh: -c url.https://b/.insteadOf=gh:octo/ ls-remote
+    /// --get-url gh:octo/r`, in both orders).
+    #[test]
+    fn the_longest_matching_prefix_wins_in_either_order() {
+        let short = rule("https://a/", "gh:", false);
+        let long = rule("https://b/", "gh:octo/", false);
+        for rules in [vec![short.clone(), long.clone()], vec![long, short]] {
+            assert_eq!(rewrite("gh:octo/r", &rules, false), "https://b/r", "{rules:?}");
+            assert_eq!(rewrite("gh:other/r", &rules, false), "https://a/other/r", "{rules:?}");
+        }
+    }
 }
