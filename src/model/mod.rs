@@ -15,4 +15,5 @@ pub mod remote;
 pub mod repo;
 pub mod scopes;
 pub mod storage;
+pub mod text;
 pub mod token;
