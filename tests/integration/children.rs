@@ -96,20 +96,22 @@ fn drain(mut r: impl Read + Send + 'static) -> std::thread::JoinHandle<(Vec<u8>,
     })
 }
 
-#[allow(clippy::zombie_processes, reason = "reaped with wait4, which also gives its peak memory")]
-fn measured(w: &World, args: &[&str], env: &[(&str, &str)], deadline: Duration) -> Measured {
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin("git-reauth"))
-        .env_clear()
+/// The binary with only the world's environment (and `env`), in the clone.
+fn binary(w: &World, args: &[&str], env: &[(&str, &str)]) -> Command {
+    let mut c = Command::new(assert_cmd::cargo::cargo_bin("git-reauth"));
+    c.env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap())
         .envs(w.vars())
         .envs(env.iter().copied())
         .current_dir(&w.ws.repo)
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+        .args(args);
+    c
+}
+
+#[allow(clippy::zombie_processes, reason = "reaped with wait4, which also gives its peak memory")]
+fn measured(w: &World, args: &[&str], env: &[(&str, &str)], deadline: Duration) -> Measured {
+    let mut child =
+        binary(w, args, env).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
     let (out, err) = (drain(child.stdout.take().unwrap()), drain(child.stderr.take().unwrap()));
     let pid = child.id() as libc::pid_t;
     let start = Instant::now();
@@ -185,25 +187,11 @@ fn escape_sequences_from_a_helper_reach_the_report_escaped() {
     }
 }
 
-/// `git-reauth ARGS` in its own process group, as a terminal runs it, `input` on its stdin.
-fn spawn_in_group(w: &World, args: &[&str], env: &[(&str, &str)], input: &str) -> std::process::Child {
-    use std::io::Write;
+/// `git-reauth doctor` in its own process group, as a terminal runs it.
+fn spawn_doctor(w: &World, env: &[(&str, &str)]) -> std::process::Child {
     use std::os::unix::process::CommandExt;
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin("git-reauth"))
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap())
-        .envs(w.vars())
-        .envs(env.iter().copied())
-        .current_dir(&w.ws.repo)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .process_group(0)
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
-    child
+    let mut c = binary(w, &["doctor"], env);
+    c.stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::piped()).process_group(0).spawn().unwrap()
 }
 
 #[test]
@@ -234,7 +222,7 @@ fn ctrl_c_reaches_git_and_its_helpers_in_their_own_process_group() {
     };
 
     // doctor stops at once (dropping the run ends git's group).
-    let (code, err) = ctrl_c(spawn_in_group(&w, &["doctor"], &slow, ""));
+    let (code, err) = ctrl_c(spawn_doctor(&w, &slow));
     assert_eq!((code, err.as_str()), (Some(130), "error: interrupted; nothing was changed\n"));
     assert_eq!(outlived(&[&secs]), Vec::<String>::new(), "doctor's helper outlived the Ctrl-C");
 
@@ -242,8 +230,8 @@ fn ctrl_c_reaches_git_and_its_helpers_in_their_own_process_group() {
     // Ctrl-C, and what was changed is rolled back.
     let ssh_url = w.git_ok(&["remote", "get-url", "origin"]);
     let snap = w.snapshot_files();
-    let token = format!("{}\n", w.good_token());
-    let (code, err) = ctrl_c(spawn_in_group(&w, &["setup", "--token-stdin", "--switch-remote"], &slow, &token));
+    let slow = [("GIT_REAUTH_GIT_TIMEOUT_SECS".to_string(), "300".to_string())];
+    let (code, err) = ctrl_c(w.spawn_setup(&w.good_token(), &[], &slow));
     assert_eq!(code, Some(130), "{err}");
     assert!(err.starts_with("error: interrupted;") && !err.contains("did not finish"), "{err}");
     assert_eq!(outlived(&[&secs]), Vec::<String>::new(), "setup's helper outlived the Ctrl-C");
