@@ -139,39 +139,10 @@ impl Git {
             _ => GitError::Spawn(e),
         })?;
         let mut group = Group::new(child.id());
-        let (stdin, stdout, stderr) = (child.stdin.take(), child.stdout.take(), child.stderr.take());
         let (mut out, mut err) = (Capped::new(limits.stdout), Capped::new(limits.stderr));
         let timeout = self.env.git_timeout;
         let deadline = tokio::time::Instant::now() + timeout;
-        let mut status: Option<ExitStatus> = None;
-        {
-            let feed = async {
-                // A helper that exits early closes the pipe; that is not our error.
-                if let (Some(data), Some(mut stdin)) = (input, stdin) {
-                    let _ = stdin.write_all(data).await;
-                }
-            };
-            let pipes = async { tokio::join!(feed, out.fill(stdout), err.fill(stderr)) };
-            tokio::pin!(pipes);
-            let mut pipes_done = false;
-            let mut drain_until = deadline;
-            loop {
-                // Unbiased: a flood on the pipes must not starve the clock.
-                tokio::select! {
-                    _ = &mut pipes, if !pipes_done => pipes_done = true,
-                    s = child.wait(), if status.is_none() => {
-                        let s = s.map_err(GitError::Spawn)?;
-                        group.done();
-                        status = Some(s);
-                        drain_until = tokio::time::Instant::now() + DRAIN_AFTER_EXIT;
-                    }
-                    _ = tokio::time::sleep_until(drain_until) => break,
-                }
-                if pipes_done && status.is_some() {
-                    break;
-                }
-            }
-        }
+        let status = collect(&mut child, &mut group, input, (&mut out, &mut err), deadline).await?;
         let Some(status) = status else {
             // Out of time, git still running: end it and everything it started.
             group.kill();
@@ -188,6 +159,43 @@ impl Git {
             stderr.push_str(&format!("\n(output cut at {})", size(err.cap)));
         }
         Ok(Output { ok: status.success(), code: status.code(), stdout: out.kept, stdout_cut: out.dropped > 0, stderr })
+    }
+}
+
+/// Feed `input` to git, read its pipes and wait for it, until it has exited and closed
+/// them (or [`DRAIN_AFTER_EXIT`] after it exited: a process it started may hold them),
+/// or until `deadline`: `None` then, git still running.
+async fn collect(
+    child: &mut tokio::process::Child,
+    group: &mut Group,
+    input: Option<&[u8]>,
+    (out, err): (&mut Capped, &mut Capped),
+    deadline: tokio::time::Instant,
+) -> Result<Option<ExitStatus>, GitError> {
+    let (stdin, stdout, stderr) = (child.stdin.take(), child.stdout.take(), child.stderr.take());
+    let feed = async {
+        // A helper that exits early closes the pipe; that is not our error.
+        if let (Some(data), Some(mut stdin)) = (input, stdin) {
+            let _ = stdin.write_all(data).await;
+        }
+    };
+    let pipes = async { tokio::join!(feed, out.fill(stdout), err.fill(stderr)) };
+    tokio::pin!(pipes);
+    let (mut pipes_done, mut status, mut until) = (false, None, deadline);
+    loop {
+        // Unbiased: a flood on the pipes must not starve the clock.
+        tokio::select! {
+            _ = &mut pipes, if !pipes_done => pipes_done = true,
+            s = child.wait(), if status.is_none() => {
+                status = Some(s.map_err(GitError::Spawn)?);
+                group.done();
+                until = tokio::time::Instant::now() + DRAIN_AFTER_EXIT;
+            }
+            _ = tokio::time::sleep_until(until) => return Ok(status),
+        }
+        if pipes_done && status.is_some() {
+            return Ok(status);
+        }
     }
 }
 
