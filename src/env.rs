@@ -93,7 +93,10 @@ impl Env {
     }
 
     /// Apply this environment to a child command: sealed or inherited, plus ours,
-    /// and never anything that could make git prompt or show a GUI.
+    /// and never anything that could make git prompt or show a GUI. `GIT_ASKPASS` is
+    /// set to empty rather than removed: git takes an empty one over `core.askPass`
+    /// and never runs it (the git edge also passes `-c core.askPass=`); `SSH_ASKPASS`
+    /// likewise, and `SSH_ASKPASS_REQUIRE=never` (OpenSSH 8.4+) for ssh itself.
     pub fn apply(&self, cmd: &mut tokio::process::Command) {
         if self.clear {
             cmd.env_clear();
@@ -106,8 +109,9 @@ impl Env {
             .env("GCM_INTERACTIVE", "never")
             .env("LC_ALL", "C")
             .env("LANGUAGE", "C")
-            .env_remove("GIT_ASKPASS")
-            .env_remove("SSH_ASKPASS")
+            .env("GIT_ASKPASS", "")
+            .env("SSH_ASKPASS", "")
+            .env("SSH_ASKPASS_REQUIRE", "never")
             .env_remove("GIT_TRACE")
             .env_remove("GIT_TRACE_CURL")
             .env_remove("GIT_TRACE_PACKET")

@@ -141,9 +141,11 @@ async fn until_cancelled<F: std::future::Future<Output = Result<u8, Problem>>>(
     cancel: &CancellationToken,
     f: F,
 ) -> Result<u8, Problem> {
+    // Biased: once cancelled, a result that git's interruption ended early is not the answer.
     tokio::select! {
-        r = f => r,
+        biased;
         _ = cancel.cancelled() => Err(Problem::Engine(crate::engine::Error::Interrupted)),
+        r = f => r,
     }
 }
 

@@ -12,6 +12,7 @@ use crate::github::{ApiError, Probe, Service};
 use crate::model::account::{Account, RepoVisibility};
 use crate::model::diagnosis::{Check, CheckId, Diagnosis};
 use crate::model::remote::RepoRef;
+use crate::model::text::printable;
 use crate::model::token::{TokenKind, mask};
 
 /// Days before expiry at which the doctor warns.
@@ -35,7 +36,11 @@ struct Checks<'a> {
 }
 
 impl Checks<'_> {
-    fn push(&mut self, c: Check) {
+    /// Record a check. Its words may quote git, a helper, the user's config or a server:
+    /// control characters are escaped here, once for every check (the wizard draws them).
+    fn push(&mut self, mut c: Check) {
+        c.summary = printable(&c.summary);
+        c.fix = c.fix.as_deref().map(printable);
         if let Some(tx) = self.progress {
             let _ = tx.send(c.clone());
         }
@@ -352,5 +357,21 @@ impl Checks<'_> {
             }
             None => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_check_is_recorded_with_its_control_characters_escaped() {
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let mut checks = Checks { list: Vec::new(), progress: Some(&tx) };
+        checks.push(Check::fail(CheckId::CredentialHelper, "helper \x1b]0;pwned\x07 says", "run \u{9b}2J"));
+        let shown = (r"helper \e]0;pwned\x07 says", Some(r"run \u{9b}2J"));
+        assert_eq!((checks.list[0].summary.as_str(), checks.list[0].fix.as_deref()), shown);
+        let sent = rx.try_recv().unwrap();
+        assert_eq!((sent.summary.as_str(), sent.fix.as_deref()), shown, "the wizard gets the same");
     }
 }

@@ -88,10 +88,23 @@ pub async fn visit(deps: &Deps, url: &str) -> Result<(), Error> {
 }
 
 /// `git push` in the working folder (the demo's proof at Done): did it work, and what
-/// git printed.
+/// git printed (its control characters escaped: the wizard puts it on the screen).
 pub async fn push(deps: &Deps) -> (bool, String) {
     match deps.git.run(&["push"], None, &[]).await {
-        Ok(out) => (out.ok, format!("{}{}", String::from_utf8_lossy(&out.stdout), out.stderr)),
+        Ok(out) => (out.ok, push_output(&out.stdout, &out.stderr)),
         Err(e) => (false, e.to_string()),
+    }
+}
+
+fn push_output(stdout: &[u8], stderr: &str) -> String {
+    crate::model::text::printable_lines(&format!("{}{stderr}", String::from_utf8_lossy(stdout)))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn push_output_keeps_its_lines_and_loses_its_escapes() {
+        let shown = super::push_output(b"", "To http://h/o/r.git\n\x1b]0;pwned\x07   abc..def  main -> main\n");
+        assert_eq!(shown, "To http://h/o/r.git\n\\e]0;pwned\\x07   abc..def  main -> main\n");
     }
 }

@@ -3,7 +3,7 @@
 
 use secrecy::ExposeSecret;
 
-use super::{Git, GitError, first_line};
+use super::{Git, GitError, Limits, first_line};
 use crate::model::credential::{Credential, parse};
 use crate::model::helpers::{HelperEntry, Target, helper_chain};
 
@@ -16,7 +16,8 @@ pub struct FillOutcome {
     pub answered_by: Option<usize>,
     /// The helpers git runs for this host, in order, with their origins.
     pub chain: Vec<HelperEntry>,
-    /// git's complaint when nothing was found (e.g. "terminal prompts disabled").
+    /// git's complaint when nothing was found (e.g. "terminal prompts disabled"), one
+    /// line with its control characters escaped.
     pub error: Option<String>,
 }
 
@@ -63,19 +64,22 @@ impl GitCredential {
     pub async fn fill(&self) -> Result<FillOutcome, GitError> {
         let chain = self.chain().await?;
         let input = self.base().render().map_err(|e| GitError::Repo(e.to_string()))?;
-        let out = self.git.run(&["credential", "fill"], Some(input.as_bytes()), &[("GIT_TRACE", "2")]).await?;
+        let trace = [("GIT_TRACE", "2")];
+        let out =
+            self.git.run_limited(&["credential", "fill"], Some(input.as_bytes()), &trace, Limits::CREDENTIAL).await?;
+        let stdout = zeroize::Zeroizing::new(out.stdout);
         let helpers_run =
             out.stderr.lines().filter(|l| l.contains("trace: run_command:") && l.trim_end().ends_with(" get'")).count();
         if !out.ok {
-            let error = out
-                .stderr
-                .lines()
-                .find(|l| !l.contains("trace: ") && !l.trim().is_empty())
-                .map(|l| l.trim().to_string());
+            let error = out.stderr.lines().find(|l| !l.contains("trace: ") && !l.trim().is_empty()).map(first_line);
             return Ok(FillOutcome { credential: None, answered_by: None, chain, error });
         }
-        let stdout = zeroize::Zeroizing::new(out.stdout);
-        let credential = parse(&stdout).map_err(|e| GitError::Repo(e.to_string()))?;
+        if out.stdout_cut {
+            // Half an answer is no answer (it could hold half a password).
+            let error = Some(format!("its answer was longer than {} KB", Limits::CREDENTIAL.stdout >> 10));
+            return Ok(FillOutcome { credential: None, answered_by: None, chain, error });
+        }
+        let credential = parse(&stdout).map_err(|e| GitError::Repo(crate::model::text::printable(&e.to_string())))?;
         let has_password = credential.password.as_ref().is_some_and(|p| !p.expose_secret().is_empty());
         let answered_by = (has_password && helpers_run > 0).then(|| helpers_run - 1);
         Ok(FillOutcome { credential: has_password.then_some(credential), answered_by, chain, error: None })
@@ -105,7 +109,7 @@ impl GitCredential {
 
     async fn send(&self, op: &str, c: &Credential) -> Result<(), GitError> {
         let input = zeroize::Zeroizing::new(c.render().map_err(|e| GitError::Repo(e.to_string()))?);
-        let out = self.git.run(&["credential", op], Some(input.as_bytes()), &[]).await?;
+        let out = self.git.run_limited(&["credential", op], Some(input.as_bytes()), &[], Limits::CREDENTIAL).await?;
         if !out.ok {
             return Err(GitError::Failed { args: format!("credential {op}"), stderr: first_line(&out.stderr) });
         }

@@ -6,18 +6,20 @@ mod config;
 mod config_file;
 mod credential;
 mod repo;
+mod run;
 
 pub use config::{ConfigFileError, InsteadOfRule, entries as config_entries, global_config_file, insteadof_rules};
 pub use config_file::{read_values, write_values};
 pub use credential::{FillOutcome, GitCredential};
 pub use repo::{RemoteInfo, RepoInfo, discover, remote_info};
 
-use std::process::Stdio;
-use tokio::io::AsyncWriteExt;
+pub use run::{Limits, NO_PROMPT, Output, signal_running};
 
 use crate::env::Env;
+use crate::model::text;
 
-/// What went wrong running git.
+/// What went wrong running git. Text from git is shown with its control characters
+/// escaped ([`first_line`]).
 #[derive(Debug, thiserror::Error)]
 pub enum GitError {
     #[error("git is not installed or not on PATH")]
@@ -30,19 +32,10 @@ pub enum GitError {
     Repo(String),
     #[error("`git {args}` did not finish within {secs} s and was stopped (a credential helper waiting for input?)")]
     Timeout { args: String, secs: u64 },
-    /// git died of Ctrl-C, SIGTERM or SIGHUP (sent to the whole process group, it can
-    /// reach git before our own handler has run).
+    /// git died of Ctrl-C, SIGTERM or SIGHUP (git runs in a process group of its own:
+    /// our handler passes them on with [`signal_running`]).
     #[error("`git {args}` was interrupted")]
     Interrupted { args: String },
-}
-
-/// The output of one git run.
-#[derive(Debug)]
-pub struct Output {
-    pub ok: bool,
-    pub code: Option<i32>,
-    pub stdout: Vec<u8>,
-    pub stderr: String,
 }
 
 /// Runs git with the environment of an [`Env`].
@@ -56,58 +49,15 @@ impl Git {
         Git { env }
     }
 
-    fn command(&self, args: &[&str]) -> tokio::process::Command {
-        let mut cmd = tokio::process::Command::new(&self.env.git);
-        self.env.apply(&mut cmd);
-        cmd.args(args).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).kill_on_drop(true);
-        cmd
-    }
-
-    /// Run git; `input` goes to stdin (the only way a secret ever reaches git).
-    pub async fn run(
-        &self,
-        args: &[&str],
-        input: Option<&[u8]>,
-        extra_env: &[(&str, &str)],
-    ) -> Result<Output, GitError> {
-        let mut cmd = self.command(args);
-        for (k, v) in extra_env {
-            cmd.env(k, v);
-        }
-        if input.is_some() {
-            cmd.stdin(Stdio::piped());
-        }
-        let mut child = cmd.spawn().map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => GitError::Missing,
-            _ => GitError::Spawn(e),
-        })?;
-        if let (Some(data), Some(mut stdin)) = (input, child.stdin.take()) {
-            // A helper that exits early closes the pipe; that is not our error.
-            let _ = stdin.write_all(data).await;
-            drop(stdin);
-        }
-        // On timeout the child is dropped, and `kill_on_drop` kills it.
-        let timeout = self.env.git_timeout;
-        let out = match tokio::time::timeout(timeout, child.wait_with_output()).await {
-            Ok(out) => out.map_err(GitError::Spawn)?,
-            Err(_) => return Err(GitError::Timeout { args: args.join(" "), secs: timeout.as_secs() }),
-        };
-        if killed_by_interrupt(&out.status) {
-            return Err(GitError::Interrupted { args: args.join(" ") });
-        }
-        Ok(Output {
-            ok: out.status.success(),
-            code: out.status.code(),
-            stdout: out.stdout,
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        })
-    }
-
     /// Run git and require success; stdout as text.
     pub async fn run_ok(&self, args: &[&str]) -> Result<String, GitError> {
         let out = self.run(args, None, &[]).await?;
+        let failed = |stderr| GitError::Failed { args: text::printable(&args.join(" ")), stderr };
         if !out.ok {
-            return Err(GitError::Failed { args: args.join(" "), stderr: first_line(&out.stderr) });
+            return Err(failed(first_line(&out.stderr)));
+        }
+        if out.stdout_cut {
+            return Err(failed("it wrote more than 1 MB".into()));
         }
         Ok(String::from_utf8_lossy(&out.stdout).trim_end().to_string())
     }
@@ -115,31 +65,24 @@ impl Git {
     /// `git --version` as (major, minor, patch).
     pub async fn version(&self) -> Result<(u32, u32, u32), GitError> {
         let text = self.run_ok(&["--version"]).await?;
-        parse_version(&text).ok_or_else(|| GitError::Failed { args: "--version".into(), stderr: text })
+        parse_version(&text).ok_or_else(|| GitError::Failed { args: "--version".into(), stderr: first_line(&text) })
     }
 
-    /// `git ls-remote URL HEAD` through the user's helpers; `Err(stderr)` on failure.
+    /// `git ls-remote URL HEAD` through the user's helpers; `Err(stderr)` (raw) on failure.
     pub async fn ls_remote(&self, url: &str) -> Result<Result<(), String>, GitError> {
         let out = self.run(&["ls-remote", "--", url, "HEAD"], None, &[]).await?;
         Ok(if out.ok { Ok(()) } else { Err(out.stderr) })
     }
 }
 
-/// True when the process died of SIGINT, SIGTERM or SIGHUP.
-#[cfg(unix)]
-fn killed_by_interrupt(status: &std::process::ExitStatus) -> bool {
-    use std::os::unix::process::ExitStatusExt;
-    status.signal().is_some_and(|s| [libc::SIGINT, libc::SIGTERM, libc::SIGHUP].contains(&s))
-}
+/// The longest line of git's output a message shows.
+pub const LINE_MAX: usize = 1000;
 
-#[cfg(not(unix))]
-fn killed_by_interrupt(_: &std::process::ExitStatus) -> bool {
-    false
-}
-
-/// The first non-empty line of git's stderr, for one-line errors.
+/// The first non-empty line of git's stderr, for one-line errors: control characters
+/// escaped, at most [`LINE_MAX`] characters.
 pub fn first_line(s: &str) -> String {
-    s.lines().find(|l| !l.trim().is_empty()).unwrap_or("").trim().to_string()
+    let line = s.lines().find(|l| !l.trim().is_empty()).unwrap_or("").trim();
+    text::printable(&text::clip(line, LINE_MAX))
 }
 
 /// Parse `git version 2.47.3` (also `2.39.5.windows.1`, `2.45.0 (Apple Git-154)`).
@@ -159,17 +102,112 @@ pub const MIN_GIT: (u32, u32, u32) = (2, 30, 0);
 mod tests {
     use super::*;
 
+    use std::time::Duration;
+
     #[tokio::test]
     async fn a_git_that_hangs_is_stopped_at_the_timeout() {
         let dir = tempfile::tempdir().unwrap();
-        let mut env = Env::isolated(dir.path(), &[]);
-        env.git = "sh".into();
-        env.git_timeout = std::time::Duration::from_millis(300);
-        let git = Git::new(env);
-        let err = git.run(&["-c", "sleep 30"], Some(b"protocol=https\n"), &[]).await.unwrap_err();
-        assert!(matches!(&err, GitError::Timeout { args, .. } if args == "-c sleep 30"), "{err:?}");
+        let git = run::fake_git(dir.path(), Duration::from_millis(300));
+        let err = git.run(&["sleep 30"], Some(b"protocol=https\n"), &[]).await.unwrap_err();
+        assert!(matches!(&err, GitError::Timeout { args, .. } if args == "sleep 30"), "{err:?}");
         // A quick run under the same timeout is unaffected.
-        assert!(git.run(&["-c", "true"], None, &[]).await.unwrap().ok);
+        assert!(git.run(&["true"], None, &[]).await.unwrap().ok);
+    }
+
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn every_run_is_told_never_to_prompt() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        // A "git" that prints its arguments and what a prompt would come from.
+        let script = dir.path().join("argv-git");
+        let body = "#!/bin/sh\nprintf '%s|' \"$@\"\nprintf '%s %s %s' \"${GIT_ASKPASS-unset}\" \"${SSH_ASKPASS-unset}\" \"$SSH_ASKPASS_REQUIRE\"\n";
+        std::fs::write(&script, body).unwrap();
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let mut env = Env::isolated(dir.path(), &[("GIT_ASKPASS".into(), "/usr/bin/ksshaskpass".into())]);
+        env.git = script;
+        let out = Git::new(env).run(&["credential", "fill"], None, &[]).await.unwrap();
+        let shown = String::from_utf8_lossy(&out.stdout);
+        let args: Vec<&str> = NO_PROMPT.iter().flat_map(|c| ["-c", *c]).chain(["credential", "fill"]).collect();
+        assert_eq!(shown, format!("{}|  never", args.join("|")));
+    }
+
+    #[tokio::test]
+    async fn output_beyond_the_caps_is_dropped_and_said_so() {
+        let dir = tempfile::tempdir().unwrap();
+        let git = run::fake_git(dir.path(), Duration::from_secs(60));
+        let flood = "head -c 3000000 /dev/zero | tr '\\0' x >&2; head -c 100000 /dev/zero | tr '\\0' y";
+        let out = git.run_limited(&[flood], None, &[], Limits::CREDENTIAL).await.unwrap();
+        assert!(out.ok);
+        assert_eq!((out.stdout.len(), out.stdout_cut), (64 << 10, true));
+        assert!(out.stderr.ends_with("x\n(output cut at 1 MB)"), "{}", &out.stderr[out.stderr.len() - 40..]);
+        assert_eq!(out.stderr.len(), (1 << 20) + "\n(output cut at 1 MB)".len());
+        let small = git.run(&["printf ok; printf err >&2"], None, &[]).await.unwrap();
+        assert_eq!((small.stdout.as_slice(), small.stdout_cut, small.stderr.as_str()), (&b"ok"[..], false, "err"));
+    }
+
+    /// The pid a script wrote to `file`, once it is there.
+    #[cfg(target_os = "linux")]
+    async fn pid_in(file: &std::path::Path) -> String {
+        let start = std::time::Instant::now();
+        loop {
+            if let Ok(pid) = std::fs::read_to_string(file)
+                && pid.ends_with('\n')
+            {
+                return pid.trim().to_string();
+            }
+            assert!(start.elapsed() < Duration::from_secs(20), "the script never started");
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+
+    /// True once `pid` has exited (a zombie waiting for its parent counts as gone).
+    #[cfg(target_os = "linux")]
+    async fn gone(pid: &str) -> bool {
+        let start = std::time::Instant::now();
+        while start.elapsed() < Duration::from_secs(10) {
+            match std::fs::read_to_string(format!("/proc/{pid}/status")) {
+                Err(_) => return true,
+                Ok(s) if s.lines().any(|l| l.starts_with("State:") && l.contains('Z')) => return true,
+                Ok(_) => tokio::time::sleep(Duration::from_millis(10)).await,
+            }
+        }
+        false
+    }
+
+    #[cfg(target_os = "linux")]
+    #[tokio::test]
+    async fn the_timeout_and_a_dropped_run_end_the_whole_process_group() {
+        let dir = tempfile::tempdir().unwrap();
+        // A grandchild that keeps the pipes open, in the group git leads.
+        let script = |file: &std::path::Path| format!("sleep 3600 & echo $! > {}; exec sleep 3600", file.display());
+        let timed_out = dir.path().join("timed-out");
+        let git = run::fake_git(dir.path(), Duration::from_millis(500));
+        let err = git.run(&[&script(&timed_out)], None, &[]).await.unwrap_err();
+        assert!(matches!(err, GitError::Timeout { .. }), "{err:?}");
+        let pid = pid_in(&timed_out).await;
+        assert!(gone(&pid).await, "the grandchild {pid} outlived the timeout");
+
+        // A run that is dropped (doctor ended by Ctrl-C, a wizard task cancelled).
+        let dropped = dir.path().join("dropped");
+        let git = run::fake_git(dir.path(), Duration::from_secs(60));
+        let args = [script(&dropped)];
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let mut run = Box::pin(git.run(&args, None, &[]));
+        tokio::select! {
+            _ = &mut run => panic!("the script ended by itself"),
+            pid = pid_in(&dropped) => {
+                drop(run);
+                assert!(gone(&pid).await, "the grandchild {pid} outlived the dropped run");
+            }
+        }
+    }
+
+    #[test]
+    fn a_line_of_git_output_is_shown_escaped_and_bounded() {
+        assert_eq!(first_line("\n  \nremote: \x1b[2Jhi\x07\nmore"), "remote: \\e[2Jhi\\x07");
+        let long = first_line(&"x".repeat(1 << 20));
+        assert!(long.len() < LINE_MAX + 40 && long.ends_with("… (cut at 1000 characters)"), "{}", long.len());
     }
 
     #[test]

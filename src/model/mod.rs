@@ -16,4 +16,5 @@ pub mod repo;
 pub mod scopes;
 pub mod scrub;
 pub mod storage;
+pub mod text;
 pub mod token;

@@ -2,6 +2,9 @@
 //! (fake GitHub + real `git http-backend`) in sealed throwaway workstations.
 
 mod bad_input;
+// Process groups, /proc and wait4.
+#[cfg(target_os = "linux")]
+mod children;
 mod demo;
 #[cfg(unix)]
 mod faults;

@@ -98,8 +98,10 @@ fn the_token_appears_only_in_the_chosen_store() {
     assert!(outputs.contains("TRACE") || outputs.contains("DEBUG"), "tracing was really on");
 
     let calls = std::fs::read_to_string(&log).unwrap();
-    assert!(calls.contains("ARGV: credential fill"), "the shim saw our git calls:\n{calls}");
-    assert!(calls.contains("ARGV: credential approve"), "approve went through git");
+    // Every git call starts with the settings that keep it from prompting.
+    let argv: String = git_reauth::git::NO_PROMPT.iter().map(|c| format!(" -c {c}")).collect();
+    assert!(calls.contains(&format!("ARGV:{argv} credential fill\n")), "the shim saw our git calls:\n{calls}");
+    assert!(calls.contains(&format!("ARGV:{argv} credential approve\n")), "approve went through git");
     assert!(!calls.contains(&token), "a child process saw the token in argv or environment");
 
     // Files: only ~/.git-credentials (the store helper the user chose) holds it.

@@ -253,6 +253,8 @@ pub(super) fn live_check(read: &Probe, write: Option<&Probe>, repo: Option<&Repo
     }
 }
 
+/// The first line of what git's endpoint answered, cut if it goes on and on.
 pub(super) fn first_remote_line(message: &str) -> String {
-    message.lines().next().unwrap_or("").trim_start_matches("remote:").trim().to_string()
+    let line = message.lines().next().unwrap_or("").trim_start_matches("remote:").trim();
+    crate::model::text::clip(line, crate::git::LINE_MAX)
 }

@@ -139,13 +139,13 @@ fn a_hanging_credential_helper_is_timed_out_and_changes_nothing() {
     let d = w.cmd(&["doctor"]).env("GIT_REAUTH_GIT_TIMEOUT_SECS", "2").assert().code(1);
     assert!(stdout(&d).contains("did not finish within 2 s"), "{}", stdout(&d));
     assert_eq!(files(&w), snap);
-    // The helpers git started are still sleeping (git was stopped, not they): end them.
-    let killed = kill_sleepers(&secs);
-    assert!(killed >= 1, "the helpers really hung ({killed} found)");
+    // git was stopped with its whole process group: none of the helpers it started is left.
+    let left = outlived(&[&secs]);
+    assert!(left.is_empty(), "the hanging helpers outlived git: {left:?}");
 }
 
 /// The process ids of every `sleep SECS`.
-fn sleepers(secs: &str) -> Vec<String> {
+pub(crate) fn sleepers(secs: &str) -> Vec<String> {
     let wanted = format!("sleep\0{secs}\0").into_bytes();
     std::fs::read_dir("/proc")
         .unwrap()
@@ -156,7 +156,7 @@ fn sleepers(secs: &str) -> Vec<String> {
 }
 
 /// A `sleep` duration no other test uses, so a test finds exactly its own sleepers.
-fn unique_sleep() -> String {
+pub(crate) fn unique_sleep() -> String {
     let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
     format!("3600.{:06}", nanos % 1_000_000)
 }
@@ -168,6 +168,22 @@ fn kill_sleepers(secs: &str) -> usize {
         let _ = Command::new("kill").arg(pid).status();
     }
     pids.len()
+}
+
+/// The `sleep SECS` processes (of any of `secs`) still there once killed ones are gone
+/// (a SIGKILL is delivered at once, but a process is gone only when it is reaped): it
+/// kills them, so a failing test leaves none behind.
+pub(crate) fn outlived(secs: &[&str]) -> Vec<String> {
+    let all = || secs.iter().flat_map(|s| sleepers(s)).collect::<Vec<_>>();
+    let start = std::time::Instant::now();
+    while !all().is_empty() && start.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let left = all();
+    for pid in &left {
+        let _ = Command::new("kill").arg(pid).status();
+    }
+    left
 }
 
 #[test]
