@@ -58,7 +58,8 @@ pub async fn status(deps: &Deps) -> Result<StatusReport, Error> {
         return Ok(r);
     };
     let secret = c.password.clone().unwrap_or_else(|| secrecy::SecretString::from(String::new()));
-    r.username = c.username.clone();
+    // What a helper answered is shown: never raw control characters.
+    r.username = c.username.as_deref().map(crate::model::text::printable);
     r.kind = Some(TokenKind::of(secret.expose_secret()));
     r.token = Some(mask(secret.expose_secret()));
     match deps.github.whoami(&secret).await {
