@@ -8,9 +8,12 @@ use std::path::Path;
 use clap::CommandFactory;
 use roff::{Roff, bold, italic, roman};
 
+mod text;
+
 use super::{Problem, out};
 use crate::cli::{Cli, ManArgs};
 use crate::exit;
+use text::{ENVIRONMENT, Entry, FILES, README_EXAMPLES};
 
 /// One man page.
 pub struct Page {
@@ -52,11 +55,6 @@ pub fn pages() -> Vec<Page> {
     pages.extend(subs.iter().map(|sub| page(sub, Some(sub.get_name()), &subs)));
     pages
 }
-
-/// Which page an entry of [`ENVIRONMENT`] or [`FILES`] belongs on: `""` is git-reauth(1).
-type On = &'static [&'static str];
-
-const NETWORK: On = &["", "doctor", "setup", "status", "undo"];
 
 fn page(cmd: &clap::Command, sub: Option<&str>, subs: &[&clap::Command]) -> Page {
     let name = cmd.get_display_name().unwrap_or_else(|| cmd.get_name()).to_string();
@@ -166,43 +164,6 @@ fn examples_section(roff: &mut Roff, examples: &[String], root: bool) {
     }
 }
 
-/// The README's examples ("Fix a real machine", "Commands", the credential helper).
-const README_EXAMPLES: &[(&str, &[&str])] = &[
-    (
-        "Fix a real machine: see what is wrong, preview the fix with a token from the clipboard \
-         (xclip -o -selection clipboard, wl-paste or Get-Clipboard elsewhere), apply it, push:",
-        &[
-            "git-reauth doctor",
-            "pbpaste | git-reauth setup --token-stdin --switch-remote --dry-run",
-            "pbpaste | git-reauth setup --token-stdin --switch-remote",
-            "git push",
-            "git-reauth undo                # changed your mind",
-        ],
-    ),
-    (
-        "Without a clipboard tool, type or paste the token unseen:",
-        &["read -rs T && printf '%s\\n' \"$T\" | git-reauth setup --token-stdin"],
-    ),
-    (
-        "In scripts:",
-        &[
-            "git-reauth doctor --json | jq '.checks[] | select(.status == \"fail\")'",
-            "gh auth token | git-reauth setup --token-stdin --switch-remote --yes",
-            "git-reauth status --json | jq -r .expires",
-            "git-reauth undo --dry-run",
-            "git-reauth completions bash > ~/.local/share/bash-completion/completions/git-reauth",
-        ],
-    ),
-    (
-        "git-reauth as a credential helper on its own (the OS keyring), by path or by the short name:",
-        &[
-            "git config --global credential.helper \"!'$(command -v git-reauth)' credential\"",
-            "ln -s \"$(command -v git-reauth)\" ~/.local/bin/git-credential-reauth",
-            "git config --global credential.helper reauth",
-        ],
-    ),
-];
-
 /// CONTRACT.md's exit codes.
 fn exit_status_section(roff: &mut Roff, here: &str) {
     roff.control("SH", ["EXIT STATUS"]);
@@ -228,108 +189,6 @@ fn exit_status_section(roff: &mut Roff, here: &str) {
     roff.control("PP", [])
         .text([roman("Every non-zero exit prints one error: line on stderr and a hint: line saying what to do.")]);
 }
-
-/// An environment variable or a file, and the pages it is shown on.
-struct Entry {
-    name: &'static str,
-    text: &'static str,
-    on: On,
-}
-
-/// Every variable git-reauth reads (tests/integration/man.rs checks the source for more).
-const ENVIRONMENT: &[Entry] = &[
-    Entry {
-        name: "GIT_REAUTH_HOST_URL",
-        text: "The GitHub host when --host-url is not given (default https://github.com): a GitHub Enterprise \
-               Server URL, or http:// on loopback (tests and the sandbox).",
-        on: NETWORK,
-    },
-    Entry {
-        name: "GIT_REAUTH_GIT_TIMEOUT_SECS",
-        text: "How long one git run (and so a credential helper) may take before it is stopped, in whole \
-               seconds (default 20).",
-        on: NETWORK,
-    },
-    Entry {
-        name: "GIT_REAUTH_KEYRING_SERVICE",
-        text: "The service name of git-reauth's entries in the OS keyring (default git-reauth).",
-        on: &["", "credential", "setup", "doctor"],
-    },
-    Entry {
-        name: "XDG_STATE_HOME",
-        text: "Where the undo journal and the locks live (see FILES); default ~/.local/state. \
-               (%LOCALAPPDATA% on Windows, ~/Library/Application Support on macOS, when unset.)",
-        on: &["", "setup", "undo", "credential"],
-    },
-    Entry {
-        name: "HOME",
-        text: "The home folder (USERPROFILE on Windows): the default state folder and git's global config.",
-        on: NETWORK,
-    },
-    Entry {
-        name: "GIT_CONFIG_GLOBAL, XDG_CONFIG_HOME",
-        text: "The global git config file, found as git finds it: $GIT_CONFIG_GLOBAL, else ~/.gitconfig, \
-               else $XDG_CONFIG_HOME/git/config when only that exists.",
-        on: NETWORK,
-    },
-    Entry {
-        name: "HOSTNAME",
-        text: "This machine's name for token descriptions (\"git-reauth on NAME\"); else /etc/hostname \
-               (COMPUTERNAME on Windows).",
-        on: &["", "doctor"],
-    },
-    Entry {
-        name: "NO_COLOR",
-        text: "When set and not empty: no colours, in text output and in the wizard.",
-        on: &["", "doctor", "setup", "status", "undo", "demo"],
-    },
-    Entry { name: "TERM", text: "dumb: no colours in text output.", on: &["", "doctor", "setup", "status", "undo"] },
-    Entry {
-        name: "RUST_LOG",
-        text: "A log filter (as --verbose sets git_reauth=debug). Logs go to stderr, or to wizard.log in the \
-               state folder while the wizard runs. Tokens are never logged.",
-        on: &["", "doctor", "setup", "status", "undo", "credential", "demo"],
-    },
-    Entry { name: "TMPDIR", text: "Where demo makes its throwaway folder (default /tmp).", on: &["", "demo"] },
-];
-
-const FILES: &[Entry] = &[
-    Entry {
-        name: "$XDG_STATE_HOME/git-reauth/",
-        text: "The undo journal (~/.local/state/git-reauth/ when XDG_STATE_HOME is unset): one JSON file per \
-               applied change set, written atomically, folder 0700 and files 0600. It holds no secret. \
-               git-reauth undo reverts the newest.",
-        on: &["", "setup", "undo"],
-    },
-    Entry {
-        name: "$XDG_STATE_HOME/git-reauth.lock",
-        text: "Beside the journal: the lock that setup, undo and the wizard take, so two runs never overlap \
-               (a second run waits 5 s, then refuses).",
-        on: &["", "setup", "undo"],
-    },
-    Entry {
-        name: "$XDG_STATE_HOME/git-reauth-keyring.lock",
-        text: "Serializes writes of the keyring credential helper, so two git credential approve at once \
-               keep both logins.",
-        on: &["", "credential", "setup"],
-    },
-    Entry {
-        name: "$XDG_STATE_HOME/git-reauth/wizard.log",
-        text: "The wizard's log, with --verbose or RUST_LOG.",
-        on: &[""],
-    },
-    Entry {
-        name: "~/.gitconfig, .git/config",
-        text: "The git config that setup changes (remote URLs, credential.* and url.*.insteadOf keys) and undo \
-               puts back; every change is recorded in the journal first.",
-        on: &["", "setup", "undo"],
-    },
-    Entry {
-        name: "~/.git-credentials",
-        text: "git's store helper's plaintext file (0600): written only with --store file.",
-        on: &["", "setup"],
-    },
-];
 
 fn entries_section(roff: &mut Roff, heading: &str, entries: &[Entry], here: &str) {
     let shown: Vec<&Entry> = entries.iter().filter(|e| e.on.contains(&here)).collect();

@@ -134,7 +134,7 @@ fn the_root_page_documents_every_environment_variable_the_source_reads() {
     // PATH is only handed on to children.
     let undocumented: Vec<&String> =
         found.iter().filter(|v| *v != "PATH" && !environment.contains(v.as_str())).collect();
-    assert!(undocumented.is_empty(), "add {undocumented:?} to ENVIRONMENT in src/commands/man.rs");
+    assert!(undocumented.is_empty(), "add {undocumented:?} to ENVIRONMENT in src/commands/man/text.rs");
 }
 
 /// What bash offers for `words` (the last one being typed) through git's completion
