@@ -81,6 +81,22 @@ binary named git-credential-reauth on PATH behaves like `git-reauth credential`.
         after_help = "Examples:\n  git-reauth completions bash > ~/.local/share/bash-completion/completions/git-reauth\n  git-reauth completions zsh > \"${fpath[1]}/_git-reauth\"\n  git-reauth completions fish > ~/.config/fish/completions/git-reauth.fish\n  git-reauth completions powershell >> $PROFILE"
     )]
     Completions(CompletionsArgs),
+    /// Write the man pages: git-reauth(1) and one per subcommand (git-reauth-doctor(1), …)
+    #[command(
+        long_about = "Write the man pages: git-reauth(1) and one per subcommand (git-reauth-doctor(1), …), \
+generated from the same definitions as --help, with examples, exit status, files and environment. \
+Installed where man looks (a man1 folder on MANPATH), they make `git reauth --help` and `man git-reauth` work. \
+Without --dir, git-reauth(1) is printed on stdout.",
+        after_help = "Examples:\n  git-reauth man --dir ~/.local/share/man/man1      # then: git reauth --help\n  git-reauth man | man -l -"
+    )]
+    Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write every page into this folder (created if missing) as NAME.1, and print their paths
+    #[arg(long, value_name = "DIR", value_hint = clap::ValueHint::DirPath)]
+    pub dir: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Args)]

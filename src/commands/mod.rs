@@ -1,8 +1,10 @@
 //! The command-line face: parse, wire the edges, run the engine, render its report as
 //! text or JSON, and turn every failure into one line + a hint + an exit code.
 
+mod completions;
 mod demo;
 mod doctor;
+mod man;
 mod problem;
 mod setup;
 mod signals;
@@ -113,12 +115,8 @@ async fn run(cli: Cli) -> Result<u8, Problem> {
     };
     match command {
         Command::Demo(a) => return demo::run(a).await,
-        Command::Completions(a) => {
-            let mut text = Vec::new();
-            clap_complete::generate(a.shell, &mut <Cli as clap::CommandFactory>::command(), "git-reauth", &mut text);
-            out(&String::from_utf8_lossy(&text))?;
-            return Ok(exit::OK);
-        }
+        Command::Completions(a) => return completions::run(a),
+        Command::Man(a) => return man::run(a),
         _ => {}
     }
     let deps = deps(&cli.global.host_url)?;
@@ -133,7 +131,7 @@ async fn run(cli: Cli) -> Result<u8, Problem> {
         // Setup finishes or rolls back the step in flight, then reports the interruption.
         Command::Setup(a) => setup::run(&deps, a, &cancel).await,
         // Handled in `main` before the runtime starts, and above.
-        Command::Credential(_) | Command::Demo(_) | Command::Completions(_) => Ok(exit::OK),
+        Command::Credential(_) | Command::Demo(_) | Command::Completions(_) | Command::Man(_) => Ok(exit::OK),
     }
 }
 

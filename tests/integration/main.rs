@@ -13,6 +13,7 @@ mod hostile_api;
 mod hygiene;
 mod keyring;
 mod layers;
+mod man;
 mod redaction;
 mod screenshots;
 mod secrets;
