@@ -119,11 +119,23 @@ pub async fn default_store(deps: &Deps) -> StoreChoice {
 pub async fn plan_for(deps: &Deps, base: &Prepared, store: StoreChoice) -> Result<Prepared, Error> {
     let opts = SetupOpts { store, ..base.opts.clone() };
     let local = look(deps, &opts).await?;
+    usable(deps, store, &local.chain).await?;
+    remake(deps, base, local, opts)
+}
+
+/// Can the token be kept there? No helper to replace in, or no keyring, is refused:
+/// never a silent fallback (the error explains the choices).
+async fn usable(deps: &Deps, store: StoreChoice, chain: &[HelperEntry]) -> Result<(), Error> {
     match store {
-        StoreChoice::Helper if local.chain.is_empty() => return Err(Error::NoHelper { host: deps.host.host_port() }),
-        StoreChoice::Keyring => deps.probe_keyring(true).await.map_err(Error::Keyring)?,
-        _ => {}
+        StoreChoice::Helper if chain.is_empty() => Err(Error::NoHelper { host: deps.host.host_port() }),
+        StoreChoice::Keyring => deps.probe_keyring(true).await.map_err(Error::Keyring),
+        StoreChoice::Helper | StoreChoice::Cache | StoreChoice::File => Ok(()),
     }
+}
+
+/// The plan made again from `base`'s token facts and the local setup as it is now;
+/// a repository that appeared or went away since is [`Error::PlanChanged`].
+fn remake(deps: &Deps, base: &Prepared, local: Local, opts: SetupOpts) -> Result<Prepared, Error> {
     let target = match (local.repo, &base.target) {
         (Some((repo, view)), Some(t)) => Some(RepoTarget { repo, view, private: t.private }),
         (None, None) => None,
@@ -175,15 +187,7 @@ pub async fn prepare(deps: &Deps, token: &Token, opts: &SetupOpts) -> Result<Pre
     }
     let warnings = linted.issues.iter().filter(|i| !i.is_fatal()).map(|i| i.message()).collect();
     let local = look(deps, opts).await?;
-    match opts.store {
-        StoreChoice::Helper if local.chain.is_empty() => {
-            return Err(Error::NoHelper { host: deps.host.host_port() });
-        }
-        StoreChoice::Helper => {}
-        // Never fall back silently: no keyring, no fix (the error explains the choices).
-        StoreChoice::Keyring => deps.probe_keyring(true).await.map_err(Error::Keyring)?,
-        StoreChoice::Cache | StoreChoice::File => {}
-    }
+    usable(deps, opts.store, &local.chain).await?;
 
     let secret = token.secret();
     let account = deps.github.whoami(secret).await?;
@@ -260,14 +264,9 @@ fn check_scopes(account: &Account, public: bool, create_url: &str) -> Result<(),
 /// what the user confirmed is what is applied.
 async fn replan(deps: &Deps, shown: &Prepared) -> Result<(), Error> {
     let local = look(deps, &shown.opts).await?;
-    let target = match (local.repo, &shown.target) {
-        (Some((repo, view)), Some(t)) => Some(RepoTarget { repo, view, private: t.private }),
-        (None, None) => None,
-        _ => return Err(Error::PlanChanged),
-    };
-    let (plan, _) = plan::make(deps, &shown.account, target.as_ref(), &local.insteadof, &local.chain, &shown.opts)?;
     // (A "keep SSH" choice is in the options: no switch is planned again.)
-    if plan == shown.plan { Ok(()) } else { Err(Error::PlanChanged) }
+    let fresh = remake(deps, shown, local, shown.opts.clone())?;
+    if fresh.plan == shown.plan { Ok(()) } else { Err(Error::PlanChanged) }
 }
 
 #[cfg(test)]
