@@ -153,12 +153,36 @@ pub struct SetupArgs {
     /// ~/.git-credentials (0600). The last three are configured for this host only
     #[arg(long, value_enum, default_value_t = StoreArg::HELPER)]
     pub store: StoreArg,
+    /// When git sends another GitHub login than the token's for this repository, bind the
+    /// repository to the token's account: `config` = a repository-local
+    /// credential.<host URL>.username; `url` = the user name in the remote URL; `none` = never
+    /// (a mismatch stops). Without it a mismatch stops with exit 1 and names the choices
+    #[arg(long, value_enum, value_name = "HOW")]
+    pub bind: Option<BindArg>,
     /// Check and print the plan, change nothing
     #[arg(long)]
     pub dry_run: bool,
     /// Do not ask for confirmation (setup never prompts; accepted for scripts)
     #[arg(long, short)]
     pub yes: bool,
+}
+
+/// `--bind`: how a repository is tied to the token's account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum BindArg {
+    Config,
+    Url,
+    None,
+}
+
+impl From<BindArg> for crate::model::account::Bind {
+    fn from(b: BindArg) -> Self {
+        match b {
+            BindArg::Config => crate::model::account::Bind::Config,
+            BindArg::Url => crate::model::account::Bind::Url,
+            BindArg::None => crate::model::account::Bind::Never,
+        }
+    }
 }
 
 /// `--store`: where the token is stored ([`StoreChoice`], as clap parses and lists it).

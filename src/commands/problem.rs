@@ -120,6 +120,10 @@ fn engine_hint(e: &Error) -> Option<String> {
     Some(match e {
         Error::NotInRepo(_) => "cd into the repository, or drop --remote/--switch-remote to fix the host's credential only".into(),
         Error::RemoteMissing(_) | Error::NoRemotes => "list remotes with `git remote -v` and pick one with --remote NAME".into(),
+        Error::AccountMismatch { login, by_helper: false, .. } => format!("bind this repository to {login}'s account: `--bind config` (a repository-local credential.<host>.username) or `--bind url` (the user name in the remote URL); or use a token of that login"),
+        Error::AccountMismatch { login, by_helper: true, .. } => format!("that login still works, so it is kept: bind this repository to {login} with `--bind config` (or `--bind url`), or use a token of that login"),
+        Error::BindWouldNotHold { .. } => "remove or change the setting named, or bind with `--bind url` (the URL's user name wins over any config)".into(),
+        Error::CredentialConfig(_) => "fix the config key named (`git config --show-origin --get-regexp '^credential\\.'` lists them), then run setup again".into(),
         Error::NotGitHubRemote { .. } => "pick a GitHub remote with --remote NAME, or point --host-url at your GitHub Enterprise host".into(),
         Error::GitMissing | Error::GitTooOld(_) => "install git 2.30 or newer (https://git-scm.com/downloads)".into(),
         Error::TokenRejected => format!("{} and run setup again", token_fix(e)?),

@@ -9,6 +9,7 @@ use crate::cli::SetupArgs;
 use crate::engine::Deps;
 use crate::engine::setup::{Basis, Fixed, Prepared, SetupOpts, fix};
 use crate::exit;
+use crate::model::account::Bind;
 use crate::model::token::{LintIssue, Token, accept};
 
 use super::{Problem, Style, out};
@@ -43,7 +44,12 @@ pub async fn run(deps: &Deps, args: SetupArgs, cancel: &CancellationToken) -> Re
     let stdin = std::io::stdin();
     let is_tty = stdin.is_terminal();
     let token = read_token(stdin.lock(), is_tty)?;
-    let opts = SetupOpts { remote: args.remote, switch_remote: args.switch_remote, store: args.store.into() };
+    let opts = SetupOpts {
+        remote: args.remote,
+        switch_remote: args.switch_remote,
+        store: args.store.into(),
+        bind: args.bind.map_or(Bind::Ask, Into::into),
+    };
     // The plan is printed before anything changes; `--dry-run` stops there.
     let mut shown = Ok(());
     let confirm = |p: &Prepared| {

@@ -32,6 +32,8 @@ pub struct Transaction<'a> {
     done: Vec<(Change, Option<Vec<String>>)>,
     /// What the helpers handed out before a `ForgetCredential` (a rollback stores it again).
     forgotten: Option<Credential>,
+    /// The token a `StoreCredential` stored (a rollback erases that entry, and only it).
+    stored: Option<SecretString>,
 }
 
 impl<'a> Transaction<'a> {
@@ -50,7 +52,7 @@ impl<'a> Transaction<'a> {
 
     fn new(deps: &'a Deps, entry: Entry, run: Run, cancel: &'a CancellationToken) -> Result<Transaction<'a>, Error> {
         let journal = Journal::of(&deps.env)?;
-        Ok(Transaction { deps, cancel, journal, entry, run, done: Vec::new(), forgotten: None })
+        Ok(Transaction { deps, cancel, journal, entry, run, done: Vec::new(), forgotten: None, stored: None })
     }
 
     /// How many steps are taken.
@@ -66,8 +68,11 @@ impl<'a> Transaction<'a> {
         if self.cancel.is_cancelled() {
             return Err(Error::Interrupted);
         }
+        if let (Change::StoreCredential { .. }, Some(new)) = (change, new) {
+            self.stored = Some(new.secret.clone());
+        }
         let before = current(change).transpose()?.map(|(now, _)| now);
-        match apply_change(self.deps, change, new).await {
+        match apply_change(self.deps, change, new, self.forgotten.as_ref()).await {
             Ok(()) => {
                 self.done.push((change.clone(), before));
                 Ok(())
@@ -104,7 +109,7 @@ impl<'a> Transaction<'a> {
     pub async fn abort(self, cause: Error) -> Error {
         // Ctrl-C reaches git's children too; whatever step failed, the cause was the interruption.
         let cause = if self.cancel.is_cancelled() || cause.is_interrupted() { Error::Interrupted } else { cause };
-        let leftovers = roll_back(self.deps, &self.done, self.forgotten.as_ref()).await;
+        let leftovers = roll_back(self.deps, &self.done, self.forgotten.as_ref(), self.stored.as_ref()).await;
         if self.run == Run::Fix {
             let mut entry = self.entry;
             if leftovers.is_empty() {
@@ -162,8 +167,14 @@ pub fn still_as_planned(change: &Change) -> Result<bool, Error> {
     }
 }
 
-/// Apply one change.
-async fn apply_change(deps: &Deps, change: &Change, new: Option<&NewSecret<'_>>) -> Result<(), Error> {
+/// Apply one change (`forgotten`: what a `ForgetCredential` is about to make the
+/// helpers forget).
+async fn apply_change(
+    deps: &Deps,
+    change: &Change,
+    new: Option<&NewSecret<'_>>,
+    forgotten: Option<&Credential>,
+) -> Result<(), Error> {
     if !still_as_planned(change)? {
         return Err(Error::Conflict { change: change.describe() });
     }
@@ -173,9 +184,18 @@ async fn apply_change(deps: &Deps, change: &Change, new: Option<&NewSecret<'_>>)
             write_values(config, &Change::remote_key(remote, *push), &values)?;
         }
         Change::ConfigKey { file, key, to, .. } => write_values(file, key, to)?,
-        Change::ForgetCredential { username, .. } => deps.credential().reject(username.as_deref()).await?,
-        Change::StoreCredential { username, .. } => match new {
-            Some(new) => deps.credential().approve(username, new.secret, new.expiry_utc).await?,
+        Change::ForgetCredential { protocol, host, path, username } => {
+            // Only the login being replaced: its user name, and its stale password when
+            // the helpers handed one out (git ≥ 2.43 passes it on to them).
+            let stale = forgotten.and_then(|f| f.password.as_ref());
+            deps.credential_at(protocol, host, path.as_deref()).reject(username.as_deref(), stale).await?
+        }
+        Change::StoreCredential { protocol, host, path, username, .. } => match new {
+            Some(new) => {
+                deps.credential_at(protocol, host, path.as_deref())
+                    .approve(username, new.secret, new.expiry_utc)
+                    .await?
+            }
             // An undo never stores a credential (it is not reversible); nothing to store.
             None => return Err(Error::Conflict { change: change.describe() }),
         },
@@ -188,8 +208,9 @@ async fn apply_change(deps: &Deps, change: &Change, new: Option<&NewSecret<'_>>)
 /// An error only when git was interrupted or timed out (the forget would not get
 /// further); a helper that cannot answer means there is nothing to give back.
 async fn about_to_forget(deps: &Deps, change: &Change) -> Result<Option<Credential>, Error> {
-    let Change::ForgetCredential { username, .. } = change else { return Ok(None) };
-    let fill = match deps.credential().fill().await {
+    let Change::ForgetCredential { protocol, host, path, username } = change else { return Ok(None) };
+    let fill = match deps.credential_at(protocol, host, path.as_deref()).with_username(username.as_deref()).fill().await
+    {
         Ok(fill) => fill,
         // A helper that hangs now would hang the forget too: stop here.
         Err(e @ (crate::git::GitError::Interrupted { .. } | crate::git::GitError::Timeout { .. })) => {
@@ -203,29 +224,37 @@ async fn about_to_forget(deps: &Deps, change: &Change) -> Result<Option<Credenti
 }
 
 /// Undo already-applied changes, last first, each back to what its setting held;
-/// `forgotten` is what [`about_to_forget`] saw. Returns what could not be reverted.
+/// `forgotten` is what [`about_to_forget`] saw, `new_secret` the token stored. Returns
+/// what could not be reverted.
 async fn roll_back(
     deps: &Deps,
     applied: &[(Change, Option<Vec<String>>)],
     forgotten: Option<&Credential>,
+    new_secret: Option<&SecretString>,
 ) -> Vec<Leftover> {
     let mut leftovers = Vec::new();
     for (change, before) in applied.iter().rev() {
         let result = match change {
-            // A token we stored is removed again.
-            Change::StoreCredential { username, .. } => {
-                deps.credential().reject(Some(username)).await.map_err(Error::from)
-            }
-            // The login the helpers held is stored again, as it was.
-            Change::ForgetCredential { .. } => match forgotten {
+            // A token we stored is removed again: that user's entry with that token only.
+            Change::StoreCredential { protocol, host, path, username, .. } => deps
+                .credential_at(protocol, host, path.as_deref())
+                .reject(Some(username), new_secret)
+                .await
+                .map_err(Error::from),
+            // The login the helpers held is stored again, as it was, under its own user
+            // name and path.
+            Change::ForgetCredential { protocol, host, path, .. } => match forgotten {
                 Some(Credential { username: Some(user), password: Some(secret), password_expiry_utc, .. }) => {
                     let expiry = password_expiry_utc.as_deref().and_then(|t| t.parse().ok());
-                    deps.credential().approve(user, secret, expiry).await.map_err(Error::from)
+                    deps.credential_at(protocol, host, path.as_deref())
+                        .approve(user, secret, expiry)
+                        .await
+                        .map_err(Error::from)
                 }
                 _ => Ok(()),
             },
             other => match before.clone().map_or_else(|| other.inverse(), |values| other.back_to(values)) {
-                Some(inv) => apply_change(deps, &inv, None).await,
+                Some(inv) => apply_change(deps, &inv, None, None).await,
                 None => Ok(()),
             },
         };

@@ -26,6 +26,19 @@ pub enum Error {
     #[error("remote `{remote}` ({url}) is not a repository on {host}")]
     NotGitHubRemote { remote: String, url: String, host: String },
 
+    // --- which account ---
+    /// git sends another GitHub login than the token's for this repository (pinned by
+    /// the URL or the config, or the login a helper hands out that still works).
+    #[error("git sends the login `{pinned}` for {target} (from {source_of}), but the token belongs to `{login}`")]
+    AccountMismatch { pinned: String, source_of: String, login: String, target: String, by_helper: bool },
+    /// The binding would not change what git sends (something later in git's config
+    /// order pins another user name).
+    #[error("binding {target} to `{login}` would not hold: git would still send `{sends}` (from {source_of})")]
+    BindWouldNotHold { target: String, login: String, sends: String, source_of: String },
+    /// git would not ask its helpers for the remote (a config key it stops at).
+    #[error("{0}")]
+    CredentialConfig(crate::model::request::RequestError),
+
     // --- git ---
     #[error("git is not installed or not on PATH")]
     GitMissing,
@@ -76,9 +89,10 @@ pub enum Error {
         "the fix did not hold: no helper kept the token (a helper may have failed silently, e.g. a cache socket directory that is not 0700)"
     )]
     TokenNotKept,
-    /// The helpers hand out the new token, but the live `git ls-remote` failed.
-    #[error("the fix did not hold: git ls-remote {url} failed: {message}")]
-    LiveCheck { url: String, message: String },
+    /// The helpers hand out the new token, but the live check through git failed
+    /// (`command`: `git ls-remote origin`, `git push --dry-run origin …`).
+    #[error("the fix did not hold: {command} failed: {message}")]
+    LiveCheck { command: String, message: String },
 
     // --- the journal and the one-run-at-a-time lock ---
     /// No home to keep the journal in (it never goes into the working folder).

@@ -6,6 +6,7 @@ pub mod advice;
 pub mod apply;
 pub mod doctor;
 pub mod error;
+pub mod identity;
 pub mod journal;
 pub mod observe;
 pub mod setup;
@@ -76,8 +77,26 @@ impl Deps {
     }
 
     /// Credential operations for the host (`git credential …`).
+    /// The host's request (no path, no user name).
     fn credential(&self) -> GitCredential {
         GitCredential::new(self.git.clone(), self.host.scheme(), self.host.host(), self.host.port())
+    }
+
+    /// Exactly the request a plan recorded (protocol, host, path; the user name is
+    /// given per operation).
+    fn credential_at(&self, protocol: &str, host: &str, path: Option<&str>) -> GitCredential {
+        GitCredential {
+            git: self.git.clone(),
+            protocol: protocol.into(),
+            host: host.into(),
+            path: path.map(str::to_owned),
+            username: None,
+        }
+    }
+
+    /// The request git makes for this request, as a [`GitCredential`].
+    fn credential_for(&self, request: &crate::model::request::Request) -> GitCredential {
+        GitCredential::for_request(self.git.clone(), request)
     }
 }
 

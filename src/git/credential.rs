@@ -5,7 +5,8 @@ use secrecy::ExposeSecret;
 
 use super::{Git, GitError, Limits, first_line};
 use crate::model::credential::{Credential, parse};
-use crate::model::helpers::{HelperEntry, Target, helper_chain};
+use crate::model::helpers::HelperEntry;
+use crate::model::request::{Request, helpers_for};
 
 /// What `git credential fill` found.
 #[derive(Debug)]
@@ -28,35 +29,63 @@ impl FillOutcome {
     }
 }
 
-/// The credential operations for one protocol + host.
+/// The credential operations for one request: protocol + host (+ path and user name,
+/// as git computes them for a URL: [`Request`]).
 #[derive(Clone, Debug)]
 pub struct GitCredential {
     pub git: Git,
     pub protocol: String,
-    /// host[:port] as git's protocol names it.
+    /// host[:port] as git's protocol names it (an IPv6 address in brackets).
     pub host: String,
-    pub host_name: String,
-    pub port: Option<u16>,
+    /// Sent when git sends it (`credential.useHttpPath`).
+    pub path: Option<String>,
+    /// The user name git sends (the URL's or `credential.<url>.username`), if any.
+    pub username: Option<String>,
 }
 
 impl GitCredential {
+    /// The host's request (no path, no user name): what git asks for a URL of the host
+    /// when nothing pins a user.
     pub fn new(git: Git, protocol: &str, host_name: &str, port: Option<u16>) -> GitCredential {
+        let name = if host_name.contains(':') { format!("[{host_name}]") } else { host_name.to_string() };
         let host = match port {
-            Some(p) if host_name.contains(':') => format!("[{host_name}]:{p}"),
-            Some(p) => format!("{host_name}:{p}"),
-            None => host_name.to_string(),
+            Some(p) => format!("{name}:{p}"),
+            None => name,
         };
-        GitCredential { git, protocol: protocol.into(), host, host_name: host_name.into(), port }
+        GitCredential { git, protocol: protocol.into(), host, path: None, username: None }
+    }
+
+    /// Exactly `request`'s attributes.
+    pub fn for_request(git: Git, request: &Request) -> GitCredential {
+        GitCredential {
+            git,
+            protocol: request.protocol.clone(),
+            host: request.host.clone(),
+            path: request.path.clone(),
+            username: request.username.clone(),
+        }
+    }
+
+    /// The same request for another user name (`None`: any).
+    pub fn with_username(&self, username: Option<&str>) -> GitCredential {
+        GitCredential { username: username.map(str::to_owned), ..self.clone() }
     }
 
     fn base(&self) -> Credential {
-        Credential::for_host(&self.protocol, &self.host)
+        Credential {
+            protocol: Some(self.protocol.clone()),
+            host: Some(self.host.clone()),
+            path: self.path.clone(),
+            username: self.username.clone(),
+            ..Default::default()
+        }
     }
 
-    /// The helper chain for this host, in order, with origins.
+    /// The helpers git runs for this request, in order, with origins (urlmatch over
+    /// the whole request: a `credential.<url>.helper` with a path or user name counts).
     pub async fn chain(&self) -> Result<Vec<HelperEntry>, GitError> {
         let entries = super::config_entries(&self.git, r"^credential\..*helper$").await?;
-        Ok(helper_chain(&entries, &Target { protocol: &self.protocol, host: &self.host_name, port: self.port }))
+        Ok(helpers_for(&self.protocol, &self.host, self.path.as_deref(), self.username.as_deref(), &entries))
     }
 
     /// Ask the helpers for the host's credential without ever prompting. git's trace
@@ -85,11 +114,17 @@ impl GitCredential {
         Ok(FillOutcome { credential: has_password.then_some(credential), answered_by, chain, error: None })
     }
 
-    /// `git credential reject` with protocol + host (+ username) and no password, so
-    /// every helper forgets what it holds for the host whatever the stored secret.
-    pub async fn reject(&self, username: Option<&str>) -> Result<(), GitError> {
+    /// `git credential reject` for this request with `username` (`None`: every user's)
+    /// and, when given, the password being replaced: git ≥ 2.43 passes it on, so helpers
+    /// that can erase only the matching entry do, and every other login stays.
+    pub async fn reject(
+        &self,
+        username: Option<&str>,
+        password: Option<&secrecy::SecretString>,
+    ) -> Result<(), GitError> {
         let mut c = self.base();
         c.username = username.map(str::to_owned);
+        c.password = password.cloned();
         self.send("reject", &c).await
     }
 

@@ -68,10 +68,27 @@ impl Git {
         parse_version(&text).ok_or_else(|| GitError::Failed { args: "--version".into(), stderr: first_line(&text) })
     }
 
-    /// `git ls-remote URL HEAD` through the user's helpers; `Err(stderr)` (raw) on failure.
-    pub async fn ls_remote(&self, url: &str) -> Result<Result<(), String>, GitError> {
-        let out = self.run(&["ls-remote", "--", url, "HEAD"], None, &[]).await?;
+    /// `git ls-remote REMOTE HEAD` (a remote's name or a URL) through the user's
+    /// helpers; `Err(stderr)` (raw) on failure.
+    pub async fn ls_remote(&self, remote: &str) -> Result<Result<(), String>, GitError> {
+        let out = self.run(&["ls-remote", "--", remote, "HEAD"], None, &[]).await?;
         Ok(if out.ok { Ok(()) } else { Err(out.stderr) })
+    }
+
+    /// The branch name a [`push_dry_run`](Self::push_dry_run) names (nothing is sent).
+    pub const DRY_RUN_REF: &'static str = "refs/heads/git-reauth-dry-run-check";
+
+    /// `git push --dry-run --porcelain REMOTE HEAD:<a new branch>`: git authenticates
+    /// to the remote's receive-pack (as a push does) and sends nothing. `None` when
+    /// HEAD has no commit to name; `Err(stderr)` (raw) when the push side refuses.
+    pub async fn push_dry_run(&self, remote: &str) -> Result<Option<Result<(), String>>, GitError> {
+        let head = self.run(&["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], None, &[]).await?;
+        if !head.ok {
+            return Ok(None);
+        }
+        let refspec = format!("HEAD:{}", Self::DRY_RUN_REF);
+        let out = self.run(&["push", "--dry-run", "--porcelain", "--no-verify", remote, &refspec], None, &[]).await?;
+        Ok(Some(if out.ok { Ok(()) } else { Err(out.stderr) }))
     }
 }
 
@@ -97,6 +114,10 @@ pub fn parse_version(text: &str) -> Option<(u32, u32, u32)> {
 
 /// The oldest git we support (credential `reject` without password, `--show-scope`).
 pub const MIN_GIT: (u32, u32, u32) = (2, 30, 0);
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod request_oracle_tests;
 
 #[cfg(test)]
 mod tests {

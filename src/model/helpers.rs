@@ -8,6 +8,8 @@ pub struct ConfigEntry {
     pub origin: String,
     pub key: String,
     pub value: String,
+    /// The key was written without `=` (git reads it as a boolean true).
+    pub bare: bool,
 }
 
 /// A helper git will run, with where it came from.
@@ -82,11 +84,17 @@ pub fn parse_config_z(out: &[u8]) -> Vec<ConfigEntry> {
         if scope.is_empty() && origin.is_empty() && kv.is_empty() {
             break;
         }
-        let (key, value) = match kv.split_once('\n') {
-            Some((k, v)) => (k, v),
-            None => (kv, ""),
+        let (key, value, bare) = match kv.split_once('\n') {
+            Some((k, v)) => (k, v, false),
+            None => (kv, "", true),
         };
-        entries.push(ConfigEntry { scope: scope.into(), origin: origin.into(), key: key.into(), value: value.into() });
+        entries.push(ConfigEntry {
+            scope: scope.into(),
+            origin: origin.into(),
+            key: key.into(),
+            value: value.into(),
+            bare,
+        });
     }
     entries
 }
@@ -248,6 +256,7 @@ mod tests {
             origin: "file:/h/.gitconfig".into(),
             key: key.into(),
             value: value.into(),
+            bare: false,
         }
     }
 
@@ -262,6 +271,8 @@ mod tests {
         assert_eq!(got[1].key, "credential.https://github.com.helper");
         assert_eq!(got[1].value, "");
         assert_eq!(got[2].scope, "local");
+        // `credential.helper` with no `=`: a bare key, not an empty value.
+        assert!(got[2].bare && !got[1].bare);
     }
 
     #[test]
@@ -274,7 +285,8 @@ mod tests {
                 scope: "".into(),
                 origin: "".into(),
                 key: "credential.helper".into(),
-                value: "store".into()
+                value: "store".into(),
+                bare: false,
             }]
         );
     }

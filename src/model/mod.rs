@@ -13,6 +13,7 @@ pub mod plan;
 mod props;
 pub mod remote;
 pub mod repo;
+pub mod request;
 pub mod scopes;
 pub mod scrub;
 pub mod storage;

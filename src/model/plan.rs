@@ -19,12 +19,26 @@ pub enum Change {
     RemoteUrl { config: PathBuf, remote: String, push: bool, from: Option<String>, to: Option<String> },
     /// Replace every value of `key` in one config file (`to` empty: unset it).
     ConfigKey { file: PathBuf, key: String, from: Vec<String>, to: Vec<String> },
-    /// `git credential reject` for the host with no password: every helper forgets
-    /// what it holds for the host. Cannot be undone (the old secret is gone).
-    ForgetCredential { protocol: String, host: String, username: Option<String> },
-    /// `git credential approve` of the new token under `username`, through the
-    /// helper chain described by `via`.
-    StoreCredential { protocol: String, host: String, username: String, via: String },
+    /// `git credential reject` of the login git hands out for this request (protocol,
+    /// host, path when git sends one) under `username`, with its stale password, so
+    /// helpers forget that login and no other. Cannot be undone (the old secret is gone).
+    ForgetCredential {
+        protocol: String,
+        host: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        path: Option<String>,
+        username: Option<String>,
+    },
+    /// `git credential approve` of the new token under `username` (and the path git
+    /// sends), through the helper chain described by `via`.
+    StoreCredential {
+        protocol: String,
+        host: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        path: Option<String>,
+        username: String,
+        via: String,
+    },
 }
 
 impl Change {
@@ -53,12 +67,18 @@ impl Change {
                 };
                 format!("in {}: {key}: {} → {}", file.display(), list(from), list(to))
             }
-            Change::ForgetCredential { protocol, host, username } => match username {
-                Some(u) => format!("make your credential helpers forget {u}@{protocol}://{host}"),
-                None => format!("make your credential helpers forget the saved login for {protocol}://{host}"),
-            },
-            Change::StoreCredential { protocol, host, username, via } => {
-                format!("store the token for {username}@{protocol}://{host} in {via}")
+            Change::ForgetCredential { protocol, host, path, username } => {
+                let path = path.as_deref().map(|p| format!("/{p}")).unwrap_or_default();
+                match username {
+                    Some(u) => format!("make your credential helpers forget {u}@{protocol}://{host}{path}"),
+                    None => {
+                        format!("make your credential helpers forget the saved login for {protocol}://{host}{path}")
+                    }
+                }
+            }
+            Change::StoreCredential { protocol, host, path, username, via, .. } => {
+                let path = path.as_deref().map(|p| format!("/{p}")).unwrap_or_default();
+                format!("store the token for {username}@{protocol}://{host}{path} in {via}")
             }
         }
     }
@@ -174,7 +194,12 @@ mod tests {
         let plan = Plan {
             changes: vec![
                 remote("git@github.com:o/r.git", "https://github.com/o/r.git", false),
-                Change::ForgetCredential { protocol: "https".into(), host: "github.com".into(), username: None },
+                Change::ForgetCredential {
+                    protocol: "https".into(),
+                    host: "github.com".into(),
+                    path: None,
+                    username: None,
+                },
                 Change::ConfigKey {
                     file: "/h/.gitconfig".into(),
                     key: "url.git@github.com:.insteadof".into(),
@@ -214,7 +239,7 @@ mod tests {
                     from: vec![format!("!GH_TOKEN={token} gh auth git-credential")],
                     to: vec![String::new(), "store".into()],
                 },
-                Change::ForgetCredential { protocol: "https".into(), host: "h".into(), username: None },
+                Change::ForgetCredential { protocol: "https".into(), host: "h".into(), path: None, username: None },
             ],
         };
         let scrubbed = plan.scrubbed();
@@ -242,6 +267,7 @@ mod tests {
                 Change::StoreCredential {
                     protocol: "https".into(),
                     host: "github.com".into(),
+                    path: Some("o/r.git".into()),
                     username: "octo".into(),
                     via: "store".into(),
                 },

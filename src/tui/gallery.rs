@@ -140,17 +140,31 @@ pub fn prepared() -> Prepared {
         plan: Plan {
             changes: vec![
                 Change::RemoteUrl { config, remote: "origin".into(), push: false, from: Some(ssh), to: Some(https) },
-                Change::ForgetCredential { protocol: "https".into(), host: "github.com".into(), username: None },
+                Change::ForgetCredential {
+                    protocol: "https".into(),
+                    host: "github.com".into(),
+                    path: None,
+                    username: None,
+                },
                 Change::StoreCredential {
                     protocol: "https".into(),
                     host: "github.com".into(),
+                    path: None,
                     username: "octo".into(),
                     via: "your credential helper (store)".into(),
                 },
             ],
         },
         notes: vec![],
-        opts: SetupOpts { remote: None, switch_remote: true, store: StoreChoice::Helper },
+        opts: SetupOpts { remote: None, switch_remote: true, store: StoreChoice::Helper, bind: Default::default() },
+        request: crate::model::request::Request {
+            protocol: "https".into(),
+            host: "github.com".into(),
+            path: None,
+            username: None,
+            user_source: None,
+        },
+        stale: Default::default(),
     }
 }
 

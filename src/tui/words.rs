@@ -57,6 +57,11 @@ fn hint(e: &Error) -> Option<String> {
             "no credential helper is set up: choose where git keeps the token (the OS keyring, git's memory cache or a plaintext file)".into()
         }
         Error::Keyring(e) => e.explain(),
+        Error::AccountMismatch { login, .. } => format!(
+            "git would keep sending the other login for this repository: quit and run `git-reauth setup --token-stdin --bind config` to bind it to {login}, or paste a token of that login"
+        ),
+        Error::BindWouldNotHold { .. } => "remove or change the setting named, then check again".into(),
+        Error::CredentialConfig(_) => "fix the config key named, then check again".into(),
         Error::Config(_) => "close other git processes (or remove a stale .lock file) and try again".into(),
         Error::OtherCredentialFirst { .. } | Error::TokenNotKept => {
             "run `git-reauth doctor` to see which helper answers for the host".into()

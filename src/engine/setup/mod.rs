@@ -3,14 +3,17 @@
 //! [`fix`] is the one entry point both faces use: it takes the journal lock around
 //! planning and applying.
 
+use crate::engine::identity;
 use crate::engine::observe::{ObserveGitError, RemoteProblem, observe};
 use crate::engine::{Deps, Error};
 use crate::github::{Probe, Service};
-use crate::model::account::{Account, RepoVisibility};
+use crate::model::account::{Account, Bind, RepoVisibility, is_plausible_login};
 use crate::model::diagnosis::{GitFailure, classify_git_error};
+use crate::model::helpers::ConfigEntry;
 use crate::model::helpers::HelperEntry;
 use crate::model::plan::{Change, Plan};
 use crate::model::repo::{RemoteView, RepoInfo};
+use crate::model::request::Request;
 use crate::model::storage::StoreChoice;
 use crate::model::token::{Token, TokenKind, lint};
 
@@ -25,6 +28,17 @@ pub struct SetupOpts {
     pub remote: Option<String>,
     pub switch_remote: bool,
     pub store: StoreChoice,
+    /// How to tie the repository to the token's account when git sends another login.
+    pub bind: Bind,
+}
+
+/// The login the helpers hand out now for the fix's request, found before the plan.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Stale {
+    /// Its user name (the one the forget step names).
+    pub user: Option<String>,
+    /// It still works, as this other GitHub account: it is kept, never forgotten.
+    pub works_as: Option<String>,
 }
 
 /// The repository part of a fix.
@@ -50,6 +64,10 @@ pub struct Prepared {
     pub notes: Vec<String>,
     /// What the plan was made for (the remote, the switch, where the token goes).
     pub opts: SetupOpts,
+    /// The request git makes for the remote after the fix (before any binding).
+    pub request: Request,
+    /// The login the helpers handed out for it.
+    pub stale: Stale,
 }
 
 /// A change that belongs to switching the remote to HTTPS: the URLs, and the removal
@@ -141,8 +159,51 @@ fn remake(deps: &Deps, base: &Prepared, local: Local, opts: SetupOpts) -> Result
         (None, None) => None,
         _ => return Err(Error::PlanChanged),
     };
-    let (plan, notes) = plan::make(deps, &base.account, target.as_ref(), &local.insteadof, &local.chain, &opts)?;
-    Ok(Prepared { plan, notes, chain: local.chain, target, opts, ..base.clone() })
+    let request = identity::request(deps, url_after(deps, target.as_ref(), &opts).as_deref(), &local.entries)?;
+    let facts = plan::Facts { account: &base.account, request: &request, stale: &base.stale, entries: &local.entries };
+    let (plan, notes) = plan::make(deps, &facts, target.as_ref(), &local.insteadof, &local.chain, &opts)?;
+    Ok(Prepared { plan, notes, chain: local.chain, target, opts, request, ..base.clone() })
+}
+
+/// The URL git will authenticate to for the remote after the fix: its HTTPS form when
+/// the fix switches it, else the push URL as git uses it when that is http(s); `None`
+/// without a repository or for a remote that keeps SSH (the host's request then).
+fn url_after(deps: &Deps, target: Option<&RepoTarget>, opts: &SetupOpts) -> Option<String> {
+    let v = &target?.view;
+    if opts.switch_remote {
+        let written = v.info.pushurl.as_ref().or(v.info.url.as_ref());
+        return Some(
+            written
+                .and_then(|w| crate::model::remote::to_https(w, &deps.host))
+                .unwrap_or_else(|| deps.host.repo_url(&v.repo)),
+        );
+    }
+    identity::push_url(v).map(str::to_owned)
+}
+
+/// What the helpers hand out now for `request`, and, when nothing pins a user name and
+/// it is another login than the token's, whether it still works as that account
+/// (then it is someone's working login: kept).
+async fn stale_login(deps: &Deps, request: &Request, account: &Account) -> Result<Stale, Error> {
+    let fill = match deps.credential_for(request).fill().await {
+        Ok(fill) => fill,
+        // A helper that hangs now would hang the fix too: stop before any change.
+        Err(e @ (crate::git::GitError::Interrupted { .. } | crate::git::GitError::Timeout { .. })) => {
+            return Err(e.into());
+        }
+        Err(_) => return Ok(Stale::default()),
+    };
+    let Some(found) = fill.credential else { return Ok(Stale::default()) };
+    let user = found.username.clone();
+    let other = user.as_deref().is_some_and(|u| is_plausible_login(u) && !u.eq_ignore_ascii_case(&account.login));
+    let works_as = match (&found.password, other && !request.is_pinned()) {
+        (Some(secret), true) => match deps.github.whoami(secret).await {
+            Ok(a) if !a.login.eq_ignore_ascii_case(&account.login) => Some(a.login),
+            _ => None,
+        },
+        _ => None,
+    };
+    Ok(Stale { user, works_as })
 }
 
 /// What the local setup says, for a plan: the repository and remote (when the fix
@@ -151,6 +212,8 @@ struct Local {
     repo: Option<(RepoInfo, RemoteView)>,
     insteadof: Vec<crate::git::InsteadOfRule>,
     chain: Vec<HelperEntry>,
+    /// Every `credential.*` entry, in git's order (the request and the binding).
+    entries: Vec<ConfigEntry>,
 }
 
 /// Look at the local setup (no network) and refuse what no fix can work with.
@@ -175,8 +238,9 @@ async fn look(deps: &Deps, opts: &SetupOpts) -> Result<Local, Error> {
         (Some(_), _) => None,
     };
     let chain = deps.credential().chain().await?;
+    let entries = identity::entries(deps).await?;
     let repo = obs.repo.zip(view);
-    Ok(Local { repo, insteadof: obs.insteadof, chain })
+    Ok(Local { repo, insteadof: obs.insteadof, chain, entries })
 }
 
 /// Check the token and decide the plan. Changes nothing.
@@ -202,8 +266,22 @@ pub async fn prepare(deps: &Deps, token: &Token, opts: &SetupOpts) -> Result<Pre
             None
         }
     };
-    let (plan, notes) = plan::make(deps, &account, target.as_ref(), &local.insteadof, &local.chain, opts)?;
-    Ok(Prepared { account, kind: token.kind(), warnings, target, chain: local.chain, plan, notes, opts: opts.clone() })
+    let request = identity::request(deps, url_after(deps, target.as_ref(), opts).as_deref(), &local.entries)?;
+    let stale = stale_login(deps, &request, &account).await?;
+    let facts = plan::Facts { account: &account, request: &request, stale: &stale, entries: &local.entries };
+    let (plan, notes) = plan::make(deps, &facts, target.as_ref(), &local.insteadof, &local.chain, opts)?;
+    Ok(Prepared {
+        account,
+        kind: token.kind(),
+        warnings,
+        target,
+        chain: local.chain,
+        plan,
+        notes,
+        opts: opts.clone(),
+        request,
+        stale,
+    })
 }
 
 /// Can the token see and push to the remote's repository? Returns whether it is private.

@@ -1,22 +1,34 @@
 //! Decide the changes of a fix: the remote switch (and the insteadOf rules that would
 //! undo it), forgetting the stale login, and storing the token where the user chose.
 
+use crate::engine::identity::source_of;
 use crate::engine::{Deps, Error};
 use crate::git::{InsteadOfRule, read_values};
-use crate::model::account::Account;
-use crate::model::helpers::HelperEntry;
+use crate::model::account::{Account, Bind, Who};
+use crate::model::helpers::{ConfigEntry, HelperEntry};
 use crate::model::plan::{Change, Plan};
 use crate::model::remote::{self, Transport};
+use crate::model::request::{Request, UserSource, request_for};
 use crate::model::scrub::{scrub, scrub_all};
 use crate::model::storage::StoreChoice;
 
-use super::{RepoTarget, SetupOpts};
+use super::{RepoTarget, SetupOpts, Stale};
+
+/// What a plan is made from besides the local setup: the token's account, the request
+/// git makes for the remote after the fix, the login the helpers hand out for it, and
+/// the `credential.*` entries (to check a binding would hold).
+pub(super) struct Facts<'a> {
+    pub account: &'a Account,
+    pub request: &'a Request,
+    pub stale: &'a Stale,
+    pub entries: &'a [ConfigEntry],
+}
 
 /// The changes and the notes that go with them. Pure apart from reading the config
 /// files the rules live in.
 pub(super) fn make(
     deps: &Deps,
-    account: &Account,
+    facts: &Facts<'_>,
     target: Option<&RepoTarget>,
     rules: &[InsteadOfRule],
     chain: &[HelperEntry],
@@ -54,12 +66,42 @@ pub(super) fn make(
             notes.push(format!("{}'s URL contains a secret; add --switch-remote to remove it", v.info.name));
         }
     }
-    // Forget first, while the user's helpers still answer for the host.
-    changes.push(Change::ForgetCredential {
-        protocol: deps.host.scheme().into(),
-        host: deps.host.host_port(),
-        username: None,
-    });
+    let account = facts.account;
+    let request = facts.request;
+    // Whose login git sends, against the token's: a pinned user name, or a working
+    // login of another account the helpers hand out (kept, never forgotten).
+    let who = match (&request.username, &facts.stale.works_as) {
+        (Some(_), _) if request.is_pinned() => Who::of(request.username.as_deref(), &account.login),
+        (_, Some(other)) => Who::Other(other.clone()),
+        _ => Who::Free,
+    };
+    let store_user = match &who {
+        Who::Free => account.login.clone(),
+        Who::Same(name) => name.clone(),
+        Who::Carrier(name) => {
+            notes.push(format!(
+                "git sends the user name {name} for {} (from {}); GitHub takes the token with any user name, so it is stored under {name}",
+                request.describe(),
+                source_of(request)
+            ));
+            name.clone()
+        }
+        Who::Other(other) => {
+            changes.extend(bind(deps, facts, target, other, opts, &changes)?);
+            account.login.clone()
+        }
+    };
+    // Forget first, while the user's helpers still answer: only the login being
+    // replaced (its user name; its password goes with it at apply time). A working
+    // login of another account is never forgotten.
+    if let (Some(user), false) = (&facts.stale.user, matches!(who, Who::Other(_))) {
+        changes.push(Change::ForgetCredential {
+            protocol: request.protocol.clone(),
+            host: request.host.clone(),
+            path: request.path.clone(),
+            username: Some(user.clone()),
+        });
+    }
     let via = match opts.store {
         StoreChoice::Helper => {
             format!("your credential helper ({})", chain.iter().map(|h| h.name()).collect::<Vec<_>>().join(", "))
@@ -70,12 +112,106 @@ pub(super) fn make(
         }
     };
     changes.push(Change::StoreCredential {
-        protocol: deps.host.scheme().into(),
-        host: deps.host.host_port(),
-        username: account.login.clone(),
+        protocol: request.protocol.clone(),
+        host: request.host.clone(),
+        path: request.path.clone(),
+        username: store_user,
         via,
     });
     Ok((Plan { changes }, notes))
+}
+
+/// The changes that bind the repository to the token's account when git sends
+/// `other`'s login for it (`--bind`); refused when not asked, and when the binding
+/// would not change what git sends (checked with git's own rules on the config as it
+/// would be).
+fn bind(
+    deps: &Deps,
+    facts: &Facts<'_>,
+    target: Option<&RepoTarget>,
+    other: &str,
+    opts: &SetupOpts,
+    planned: &[Change],
+) -> Result<Vec<Change>, Error> {
+    let (request, login) = (facts.request, &facts.account.login);
+    let by_helper = !request.is_pinned();
+    let what = target.map(|t| t.view.info.name.clone()).unwrap_or_else(|| deps.host.host_port());
+    let mismatch = || Error::AccountMismatch {
+        pinned: other.into(),
+        source_of: if by_helper {
+            "the login your credential helper hands out, which still works".into()
+        } else {
+            source_of(request)
+        },
+        login: login.clone(),
+        target: what.clone(),
+        by_helper,
+    };
+    let Some(t) = target else { return Err(mismatch()) };
+    if matches!(opts.bind, Bind::Ask | Bind::Never) {
+        return Err(mismatch());
+    }
+    let v = &t.view;
+    let push = v.info.pushurl.is_some();
+    // The URL the remote will have (after the switch, if planned): its user name changes.
+    let planned_url = planned.iter().rev().find_map(|c| match c {
+        Change::RemoteUrl { push: p, to: Some(to), .. } if *p == push => Some(to.clone()),
+        _ => None,
+    });
+    let current = if push { v.info.pushurl.clone() } else { v.info.url.clone() };
+    let Some(url) = planned_url.clone().or(current.clone()) else { return Err(mismatch()) };
+    let mut changes = Vec::new();
+    let mut entries = facts.entries.to_vec();
+    let new_url = match opts.bind {
+        Bind::Url => with_user(&url, Some(login)),
+        // The URL's user name wins over any config: it goes.
+        _ if request.user_source == Some(UserSource::Url) => with_user(&url, None),
+        _ => url.clone(),
+    };
+    if new_url != url {
+        // Replace a planned switch's change, or add one.
+        changes.push(Change::RemoteUrl {
+            config: t.repo.config_file.clone(),
+            remote: v.info.name.clone(),
+            push,
+            from: current.as_deref().map(scrub),
+            to: Some(new_url.clone()),
+        });
+    }
+    if opts.bind == Bind::Config {
+        let key = format!("credential.{}.username", deps.host.base());
+        let file = t.repo.config_file.clone();
+        let from = read_values(&file, &key)?;
+        // As git would read it: the repository's entry after the system and global ones.
+        let origin = format!("file:{}", file.display());
+        entries.retain(|e| !(e.key.eq_ignore_ascii_case(&key) && e.scope == "local"));
+        let at = entries.iter().position(|e| e.scope == "worktree" || e.scope == "command").unwrap_or(entries.len());
+        entries.insert(
+            at,
+            ConfigEntry { scope: "local".into(), origin, key: key.clone(), value: login.clone(), bare: false },
+        );
+        changes.push(Change::ConfigKey { file, key, from: scrub_all(&from), to: vec![login.clone()] });
+    }
+    let after = request_for(&new_url, &entries).map_err(Error::CredentialConfig)?;
+    if !after.username.as_deref().is_some_and(|u| u.eq_ignore_ascii_case(login)) {
+        return Err(Error::BindWouldNotHold {
+            target: what,
+            login: login.clone(),
+            sends: after.username.clone().unwrap_or_default(),
+            source_of: source_of(&after),
+        });
+    }
+    Ok(changes)
+}
+
+/// `url` with its user name set (`None`: taken out); a URL that is not
+/// `scheme://…` is returned as it is.
+fn with_user(url: &str, user: Option<&str>) -> String {
+    let Ok(mut u) = url::Url::parse(url) else { return url.to_string() };
+    if u.set_username(user.unwrap_or("")).is_err() || u.set_password(None).is_err() {
+        return url.to_string();
+    }
+    u.to_string()
 }
 
 /// Make the chosen helper the only one for this host, exactly as gh does for its own:

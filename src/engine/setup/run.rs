@@ -9,7 +9,7 @@ use tokio_util::sync::CancellationToken;
 use super::{Prepared, SetupOpts, prepare, replan};
 use crate::engine::apply::{NewSecret, Transaction};
 use crate::engine::journal::{Entry, EntryState, Journal, JournalLock, LOCK_WAIT, LockError};
-use crate::engine::{Deps, Error};
+use crate::engine::{Deps, Error, identity};
 use crate::model::storage::StoreChoice;
 use crate::model::token::Token;
 
@@ -131,15 +131,34 @@ async fn apply(
     Ok(Applied { entry, journal, verified })
 }
 
-/// After applying: git must hand out the new token, and a live fetch must work.
+/// After applying: for the request git makes now (the config as the fix left it), git
+/// must hand out the new token; then what the user will run must work, through git
+/// with everything it applies for the user: `git ls-remote REMOTE` and the push side
+/// (`git push --dry-run`, which authenticates to receive-pack and sends nothing).
 async fn verify(deps: &Deps, prepared: &Prepared, token: &Token) -> Result<Vec<String>, Error> {
     let mut verified = Vec::new();
-    let fill = deps.credential().fill().await?;
+    let entries = identity::entries(deps).await?;
+    let url = match &prepared.target {
+        Some(t) => {
+            let info = crate::git::remote_info(&deps.git, &t.repo, &t.view.info.name).await?;
+            let view = crate::model::repo::RemoteView { info, ..t.view.clone() };
+            identity::push_url(&view).map(str::to_owned)
+        }
+        None => None,
+    };
+    let request = identity::request(deps, url.as_deref(), &entries)?;
+    let fill = deps.credential_for(&request).fill().await?;
     let got = fill.credential.as_ref().and_then(|c| c.password.as_ref()).map(|p| p.expose_secret() == token.expose());
     match got {
         Some(true) => verified.push(format!(
-            "git credential fill returns the new token{}",
-            fill.helper().map(|h| format!(" (from {})", h.name())).unwrap_or_default()
+            "git credential fill returns the new token{}{}",
+            fill.helper().map(|h| format!(" (from {})", h.name())).unwrap_or_default(),
+            // The request, when it is more than the host's.
+            if request.path.is_some() || request.username.is_some() {
+                format!(" for {}", request.describe())
+            } else {
+                String::new()
+            }
         )),
         Some(false) => {
             let helper = fill
@@ -157,16 +176,30 @@ async fn verify(deps: &Deps, prepared: &Prepared, token: &Token) -> Result<Vec<S
             return Err(Error::TokenNotKept);
         }
     }
-    if let Some(t) = &prepared.target {
-        let url = deps.host.repo_url(&t.view.repo);
-        let git = crate::git::Git::new(deps.env.with_cwd(&t.repo.workdir));
-        match git.ls_remote(&url).await? {
-            Ok(()) => verified.push(format!("git ls-remote {url} works with it")),
-            Err(stderr) => {
-                let message = crate::git::first_line(&stderr);
-                return Err(Error::LiveCheck { url, message });
-            }
+    let Some(t) = &prepared.target else { return Ok(verified) };
+    // A remote that keeps SSH does not use the token: its check proves nothing about it.
+    if url.is_none() {
+        return Ok(verified);
+    }
+    let name = &t.view.info.name;
+    let git = crate::git::Git::new(deps.env.with_cwd(&t.repo.workdir));
+    let (fetch, push) = tokio::join!(git.ls_remote(name), git.push_dry_run(name));
+    if let Err(stderr) = fetch? {
+        return Err(Error::LiveCheck {
+            command: format!("git ls-remote {name}"),
+            message: crate::git::first_line(&stderr),
+        });
+    }
+    verified.push(format!("git ls-remote {name} works with it"));
+    match push? {
+        Some(Ok(())) => verified.push(format!("git push --dry-run {name} authenticates (nothing was sent)")),
+        Some(Err(stderr)) => {
+            return Err(Error::LiveCheck {
+                command: format!("git push --dry-run {name}"),
+                message: crate::git::first_line(&stderr),
+            });
         }
+        None => verified.push(format!("(no commit yet: the push side of {name} is checked by your first push)")),
     }
     Ok(verified)
 }

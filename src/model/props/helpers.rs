@@ -59,11 +59,9 @@ fn config_output_of_100_kb() {
 #[test]
 fn entries_round_trip_through_z_format() {
     let field = "[^\0\n]{0,20}";
-    let entry = (field, field, field, "[^\0]{0,30}").prop_map(|(scope, origin, key, value)| ConfigEntry {
-        scope,
-        origin,
-        key,
-        value,
+    let entry = (field, field, field, "[^\0]{0,30}", any::<bool>()).prop_map(|(scope, origin, key, value, bare)| {
+        // A bare key (no `=`) has no value at all.
+        ConfigEntry { scope, origin, key, value: if bare { String::new() } else { value }, bare }
     });
     let strategy = proptest::collection::vec(entry, 0..6).prop_filter("git never prints an all-empty record", |v| {
         v.iter().all(|e| !(e.scope.is_empty() && e.origin.is_empty() && e.key.is_empty()))
@@ -71,8 +69,8 @@ fn entries_round_trip_through_z_format() {
     check(T, "round-trip", super::cases(), strategy, |entries| {
         let mut z = String::new();
         for e in &entries {
-            // `key NL value` only when there is a value, as git prints it.
-            let kv = if e.value.is_empty() { e.key.clone() } else { format!("{}\n{}", e.key, e.value) };
+            // `key NL value` when the key has a value (an empty one too), as git prints it.
+            let kv = if e.bare { e.key.clone() } else { format!("{}\n{}", e.key, e.value) };
             z.push_str(&format!("{}\0{}\0{kv}\0", e.scope, e.origin));
         }
         prop_assert_eq!(parse_config_z(z.as_bytes()), entries);

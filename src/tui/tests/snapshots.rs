@@ -157,7 +157,7 @@ fn apply() {
     s.apply.verified = vec!["git credential fill returns the new token (from store)".into()];
     check("apply_verifying", &s);
     s.apply.stage = ApplyStage::Failed(Failure::from(&Error::LiveCheck {
-        url: "https://github.com/octo/hello.git".into(),
+        command: "git ls-remote origin".into(),
         message: "Authentication failed".into(),
     }));
     check("apply_failed", &s);

@@ -126,6 +126,9 @@ fn undo_after_a_setup_killed_mid_way_reverts_only_the_steps_it_took() {
     let helper =
         format!("!f() {{ case \"$1\" in erase) exec sleep {secs};; *) exec git credential-store \"$@\";; esac; }}; f");
     w.git_ok(&["config", "--global", "credential.helper", &helper]);
+    // The stale login it hands out (only a login that is there is forgotten).
+    let host = w.sandbox.host_url().replace("http://", "");
+    std::fs::write(w.ws.home.join(".git-credentials"), format!("http://octo:stale-password@{host}\n")).unwrap();
     let ssh_url = w.git_ok(&["remote", "get-url", "origin"]);
     let before = w.snapshot_files();
     let child = w.spawn_setup(&w.good_token(), &["--store", "file"], &[]);
