@@ -2,9 +2,11 @@
 //! anything or touching the network.
 
 use crate::engine::Deps;
+use crate::git::SshLookup;
 use crate::git::{self, GitError, InsteadOfRule, MIN_GIT};
 use crate::model::remote::{self, Classified, Transport};
 pub use crate::model::repo::{RemoteView, RepoInfo};
+use crate::model::ssh::SshAlias;
 
 /// Why there is no usable remote.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -93,6 +95,7 @@ async fn view(deps: &Deps, repo: &RepoInfo, name: &str) -> Result<RemoteView, Re
         c @ Classified::GitHub { .. } => c,
         _ => remote::classify(&info.effective_fetch, &deps.host),
     };
+    let (classified, alias) = through_alias(deps, classified, &written).await;
     match classified {
         Classified::GitHub { repo, transport, embeds_secret } => Ok(RemoteView {
             repo,
@@ -102,7 +105,35 @@ async fn view(deps: &Deps, repo: &RepoInfo, name: &str) -> Result<RemoteView, Re
             embeds_secret: embeds_secret
                 || info.pushurl.as_deref().is_some_and(|p| remote::parse(p).is_ok_and(|r| r.embeds_secret)),
             info,
+            alias,
         }),
         _ => Err(RemoteProblem::NotGitHub { remote: name.into(), url: remote::redact(&written) }),
+    }
+}
+
+/// A remote that is not on the host but reached over SSH may name an SSH alias
+/// (`git@github-work:o/r` with `Host github-work` / `HostName github.com`): ask ssh
+/// (`ssh -G`) where the alias connects, and classify the URL again with that host.
+/// Without ssh, or when ssh names another host, the literal host stands.
+async fn through_alias(deps: &Deps, classified: Classified, url: &str) -> (Classified, Option<SshAlias>) {
+    if matches!(classified, Classified::GitHub { .. }) {
+        return (classified, None);
+    }
+    let Ok(parsed) = remote::parse(url) else { return (classified, None) };
+    let Some(name) = parsed.host.as_deref().filter(|_| parsed.transport == Transport::Ssh) else {
+        return (classified, None);
+    };
+    let target = match deps.git.ssh_resolve(name).await {
+        SshLookup::Resolved(t) if t.is_host(&deps.host) => t,
+        other => {
+            tracing::debug!(host = name, answer = ?other, "not an SSH alias for the host");
+            return (classified, None);
+        }
+    };
+    let user = parsed.user.as_deref().map(|u| format!("{u}@")).unwrap_or_default();
+    let host = if target.hostname.contains(':') { format!("[{}]", target.hostname) } else { target.hostname.clone() };
+    match remote::classify(&format!("ssh://{user}{host}/{}", parsed.path), &deps.host) {
+        c @ Classified::GitHub { .. } => (c, Some(target.alias(name))),
+        _ => (classified, None),
     }
 }

@@ -15,6 +15,7 @@ pub mod remote;
 pub mod repo;
 pub mod scopes;
 pub mod scrub;
+pub mod ssh;
 pub mod storage;
 pub mod text;
 pub mod token;

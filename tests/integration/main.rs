@@ -1,6 +1,7 @@
 //! The one integration test binary: the real `git-reauth` binary against the sandbox
 //! (fake GitHub + real `git http-backend`) in sealed throwaway workstations.
 
+mod alias;
 mod bad_input;
 // Process groups, /proc and wait4.
 #[cfg(target_os = "linux")]
