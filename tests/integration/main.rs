@@ -10,6 +10,7 @@ mod demo;
 #[cfg(unix)]
 mod faults;
 mod flow;
+mod ghes;
 mod hostile_api;
 mod hygiene;
 mod keyring;

@@ -1,0 +1,106 @@
+//! The host from the remote: without `--host-url`, a remote whose host is not
+//! github.com may be on a GitHub Enterprise Server. Such a server answers
+//! `GET https://HOST/api/v3/meta` with its `installed_version`; github.com's meta
+//! (`api.github.com/meta`) has none. Used by doctor and setup before they start.
+
+use std::time::Duration;
+
+use crate::engine::Deps;
+use crate::engine::observe::pick_remote;
+use crate::git::{self, SshLookup};
+use crate::github::GitHub;
+use crate::model::host::{HostUrl, is_loopback};
+use crate::model::remote::{self, Transport};
+
+/// What the remote says about the host.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum HostGuess {
+    /// Nothing to change: no repository or remote, a remote on the host (or an SSH
+    /// alias for it), or not a network remote.
+    Keep,
+    /// `host` answered as GitHub Enterprise Server `version`: use it.
+    Enterprise { host: HostUrl, version: String },
+    /// `host` did not answer as GitHub (`why`); `try_url` is the `--host-url` to give
+    /// if it is one all the same.
+    NotGitHub { host: String, try_url: String, why: String },
+}
+
+/// The guess, and whether `ssh` was missing when an SSH remote's alias was to be
+/// resolved (then the literal host was used).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Detection {
+    pub guess: HostGuess,
+    pub no_ssh: Option<String>,
+}
+
+/// How long one `/meta` question may take: a host that does not answer must not hold
+/// doctor up for the client's full timeouts.
+const META_TIMEOUT: Duration = Duration::from_secs(8);
+
+/// Look at the remote (`wanted`, else origin, else the only one) of the repository in
+/// the working folder: is its host the Deps' host, and if not, is it GitHub?
+pub async fn detect_host(deps: &Deps, wanted: Option<&str>) -> Detection {
+    let keep = Detection { guess: HostGuess::Keep, no_ssh: None };
+    let Some(repo) = git::discover(&deps.git) else { return keep };
+    let Ok(name) = pick_remote(&repo, wanted) else { return keep };
+    let Ok(info) = git::remote_info(&deps.git, &repo, &name).await else { return keep };
+    let url = info.url.clone().unwrap_or(info.effective_fetch);
+    let Ok(parsed) = remote::parse(&url) else { return keep };
+    let Some(literal) = parsed.host.clone() else { return keep };
+    if !matches!(parsed.transport, Transport::Https | Transport::Http | Transport::Ssh | Transport::Git)
+        || deps.host.owns_remote_host(&literal)
+    {
+        return keep;
+    }
+    let mut no_ssh = None;
+    let host = if parsed.transport == Transport::Ssh {
+        match deps.git.ssh_resolve(&literal).await {
+            SshLookup::Resolved(t) if t.is_host(&deps.host) => return keep,
+            SshLookup::Resolved(t) => t.hostname,
+            SshLookup::NoSsh => {
+                no_ssh = Some(literal.clone());
+                literal
+            }
+            SshLookup::Failed(_) => literal,
+        }
+    } else {
+        literal
+    };
+    // The web port is the URL's for HTTP(S) remotes; an SSH or git port says nothing of it.
+    let port = matches!(parsed.transport, Transport::Https | Transport::Http).then_some(parsed.port).flatten();
+    Detection { guess: ask(&host, port, parsed.transport == Transport::Http).await, no_ssh }
+}
+
+/// Ask `https://HOST[:PORT]/api/v3/meta`, and for a loopback host (the tests' sandbox:
+/// plain HTTP is allowed there only) `http://` as well.
+async fn ask(host: &str, port: Option<u16>, http_remote: bool) -> HostGuess {
+    let shown = if host.contains(':') { format!("[{host}]") } else { host.to_string() };
+    let authority = match port {
+        Some(p) => format!("{shown}:{p}"),
+        None => shown.clone(),
+    };
+    let mut candidates = vec![format!("https://{authority}")];
+    if is_loopback(host) {
+        candidates.push(format!("http://{authority}"));
+    }
+    let mut why = String::from("it is not a valid host name");
+    for candidate in &candidates {
+        let Ok(url) = HostUrl::parse(candidate) else { continue };
+        let answer = match GitHub::new(&url) {
+            Ok(gh) => tokio::time::timeout(META_TIMEOUT, gh.enterprise_version()).await,
+            Err(e) => {
+                why = e.to_string();
+                continue;
+            }
+        };
+        match answer {
+            Ok(Ok(Some(version))) => return HostGuess::Enterprise { host: url, version },
+            Ok(Ok(None)) => why = format!("{}/meta has no installed_version", url.api_base()),
+            Ok(Err(e)) => why = e.to_string(),
+            Err(_) => why = format!("{}/meta did not answer within {} s", url.api_base(), META_TIMEOUT.as_secs()),
+        }
+    }
+    // The URL the user would give: plain HTTP only where the remote uses it (loopback).
+    let try_url = if http_remote && candidates.len() > 1 { candidates[1].clone() } else { candidates[0].clone() };
+    HostGuess::NotGitHub { host: authority, try_url, why }
+}
