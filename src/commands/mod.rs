@@ -110,13 +110,11 @@ fn deps(host_url: Option<&str>) -> Result<Deps, Problem> {
 
 /// Without `--host-url` (and `GIT_REAUTH_HOST_URL`): the host the remote is on, when it
 /// is not github.com but answers as GitHub Enterprise Server; else the Deps as they are,
-/// with a note on stderr naming the `--host-url` to try. For doctor and setup.
+/// with a note on stderr naming the `--host-url` to try. With or without it, a note when
+/// an SSH remote's alias could not be resolved for want of `ssh`. For doctor and setup.
 async fn host_from_remote(deps: Deps, given: bool, remote: Option<&str>) -> Result<Deps, Problem> {
     use crate::engine::detect::{HostGuess, detect_host};
-    if given {
-        return Ok(deps);
-    }
-    let found = detect_host(&deps, remote).await;
+    let found = detect_host(&deps, remote, !given).await;
     let s = Style::stderr();
     let note = |text: String| eprintln!("{} {}", s.dim("note:"), crate::model::text::printable(&text));
     if let Some(alias) = &found.no_ssh {

@@ -38,8 +38,10 @@ pub struct Detection {
 const META_TIMEOUT: Duration = Duration::from_secs(8);
 
 /// Look at the remote (`wanted`, else origin, else the only one) of the repository in
-/// the working folder: is its host the Deps' host, and if not, is it GitHub?
-pub async fn detect_host(deps: &Deps, wanted: Option<&str>) -> Detection {
+/// the working folder: is its host the Deps' host, and if not (and `ask_meta`: no host
+/// was given), is it GitHub? Without `ask_meta` the guess is always [`HostGuess::Keep`]
+/// and only a missing `ssh` is reported.
+pub async fn detect_host(deps: &Deps, wanted: Option<&str>, ask_meta: bool) -> Detection {
     let keep = Detection { guess: HostGuess::Keep, no_ssh: None };
     let Some(repo) = git::discover(&deps.git) else { return keep };
     let Ok(name) = pick_remote(&repo, wanted) else { return keep };
@@ -66,6 +68,9 @@ pub async fn detect_host(deps: &Deps, wanted: Option<&str>) -> Detection {
     } else {
         literal
     };
+    if !ask_meta {
+        return Detection { guess: HostGuess::Keep, no_ssh };
+    }
     // The web port is the URL's for HTTP(S) remotes; an SSH or git port says nothing of it.
     let port = matches!(parsed.transport, Transport::Https | Transport::Http).then_some(parsed.port).flatten();
     Detection { guess: ask(&host, port, parsed.transport == Transport::Http).await, no_ssh }

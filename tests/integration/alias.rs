@@ -86,6 +86,8 @@ fn an_ssh_url_alias_remote_is_recognised_and_switched() {
     assert_eq!(w.remote_head(), local);
 }
 
+/// An alias ssh resolves to another host is not ours: resolving must not stand for
+/// matching (the remote keeps its "not on" verdict and no alias is claimed).
 #[test]
 fn an_alias_for_another_host_stays_foreign() {
     let w = World::broken();
@@ -95,4 +97,27 @@ fn an_alias_for_another_host_stays_foreign() {
     let json = doctor_json(&w);
     assert_eq!(check(&json, "repository")["status"], "fail", "{json}");
     assert!(!check(&json, "repository")["summary"].as_str().unwrap().contains("alias"), "{json}");
+}
+
+#[cfg(unix)]
+#[test]
+fn without_ssh_the_literal_host_is_matched_and_doctor_says_so() {
+    let w = World::broken();
+    w.git_ok(&["remote", "set-url", "origin", "git@github-work:octo/hello.git"]);
+    if !write_alias(&w) {
+        return;
+    }
+    // A PATH with git and nothing else: no ssh to ask.
+    let bin = w.ws.root.path().join("only-git");
+    std::fs::create_dir_all(&bin).unwrap();
+    let git =
+        String::from_utf8(std::process::Command::new("sh").args(["-c", "command -v git"]).output().unwrap().stdout)
+            .unwrap();
+    std::os::unix::fs::symlink(git.trim(), bin.join("git")).unwrap();
+    let mut c = assert_cmd::Command::cargo_bin("git-reauth").unwrap();
+    c.env_clear().env("PATH", &bin).envs(w.vars()).current_dir(&w.ws.repo).args(["doctor", "--json"]);
+    let a = c.timeout(std::time::Duration::from_secs(60)).assert().code(1);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&a)).unwrap();
+    assert_eq!(check(&json, "repository")["status"], "fail", "{json}");
+    assert!(stderr(&a).contains("ssh is not on PATH: `github-work` is taken as written"), "{}", stderr(&a));
 }
