@@ -79,15 +79,7 @@ pub async fn detect_host(deps: &Deps, wanted: Option<&str>, ask_meta: bool) -> D
 /// Ask `https://HOST[:PORT]/api/v3/meta`, and for a loopback host (the tests' sandbox:
 /// plain HTTP is allowed there only) `http://` as well.
 async fn ask(host: &str, port: Option<u16>, http_remote: bool) -> HostGuess {
-    let shown = if host.contains(':') { format!("[{host}]") } else { host.to_string() };
-    let authority = match port {
-        Some(p) => format!("{shown}:{p}"),
-        None => shown.clone(),
-    };
-    let mut candidates = vec![format!("https://{authority}")];
-    if is_loopback(host) {
-        candidates.push(format!("http://{authority}"));
-    }
+    let (authority, candidates) = candidates(host, port);
     let mut why = String::from("it is not a valid host name");
     for candidate in &candidates {
         let Ok(url) = HostUrl::parse(candidate) else { continue };
@@ -108,4 +100,37 @@ async fn ask(host: &str, port: Option<u16>, http_remote: bool) -> HostGuess {
     // The URL the user would give: plain HTTP only where the remote uses it (loopback).
     let try_url = if http_remote && candidates.len() > 1 { candidates[1].clone() } else { candidates[0].clone() };
     HostGuess::NotGitHub { host: authority, try_url, why }
+}
+
+/// `HOST[:PORT]` (IPv6 in brackets) and the host URLs to ask: `https://` always,
+/// `http://` only for a loopback host.
+fn candidates(host: &str, port: Option<u16>) -> (String, Vec<String>) {
+    let shown = if host.contains(':') { format!("[{host}]") } else { host.to_string() };
+    let authority = match port {
+        Some(p) => format!("{shown}:{p}"),
+        None => shown,
+    };
+    let mut urls = vec![format!("https://{authority}")];
+    if is_loopback(host) {
+        urls.push(format!("http://{authority}"));
+    }
+    (authority, urls)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::candidates;
+
+    #[test]
+    fn plain_http_is_asked_of_loopback_hosts_only() {
+        let table: [(&str, Option<u16>, &str, &[&str]); 4] = [
+            ("git.example.com", None, "git.example.com", &["https://git.example.com"]),
+            ("git.example.com", Some(8443), "git.example.com:8443", &["https://git.example.com:8443"]),
+            ("127.0.0.1", Some(8080), "127.0.0.1:8080", &["https://127.0.0.1:8080", "http://127.0.0.1:8080"]),
+            ("::1", Some(9), "[::1]:9", &["https://[::1]:9", "http://[::1]:9"]),
+        ];
+        for (host, port, authority, urls) in table {
+            assert_eq!(candidates(host, port), (authority.to_string(), urls.iter().map(|u| u.to_string()).collect()));
+        }
+    }
 }

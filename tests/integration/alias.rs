@@ -30,6 +30,20 @@ fn write_alias(w: &World) -> bool {
     true
 }
 
+/// doctor sees the alias's repository; setup --switch-remote makes origin the sandbox's
+/// HTTPS URL (git says so) and a real push lands.
+fn recognised_switched_and_pushed(w: &World) {
+    let json = doctor_json(w);
+    assert_eq!(check(&json, "repository")["status"], "ok", "{json}");
+    assert!(check(&json, "remote-protocol")["summary"].as_str().unwrap().contains("SSH alias for 127.0.0.1"), "{json}");
+    w.setup(&w.good_token(), &["--switch-remote", "--yes"]).success();
+    assert_eq!(w.git_ok(&["remote", "get-url", "origin"]), format!("{}/{OWNER}/{REPO}.git", w.sandbox.host_url()));
+    let local = w.git_ok(&["rev-parse", "HEAD"]);
+    assert_ne!(w.remote_head(), local);
+    w.git_ok(&["push", "origin", "HEAD:main"]);
+    assert_eq!(w.remote_head(), local);
+}
+
 #[test]
 fn an_scp_like_alias_remote_is_recognised_switched_and_pushed() {
     let w = World::broken();
@@ -76,14 +90,7 @@ fn an_ssh_url_alias_remote_is_recognised_and_switched() {
     if !write_alias(&w) {
         return;
     }
-    let json = doctor_json(&w);
-    assert_eq!(check(&json, "repository")["status"], "ok", "{json}");
-    assert!(check(&json, "remote-protocol")["summary"].as_str().unwrap().contains("SSH alias for 127.0.0.1"), "{json}");
-    w.setup(&w.good_token(), &["--switch-remote", "--yes"]).success();
-    assert_eq!(w.git_ok(&["remote", "get-url", "origin"]), format!("{}/{OWNER}/{REPO}.git", w.sandbox.host_url()));
-    let local = w.git_ok(&["rev-parse", "HEAD"]);
-    w.git_ok(&["push", "origin", "HEAD:main"]);
-    assert_eq!(w.remote_head(), local);
+    recognised_switched_and_pushed(&w);
 }
 
 /// An alias ssh resolves to another host is not ours: resolving must not stand for
@@ -120,4 +127,18 @@ fn without_ssh_the_literal_host_is_matched_and_doctor_says_so() {
     let json: serde_json::Value = serde_json::from_str(&stdout(&a)).unwrap();
     assert_eq!(check(&json, "repository")["status"], "fail", "{json}");
     assert!(stderr(&a).contains("ssh is not on PATH: `github-work` is taken as written"), "{}", stderr(&a));
+}
+
+/// A shorthand that only an insteadOf rule expands to the alias: the alias is found in
+/// the URL git uses (`git remote get-url` says which).
+#[test]
+fn an_alias_behind_an_insteadof_shorthand_is_found() {
+    let w = World::broken();
+    w.git_ok(&["config", "--global", "url.git@github-work:.insteadOf", "work:"]);
+    w.git_ok(&["remote", "set-url", "origin", "work:octo/hello.git"]);
+    assert_eq!(w.git_ok(&["remote", "get-url", "origin"]), "git@github-work:octo/hello.git");
+    if !write_alias(&w) {
+        return;
+    }
+    recognised_switched_and_pushed(&w);
 }
