@@ -36,9 +36,11 @@ Exit codes: 0 ok, 1 a problem was found, 2 bad input, 130 interrupted.";
 /// Options for every command.
 #[derive(Debug, Args)]
 pub struct Global {
-    /// GitHub host: https://github.com, a GitHub Enterprise Server URL, or http:// on loopback (tests)
-    #[arg(long, global = true, env = "GIT_REAUTH_HOST_URL", default_value = "https://github.com", value_name = "URL")]
-    pub host_url: String,
+    /// GitHub host: https://github.com, a GitHub Enterprise Server URL, or http:// on loopback (tests).
+    /// Without it: https://github.com, unless the remote is on another host that answers as GitHub
+    /// Enterprise Server (asked at https://HOST/api/v3/meta by doctor and setup)
+    #[arg(long, global = true, env = "GIT_REAUTH_HOST_URL", value_name = "URL")]
+    pub host_url: Option<String>,
     /// Explain errors in more detail and log to stderr
     #[arg(long, short, global = true)]
     pub verbose: bool,

@@ -98,11 +98,44 @@ fn report(problem: &Problem, verbose: bool) {
     }
 }
 
+/// `--host-url`'s default.
+const DEFAULT_HOST_URL: &str = "https://github.com";
+
 /// Build the engine's dependencies from this process.
-fn deps(host_url: &str) -> Result<Deps, Problem> {
-    let host = HostUrl::parse(host_url).map_err(|e| Problem::BadHostUrl(e.to_string()))?;
+fn deps(host_url: Option<&str>) -> Result<Deps, Problem> {
+    let host = HostUrl::parse(host_url.unwrap_or(DEFAULT_HOST_URL)).map_err(|e| Problem::BadHostUrl(e.to_string()))?;
     let env = Env::from_process().map_err(|e| Problem::Other(format!("cannot read the current directory: {e}")))?;
     Deps::new(env, host).map_err(|e| Problem::Other(format!("cannot set up the HTTP client: {e}")))
+}
+
+/// Without `--host-url` (and `GIT_REAUTH_HOST_URL`): the host the remote is on, when it
+/// is not github.com but answers as GitHub Enterprise Server; else the Deps as they are,
+/// with a note on stderr naming the `--host-url` to try. With or without it, a note when
+/// an SSH remote's alias could not be resolved for want of `ssh`. For doctor and setup.
+async fn host_from_remote(deps: Deps, given: bool, remote: Option<&str>) -> Result<Deps, Problem> {
+    use crate::engine::detect::{HostGuess, detect_host};
+    let found = detect_host(&deps, remote, !given).await;
+    let s = Style::stderr();
+    let note = |text: String| eprintln!("{} {}", s.dim("note:"), crate::model::text::printable(&text));
+    if let Some(alias) = &found.no_ssh {
+        note(format!(
+            "ssh is not on PATH: `{alias}` is taken as written (an SSH alias in ~/.ssh/config is not resolved)"
+        ));
+    }
+    match found.guess {
+        HostGuess::Keep => Ok(deps),
+        HostGuess::Enterprise { host, version } => {
+            note(format!("{} answers as GitHub Enterprise Server {version}: using it", host.host_port()));
+            Deps::new(deps.env().clone(), host)
+                .map_err(|e| Problem::Other(format!("cannot set up the HTTP client: {e}")))
+        }
+        HostGuess::NotGitHub { host, try_url, why } => {
+            note(format!(
+                "{host} does not answer as GitHub Enterprise Server ({why}); if it is a GitHub host, try --host-url {try_url}"
+            ));
+            Ok(deps)
+        }
+    }
 }
 
 async fn run(cli: Cli) -> Result<u8, Problem> {
@@ -111,7 +144,7 @@ async fn run(cli: Cli) -> Result<u8, Problem> {
         if !crate::tui::terminal::has_tty() {
             return Err(Problem::NotATerminal);
         }
-        return Ok(crate::tui::run(deps(&cli.global.host_url)?).await?);
+        return Ok(crate::tui::run(deps(cli.global.host_url.as_deref())?).await?);
     };
     match command {
         Command::Demo(a) => return demo::run(a).await,
@@ -119,7 +152,13 @@ async fn run(cli: Cli) -> Result<u8, Problem> {
         Command::Man(a) => return man::run(a),
         _ => {}
     }
-    let deps = deps(&cli.global.host_url)?;
+    let deps = deps(cli.global.host_url.as_deref())?;
+    let given = cli.global.host_url.is_some();
+    let deps = match &command {
+        Command::Doctor(a) => host_from_remote(deps, given, a.remote.as_deref()).await?,
+        Command::Setup(a) => host_from_remote(deps, given, a.remote.as_deref()).await?,
+        _ => deps,
+    };
     let cancel = CancellationToken::new();
     spawn_signal_watch(cancel.clone());
     match command {

@@ -4,6 +4,7 @@
 
 pub mod advice;
 pub mod apply;
+pub mod detect;
 pub mod doctor;
 pub mod error;
 pub mod identity;

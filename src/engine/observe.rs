@@ -2,9 +2,11 @@
 //! anything or touching the network.
 
 use crate::engine::Deps;
+use crate::git::SshLookup;
 use crate::git::{self, GitError, InsteadOfRule, MIN_GIT};
 use crate::model::remote::{self, Classified, Transport};
 pub use crate::model::repo::{RemoteView, RepoInfo};
+use crate::model::ssh::SshAlias;
 
 /// Why there is no usable remote.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -93,6 +95,7 @@ async fn view(deps: &Deps, repo: &RepoInfo, name: &str) -> Result<RemoteView, Re
         c @ Classified::GitHub { .. } => c,
         _ => remote::classify(&info.effective_fetch, &deps.host),
     };
+    let (classified, alias) = through_alias(deps, classified, [&written, &info.effective_fetch]).await;
     match classified {
         Classified::GitHub { repo, transport, embeds_secret } => Ok(RemoteView {
             repo,
@@ -102,7 +105,47 @@ async fn view(deps: &Deps, repo: &RepoInfo, name: &str) -> Result<RemoteView, Re
             embeds_secret: embeds_secret
                 || info.pushurl.as_deref().is_some_and(|p| remote::parse(p).is_ok_and(|r| r.embeds_secret)),
             info,
+            alias,
         }),
         _ => Err(RemoteProblem::NotGitHub { remote: name.into(), url: remote::redact(&written) }),
+    }
+}
+
+/// A remote that is not on the host but reached over SSH may name an SSH alias
+/// (`git@github-work:o/r` with `Host github-work` / `HostName github.com`): ask ssh
+/// (`ssh -G`) where the alias connects, and classify the URL again with that host. The
+/// URL as written first, then the one an insteadOf rule makes of it. Without ssh, or
+/// when ssh names another host, the literal host stands.
+async fn through_alias(deps: &Deps, classified: Classified, urls: [&str; 2]) -> (Classified, Option<SshAlias>) {
+    if matches!(classified, Classified::GitHub { .. }) {
+        return (classified, None);
+    }
+    for (i, url) in urls.into_iter().enumerate() {
+        if i > 0 && url == urls[0] {
+            continue;
+        }
+        if let Some(found) = alias_of(deps, url).await {
+            return found;
+        }
+    }
+    (classified, None)
+}
+
+/// One URL through its SSH alias, when it has one for the host.
+async fn alias_of(deps: &Deps, url: &str) -> Option<(Classified, Option<SshAlias>)> {
+    let parsed = remote::parse(url).ok()?;
+    let name = parsed.host.as_deref().filter(|_| parsed.transport == Transport::Ssh)?;
+    let target = match deps.git.ssh_resolve(name).await {
+        SshLookup::Resolved(t) if t.is_host(&deps.host) => t,
+        other => {
+            tracing::debug!(host = name, answer = ?other, "not an SSH alias for the host");
+            return None;
+        }
+    };
+    let user = parsed.user.as_deref().map(|u| format!("{u}@")).unwrap_or_default();
+    let host = if target.hostname.contains(':') { format!("[{}]", target.hostname) } else { target.hostname.clone() };
+    match remote::classify(&format!("ssh://{user}{host}/{}", parsed.path), &deps.host) {
+        c @ Classified::GitHub { .. } => Some((c, Some(target.alias(name)))),
+        _ => None,
     }
 }

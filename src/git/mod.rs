@@ -7,6 +7,7 @@ mod config_file;
 mod credential;
 mod repo;
 mod run;
+mod ssh;
 
 pub use config::{ConfigFileError, InsteadOfRule, entries as config_entries, global_config_file, insteadof_rules};
 pub use config_file::{read_values, write_values};
@@ -14,6 +15,7 @@ pub use credential::{FillOutcome, GitCredential};
 pub use repo::{RemoteInfo, RepoInfo, discover, remote_info};
 
 pub use run::{Limits, NO_PROMPT, Output, signal_running};
+pub use ssh::SshLookup;
 
 use crate::env::Env;
 use crate::model::text;

@@ -97,15 +97,38 @@ fn size(bytes: usize) -> String {
 
 impl Git {
     fn command(&self, args: &[&str]) -> tokio::process::Command {
-        let mut cmd = tokio::process::Command::new(&self.env.git);
-        self.env.apply(&mut cmd);
+        let mut cmd = self.leashed(&self.env.git);
         for c in NO_PROMPT {
             cmd.args(["-c", c]);
         }
-        cmd.args(args).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).kill_on_drop(true);
+        cmd.args(args);
+        cmd
+    }
+
+    /// `program` with the Env's environment, no stdin, piped output, in a process group
+    /// of its own, killed on drop: the leash of every child, git or not.
+    fn leashed(&self, program: &std::path::Path) -> tokio::process::Command {
+        let mut cmd = tokio::process::Command::new(program);
+        self.env.apply(&mut cmd);
+        cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).kill_on_drop(true);
         #[cfg(unix)]
         cmd.process_group(0);
         cmd
+    }
+
+    /// Run another program than git (`ssh -G`) on the same leash as git: the Env's
+    /// environment, no stdin, `limits` on its output, the git timeout, its own process
+    /// group. A program that is not there is [`GitError::Missing`].
+    pub async fn run_program(
+        &self,
+        program: &std::path::Path,
+        args: &[&str],
+        limits: Limits,
+    ) -> Result<Output, GitError> {
+        let mut cmd = self.leashed(program);
+        cmd.args(args);
+        let shown = format!("{} {}", program.display(), args.join(" "));
+        self.run_command(cmd, &shown, None, limits).await
     }
 
     /// Run git; `input` goes to stdin (the only way a secret ever reaches git).
@@ -126,11 +149,23 @@ impl Git {
         extra_env: &[(&str, &str)],
         limits: Limits,
     ) -> Result<Output, GitError> {
-        let shown = || crate::model::text::printable(&args.join(" "));
         let mut cmd = self.command(args);
         for (k, v) in extra_env {
             cmd.env(k, v);
         }
+        self.run_command(cmd, &args.join(" "), input, limits).await
+    }
+
+    /// Spawn a leashed command, feed it `input`, collect its capped output until it
+    /// exits or the timeout; `args` names it in errors.
+    async fn run_command(
+        &self,
+        mut cmd: tokio::process::Command,
+        args: &str,
+        input: Option<&[u8]>,
+        limits: Limits,
+    ) -> Result<Output, GitError> {
+        let shown = || crate::model::text::printable(args);
         if input.is_some() {
             cmd.stdin(Stdio::piped());
         }

@@ -225,6 +225,25 @@ impl GitHub {
         }
     }
 
+    /// `GET /meta` without credentials: the release when the host answers as GitHub
+    /// Enterprise Server (`installed_version`, which github.com's `/meta` lacks);
+    /// `None` when it answers but not so (a 404 page, JSON without it).
+    pub async fn enterprise_version(&self) -> Result<Option<String>, ApiError> {
+        let (status, _, body) = self.get("/meta", None).await?;
+        if !status.is_success() {
+            return Ok(None);
+        }
+        let v: serde_json::Value = match serde_json::from_slice(&body) {
+            Ok(v) => v,
+            Err(_) => return Ok(None),
+        };
+        let version = v.get("installed_version").and_then(|v| v.as_str());
+        // A version is digits and dots; anything else is not shown.
+        Ok(version
+            .filter(|v| !v.is_empty() && v.len() <= 32 && v.chars().all(|c| c.is_ascii_digit() || c == '.'))
+            .map(str::to_string))
+    }
+
     /// Ask git's smart-HTTP endpoint for `info/refs` of `repo` with Basic auth: the
     /// same check git makes before a fetch or push, without git's side effect of
     /// erasing a rejected credential from the user's helpers.

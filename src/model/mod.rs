@@ -16,6 +16,7 @@ pub mod repo;
 pub mod request;
 pub mod scopes;
 pub mod scrub;
+pub mod ssh;
 pub mod storage;
 pub mod text;
 pub mod token;

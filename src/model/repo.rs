@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use crate::model::remote::{RepoRef, Transport};
+use crate::model::ssh::SshAlias;
 
 /// A discovered repository.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -44,6 +45,10 @@ pub struct RemoteView {
     pub fetch_transport: Transport,
     /// The configured URL carries a password or token.
     pub embeds_secret: bool,
+    /// The remote's host is an SSH alias for the host (`git@github-work:o/r`), as
+    /// `ssh -G` resolved it. The hook for binding the repository to the alias's account
+    /// (which key, which user) when the remote is switched to HTTPS.
+    pub alias: Option<SshAlias>,
 }
 
 impl RemoteView {
@@ -76,6 +81,7 @@ mod tests {
             push_transport: push,
             fetch_transport: fetch,
             embeds_secret: false,
+            alias: None,
         }
     }
 

@@ -44,6 +44,8 @@ pub(crate) fn handle(shared: &Shared, parts: &http::request::Parts, body: &Bytes
         ("content-type", JSON.to_owned()),
         ("x-github-request-id", rid.clone()),
         ("x-github-media-type", "github.v3; format=json".to_owned()),
+        // GitHub Enterprise Server names its version on every API answer.
+        ("x-github-enterprise-version", GHES_VERSION.to_owned()),
     ];
     let rate_headers = |headers: &mut Vec<(&str, String)>, limit: u32, w: RateWindow| {
         headers.push(("x-ratelimit-limit", limit.to_string()));
@@ -122,6 +124,7 @@ pub(crate) fn handle(shared: &Shared, parts: &http::request::Parts, body: &Bytes
                 None => (401, error_body("Requires authentication", DOCS, 401), ""),
             },
             (true, Some("/rate_limit")) => (200, rate_limit_json(&st, token, epoch), ""),
+            (true, Some("/meta")) => (200, meta_json(), ""),
             (true, Some(r)) if r.starts_with("/repos/") => {
                 let segs: Vec<&str> = r.trim_start_matches("/repos/").split('/').collect();
                 if let [owner, name] = segs[..] {
@@ -155,6 +158,31 @@ pub(crate) fn handle(shared: &Shared, parts: &http::request::Parts, body: &Bytes
     };
     headers.push(("x-accepted-oauth-scopes", accepted.to_owned()));
     response(status, &headers, body.to_string())
+}
+
+/// The GitHub Enterprise Server release the sandbox answers as (`/meta`, and the
+/// `X-GitHub-Enterprise-Version` header).
+pub const GHES_VERSION: &str = "3.14.0";
+
+/// `GET /api/v3/meta` as GitHub Enterprise Server answers it (with or without a token):
+/// `installed_version` is what tells it from github.com, whose `api.github.com/meta`
+/// has none. The address lists of a real server are left empty.
+fn meta_json() -> Value {
+    json!({
+        "verifiable_password_authentication": false,
+        "installed_version": GHES_VERSION,
+        "ssh_key_fingerprints": {
+            "SHA256_RSA": "uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s",
+            "SHA256_ECDSA": "p2QAMXNIC1TJYWeIOttrVc98/R1BUFWu3/LiyKgUfQM",
+            "SHA256_ED25519": "+DiY3wvvV6TuJJhbpZisF/zLDA0zPMSvHdkr4UvCOqU"
+        },
+        "hooks": [],
+        "git": [],
+        "pages": [],
+        "importer": [],
+        "actions": [],
+        "dependabot": []
+    })
 }
 
 fn root(api: &str) -> Value {

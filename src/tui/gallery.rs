@@ -112,6 +112,7 @@ pub fn prepared() -> Prepared {
         push_transport: Transport::Ssh,
         fetch_transport: Transport::Ssh,
         embeds_secret: false,
+        alias: None,
     };
     let target = RepoTarget {
         repo: RepoInfo {

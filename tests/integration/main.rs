@@ -2,6 +2,7 @@
 //! (fake GitHub + real `git http-backend`) in sealed throwaway workstations.
 
 mod accounts;
+mod alias;
 mod bad_input;
 // Process groups, /proc and wait4.
 #[cfg(target_os = "linux")]
@@ -10,6 +11,7 @@ mod demo;
 #[cfg(unix)]
 mod faults;
 mod flow;
+mod ghes;
 mod hostile_api;
 mod hygiene;
 mod keyring;

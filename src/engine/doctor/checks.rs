@@ -40,7 +40,11 @@ pub(super) fn remote_check(deps: &Deps, v: &RemoteView) -> Check {
     if v.uses_ssh() {
         return Check::warn(
             CheckId::RemoteProtocol,
-            format!("{name} uses SSH ({}): a token is not used for it", remote::redact(&v.info.effective_push)),
+            format!(
+                "{name} uses SSH ({}{}): a token is not used for it",
+                remote::redact(&v.info.effective_push),
+                v.alias.as_ref().map(|a| format!("; {}", a.describe())).unwrap_or_default()
+            ),
             format!(
                 "switch to HTTPS with `git-reauth setup --token-stdin --switch-remote` (or `git remote set-url {name} {https}`)"
             ),
