@@ -28,6 +28,9 @@ pub fn render(d: &Diagnosis, s: Style) -> String {
     }
     text.push_str(&s.bold(&head));
     text.push('\n');
+    if let Some(a) = &d.account {
+        text.push_str(&format!("git sends the account {}\n", a.describe()));
+    }
     let width = d.checks.iter().map(|c| c.id.as_str().len()).max().unwrap_or(0);
     for c in &d.checks {
         let mark = match c.status {

@@ -6,8 +6,8 @@
 use secrecy::{ExposeSecret, SecretString};
 use tokio::sync::mpsc::UnboundedSender;
 
-use crate::engine::Deps;
 use crate::engine::observe::{Observation, ObserveGitError, RemoteProblem, observe};
+use crate::engine::{Deps, identity};
 use crate::github::{ApiError, Probe, Service};
 use crate::model::account::{Account, RepoVisibility};
 use crate::model::diagnosis::{Check, CheckId, Diagnosis};
@@ -58,12 +58,7 @@ impl Checks<'_> {
 /// Run every check. `progress` receives each check as it completes.
 pub async fn doctor(deps: &Deps, opts: &DoctorOpts, progress: Option<&UnboundedSender<Check>>) -> Diagnosis {
     let mut checks = Checks { list: Vec::new(), progress };
-    let cred = deps.credential();
-    // Helpers and the API are independent of the repository: start them now.
-    let fill = tokio::spawn({
-        let cred = cred.clone();
-        async move { cred.fill().await }
-    });
+    // The API and the keyring are independent of the repository: start them now.
     let reach = tokio::spawn({
         let gh = deps.github.clone();
         async move { gh.reachable().await }
@@ -74,16 +69,35 @@ pub async fn doctor(deps: &Deps, opts: &DoctorOpts, progress: Option<&UnboundedS
     });
     let obs = observe(deps, opts.remote.as_deref()).await;
     let (repo_name, remote_name) = local_checks(deps, &obs, &mut checks);
-    let diagnosis =
-        |checks: Checks| Diagnosis::new(deps.host.host_port(), repo_name.clone(), remote_name.clone(), checks.list);
+    let mut account = None;
+    let diagnosis = |checks: Checks, account: Option<crate::model::request::Sends>| Diagnosis {
+        account,
+        ..Diagnosis::new(deps.host.host_port(), repo_name.clone(), remote_name.clone(), checks.list)
+    };
     if obs.git_version.is_err() {
-        fill.abort();
         reach.abort();
         keyring.abort();
         checks.skip_rest("needs a working git");
-        return diagnosis(checks);
+        return diagnosis(checks, None);
     }
-
+    // What git asks the helpers for this remote (local: the config and the URL).
+    let request = match identity::entries(deps)
+        .await
+        .and_then(|e| identity::request(deps, obs.remote_view().and_then(identity::push_url), &e))
+    {
+        Ok(r) => r,
+        Err(e) => {
+            checks.push(Check::fail(
+                CheckId::CredentialHelper,
+                format!("git would not ask its helpers: {e}"),
+                "fix the config key named (`git config --show-origin --get-regexp '^credential\\.'` lists them)",
+            ));
+            checks.skip_rest("needs the credential");
+            return diagnosis(checks, None);
+        }
+    };
+    let cred = deps.credential_for(&request);
+    let fill = tokio::spawn(async move { cred.fill().await });
     let fill = match fill.await {
         Ok(Ok(f)) => f,
         Ok(Err(e)) => {
@@ -93,13 +107,14 @@ pub async fn doctor(deps: &Deps, opts: &DoctorOpts, progress: Option<&UnboundedS
                 "check that `git credential fill` works",
             ));
             checks.skip_rest("needs the credential");
-            return diagnosis(checks);
+            return diagnosis(checks, account.clone());
         }
         Err(_) => {
             checks.skip_rest("interrupted");
-            return diagnosis(checks);
+            return diagnosis(checks, account.clone());
         }
     };
+    account = identity::sends(&request, &fill);
     checks.push(helper_check(deps, &fill));
     let keyring = keyring.await.unwrap_or_else(|e| {
         Err(crate::store::KeyringUnavailable::new(crate::store::Reason::Other, format!("keyring check failed: {e}")))
@@ -130,7 +145,7 @@ pub async fn doctor(deps: &Deps, opts: &DoctorOpts, progress: Option<&UnboundedS
             fix,
         ));
         checks.skip_rest("no credential to check");
-        return diagnosis(checks);
+        return diagnosis(checks, account.clone());
     };
     if let Err(e) = &reach {
         checks.push(Check::fail(
@@ -139,14 +154,14 @@ pub async fn doctor(deps: &Deps, opts: &DoctorOpts, progress: Option<&UnboundedS
             api_fix(e),
         ));
         checks.skip_rest("the API is unreachable");
-        return diagnosis(checks);
+        return diagnosis(checks, account.clone());
     }
     let secret = credential.password.clone().unwrap_or_else(|| SecretString::from(String::new()));
     let username = credential.username.clone().filter(|u| !u.is_empty()).unwrap_or_else(|| "git".into());
     let helper = fill.helper().map(|h| h.name()).unwrap_or_else(|| "credential".into());
     let repo = obs.remote_view().map(|v| v.repo.clone());
     network_checks(deps, &mut checks, &secret, &username, &helper, repo.as_ref()).await;
-    diagnosis(checks)
+    diagnosis(checks, account)
 }
 
 /// git-version, repository, remote-protocol, insteadof. Returns the repository and

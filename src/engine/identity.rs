@@ -2,14 +2,12 @@
 //! git will use it ([`crate::model::request`]), what the helpers hand out for it, and
 //! where the user name comes from. One place for setup, doctor and status.
 
-use serde::Serialize;
-
 use crate::engine::{Deps, Error};
 use crate::git::FillOutcome;
 use crate::model::helpers::ConfigEntry;
 use crate::model::remote::{self, Transport};
 use crate::model::repo::RemoteView;
-use crate::model::request::{Request, UserSource, request_for};
+use crate::model::request::{Request, Sends, UserSource, request_for};
 
 /// Every `credential.*` entry git sees here, in git's order, with scope and origin.
 pub async fn entries(deps: &Deps) -> Result<Vec<ConfigEntry>, Error> {
@@ -33,43 +31,11 @@ pub fn request(deps: &Deps, url: Option<&str>, entries: &[ConfigEntry]) -> Resul
     .map_err(Error::CredentialConfig)
 }
 
-/// The account git sends for a repository, and where it comes from (`doctor --json`'s
-/// `account`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Sends {
-    /// The user name git sends (the helper's, when nothing pins one).
-    pub login: String,
-    /// `url`, `config` or `helper`.
-    pub source: &'static str,
-    /// The config file that pins it, or the helper's.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub file: Option<String>,
-}
-
-impl Sends {
-    /// From the request and what the helpers answered for it.
-    pub fn of(request: &Request, fill: &FillOutcome) -> Option<Sends> {
-        match (&request.username, &request.user_source) {
-            (Some(u), Some(src)) if !u.is_empty() => {
-                Some(Sends { login: u.clone(), source: src.kind(), file: src.file().map(str::to_owned) })
-            }
-            _ => {
-                let c = fill.credential.as_ref()?;
-                let login = c.username.clone()?;
-                Some(Sends { login, source: "helper", file: fill.helper().and_then(|h| h.file()).map(str::to_owned) })
-            }
-        }
-    }
-
-    /// For messages: "octo (from the remote URL)".
-    pub fn describe(&self) -> String {
-        let from = match (self.source, &self.file) {
-            ("url", _) => "the remote URL".to_string(),
-            (_, Some(f)) => format!("{} in {f}", self.source),
-            (s, None) => s.to_string(),
-        };
-        format!("{} (from {from})", self.login)
-    }
+/// The account git sends for a repository, from the request and what the helpers
+/// answered for it.
+pub fn sends(request: &Request, fill: &FillOutcome) -> Option<Sends> {
+    let answered = fill.credential.as_ref().and_then(|c| c.username.as_deref());
+    Sends::of(request, answered, fill.helper().and_then(|h| h.file()))
 }
 
 /// Where a pinned user name comes from, for messages.

@@ -135,6 +135,9 @@ pub struct Diagnosis {
     pub repository: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub remote: Option<String>,
+    /// The account git sends for this repository (or the host) and where it comes from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account: Option<crate::model::request::Sends>,
     pub checks: Vec<Check>,
 }
 
@@ -144,7 +147,7 @@ impl Diagnosis {
     pub fn new(host: String, repository: Option<String>, remote: Option<String>, mut checks: Vec<Check>) -> Diagnosis {
         checks.sort_by_key(|c| c.id);
         let healthy = checks.iter().all(|c| c.status != Status::Fail);
-        Diagnosis { host, healthy, repository, remote, checks }
+        Diagnosis { host, healthy, repository, remote, account: None, checks }
     }
 
     pub fn get(&self, id: CheckId) -> Option<&Check> {

@@ -59,6 +59,48 @@ impl UserSource {
     }
 }
 
+/// The account git sends for a repository and where it comes from (`doctor --json`'s
+/// `account`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Sends {
+    /// The user name git sends (the helper's, when nothing pins one).
+    pub login: String,
+    /// `url`, `config` or `helper`.
+    pub source: String,
+    /// The config file that pins it, or the helper's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+}
+
+impl Sends {
+    /// From the request, the user name the helpers answered with, and the config file
+    /// of the helper that answered.
+    pub fn of(request: &Request, answered: Option<&str>, helper_file: Option<&str>) -> Option<Sends> {
+        match (&request.username, &request.user_source) {
+            (Some(u), Some(src)) if !u.is_empty() => {
+                Some(Sends { login: u.clone(), source: src.kind().into(), file: src.file().map(str::to_owned) })
+            }
+            _ => Some(Sends {
+                login: answered.filter(|u| !u.is_empty())?.to_owned(),
+                source: "helper".into(),
+                file: helper_file.map(str::to_owned),
+            }),
+        }
+    }
+
+    /// For messages: "octo (from the remote URL)".
+    pub fn describe(&self) -> String {
+        let from = match (self.source.as_str(), &self.file) {
+            ("url", _) => "the remote URL".to_string(),
+            ("helper", Some(f)) => format!("the credential helper configured in {f}"),
+            ("helper", None) => "a credential helper".to_string(),
+            (_, Some(f)) => format!("credential.*.username in {f}"),
+            (s, None) => s.to_string(),
+        };
+        format!("{} (from {from})", self.login)
+    }
+}
+
 /// What git sends to its credential helpers for one URL.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Request {
@@ -562,6 +604,19 @@ mod tests {
         let r = req("https://user:pw@[::1]:8080/o/r", &[]);
         assert_eq!((r.host.as_str(), r.username.as_deref()), ("[::1]:8080", Some("user")));
         assert_eq!(r.describe(), "https://user@[::1]:8080");
+    }
+
+    #[test]
+    fn the_account_sent_names_its_source() {
+        let e = [entry("credential.https://github.com.username", "bot")];
+        let pinned = Sends::of(&req("https://github.com/o/r", &e), Some("other"), None).unwrap();
+        assert_eq!((pinned.login.as_str(), pinned.source.as_str()), ("bot", "config"));
+        assert_eq!(pinned.file.as_deref(), Some("/home/me/.gitconfig"));
+        let by_url = Sends::of(&req("https://me@github.com/o/r", &e), None, None).unwrap();
+        assert_eq!((by_url.login.as_str(), by_url.source.as_str(), by_url.file), ("me", "url", None));
+        let helper = Sends::of(&req("https://github.com/o/r", &[]), Some("octo"), Some("/h/.gitconfig")).unwrap();
+        assert_eq!(helper.describe(), "octo (from the credential helper configured in /h/.gitconfig)");
+        assert_eq!(Sends::of(&req("https://github.com/o/r", &[]), None, None), None);
     }
 
     #[test]

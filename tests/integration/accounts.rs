@@ -187,3 +187,28 @@ fn use_http_path_stores_the_token_for_the_path_git_asks_for() {
     let line = store.lines().find(|l| l.contains(&format!("{LOGIN}:{token}@"))).unwrap_or_default();
     assert!(line.ends_with(&format!("/octo/{REPO}.git")), "stored with the path git asks for: {store}");
 }
+
+#[test]
+fn doctor_names_the_account_git_sends_and_where_it_comes_from() {
+    let w = world_with_origin(None);
+    let json = |w: &World| -> serde_json::Value {
+        let out = w.cmd(&["doctor", "--json"]).output().unwrap();
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let gitconfig = w.ws.home.join(".gitconfig").display().to_string();
+    // The helper's answer (the stale password's user name), from the helper in ~/.gitconfig.
+    let d = json(&w);
+    assert_eq!(d["account"], serde_json::json!({"login": LOGIN, "source": "helper", "file": gitconfig}), "{d}");
+    // Pinned by the config: that file.
+    let key = format!("credential.{}.username", w.sandbox.host_url());
+    w.git_ok(&["config", "--global", &key, BOT]);
+    let d = json(&w);
+    assert_eq!(d["account"], serde_json::json!({"login": BOT, "source": "config", "file": gitconfig}), "{d}");
+    // Pinned by the URL: it wins over the config.
+    let url = format!("http://me%40example.com@{}/octo/{REPO}.git", hostport(&w));
+    w.git_ok(&["remote", "set-url", "origin", &url]);
+    let d = json(&w);
+    assert_eq!(d["account"], serde_json::json!({"login": "me@example.com", "source": "url"}), "{d}");
+    let text = stdout(&w.cmd(&["doctor"]).assert());
+    assert!(text.contains("git sends the account me@example.com (from the remote URL)"), "{text}");
+}
