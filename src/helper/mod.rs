@@ -9,14 +9,14 @@ use std::io::{Read, Write};
 
 use zeroize::Zeroizing;
 
-use crate::model::credential::{self, Credential, MAX_INPUT};
+use crate::model::helper_protocol::{self, MAX_REQUEST, Request};
 use crate::store::KeyringStore;
 
 /// The name under which the binary acts as `git-reauth credential` (git runs
 /// `git-credential-reauth OP` for `credential.helper = reauth`).
 pub const HELPER_NAME: &str = "git-credential-reauth";
 
-/// Input beyond [`MAX_INPUT`] is read and thrown away up to this much, so the writer
+/// Input beyond [`MAX_REQUEST`] is read and thrown away up to this much, so the writer
 /// (git) never sees a broken pipe; anything longer is left unread.
 const DRAIN_LIMIT: u64 = 64 * 1024 * 1024;
 
@@ -59,7 +59,7 @@ pub fn run(op: &str, input: &mut dyn Read, out: &mut dyn Write, err: &mut dyn Wr
         return OK;
     }
     let raw = read_capped(input);
-    let request = match credential::parse(&raw) {
+    let request = match helper_protocol::parse(&raw) {
         Ok(c) => c,
         Err(e) => {
             say(err, &format!("ignoring the request: {e}"));
@@ -68,13 +68,13 @@ pub fn run(op: &str, input: &mut dyn Read, out: &mut dyn Write, err: &mut dyn Wr
     };
     match op {
         "get" => get(&request, out, err, store),
-        "store" => report(store.store(&request), "store", err),
-        _ => report(store.erase(&request), "erase", err),
+        "store" => report(store.store_raw(&request), "store", err),
+        _ => report(store.erase_raw(&request), "erase", err),
     }
 }
 
-fn get(request: &Credential, out: &mut dyn Write, err: &mut dyn Write, store: &KeyringStore) -> u8 {
-    let found = match store.get(request) {
+fn get(request: &Request, out: &mut dyn Write, err: &mut dyn Write, store: &KeyringStore) -> u8 {
+    let found = match store.get_raw(request) {
         Ok(Some(found)) => found,
         Ok(None) => return OK,
         Err(e) => {
@@ -83,15 +83,15 @@ fn get(request: &Credential, out: &mut dyn Write, err: &mut dyn Write, store: &K
             return OK;
         }
     };
-    let text = match found.render() {
-        Ok(text) => Zeroizing::new(text),
+    let answer = match found.render() {
+        Ok(answer) => answer,
         Err(e) => {
             say(err, &format!("not answering: the stored credential is unusable ({e})"));
             return OK;
         }
     };
     // A closed pipe means git stopped listening: nothing more to do either way.
-    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+    let _ = out.write_all(&answer).and_then(|()| out.flush());
     OK
 }
 
@@ -105,13 +105,13 @@ fn report(result: Result<(), crate::store::KeyringUnavailable>, op: &str, err: &
     }
 }
 
-/// Read at most `MAX_INPUT + 1` bytes (so an oversized request is detected), then
+/// Read at most `MAX_REQUEST + 1` bytes (so an oversized request is detected), then
 /// drain a bounded amount more. A read error ends the input.
 fn read_capped(input: &mut dyn Read) -> Zeroizing<Vec<u8>> {
     let mut raw = Zeroizing::new(Vec::with_capacity(4096));
-    let limit = u64::try_from(MAX_INPUT).unwrap_or(u64::MAX).saturating_add(1);
+    let limit = u64::try_from(MAX_REQUEST).unwrap_or(u64::MAX).saturating_add(1);
     let _ = input.take(limit).read_to_end(&mut raw);
-    if raw.len() > MAX_INPUT {
+    if raw.len() > MAX_REQUEST {
         let _ = std::io::copy(&mut input.take(DRAIN_LIMIT), &mut std::io::sink());
     }
     raw
@@ -149,7 +149,7 @@ mod tests {
         let store = KeyringStore::with_service("git-reauth-unit-never-used");
         let cases: [(&str, &[u8]); 4] = [
             ("frobnicate", b"protocol=https\nhost=h\n"),
-            ("get", b"host=\xff\xfe\n"),
+            ("get", b"password=\xff\0\n"),
             ("store", b"host=a\0b\n"),
             ("erase", b"url=not a url\n"),
         ];
@@ -161,18 +161,21 @@ mod tests {
             let err = String::from_utf8(err).unwrap();
             assert!(err.is_empty() || err.lines().count() == 1, "{op}: {err}");
         }
-        let huge = vec![b'a'; MAX_INPUT * 4];
-        let (mut out, mut err) = (Vec::new(), Vec::new());
-        assert_eq!(run("get", &mut &huge[..], &mut out, &mut err, &store), OK);
-        assert!(out.is_empty());
-        assert!(String::from_utf8(err).unwrap().contains("larger than"));
+        // Over the total cap, and one line over the line cap: refused, said in one line.
+        for (huge, says) in [(vec![b'\n'; MAX_REQUEST * 2], "larger than"), (vec![b'a'; 70_000], "longer than")] {
+            let (mut out, mut err) = (Vec::new(), Vec::new());
+            assert_eq!(run("get", &mut &huge[..], &mut out, &mut err, &store), OK);
+            assert!(out.is_empty());
+            let err = String::from_utf8(err).unwrap();
+            assert!(err.contains(says) && err.lines().count() == 1, "{err}");
+        }
     }
 
     #[test]
     fn read_capped_stops_and_drains() {
-        let data = vec![b'x'; MAX_INPUT + 10];
+        let data = vec![b'x'; MAX_REQUEST + 10];
         let mut input = &data[..];
-        assert_eq!(read_capped(&mut input).len(), MAX_INPUT + 1);
+        assert_eq!(read_capped(&mut input).len(), MAX_REQUEST + 1);
         assert!(input.is_empty(), "the rest was drained");
         let mut small: &[u8] = b"host=a\n";
         assert_eq!(read_capped(&mut small).as_slice(), b"host=a\n");

@@ -5,6 +5,7 @@
 pub mod account;
 pub mod credential;
 pub mod diagnosis;
+pub mod helper_protocol;
 pub mod helpers;
 pub mod host;
 pub mod keyring;

@@ -1,9 +1,10 @@
 //! The OS keyring edge: git credentials kept in the Secret Service (Linux, FreeBSD),
 //! the macOS Keychain or the Windows Credential Manager through the `keyring` crate.
 //!
-//! One keyring entry per (protocol, host, path): service `git-reauth` (or
-//! `$GIT_REAUTH_KEYRING_SERVICE`), account `protocol://host[/path]`, secret a small
-//! JSON document mapping user names to passwords (see [`doc`]). Every write is read
+//! One keyring entry per (protocol, host): service `git-reauth` (or
+//! `$GIT_REAUTH_KEYRING_SERVICE`), account `protocol://host`, secret a small JSON
+//! document listing the host's credentials, by path and user name (see [`doc`]; the
+//! previous layout's `protocol://host/path` entries are read and folded in). Every write is read
 //! back. All calls block (D-Bus or OS calls): from async code use [`blocking`].
 #![deny(clippy::unwrap_used, clippy::expect_used)]
 
@@ -14,12 +15,10 @@ mod error;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use secrecy::{ExposeSecret, SecretString};
-use zeroize::Zeroizing;
-
 use crate::model::credential::Credential;
+use crate::model::helper_protocol::Request;
 pub use crate::model::keyring::{KeyringUnavailable, Reason};
-use doc::{Doc, DocError, User};
+use doc::{Bytes, Doc, DocError, Record, Want};
 pub use error::{Kind, classify};
 
 /// The keyring service name entries are filed under.
@@ -66,60 +65,106 @@ impl KeyringStore {
         &self.service
     }
 
-    /// Where a credential for `c` lives, for messages: `service protocol://host[/path]`.
+    /// Where a credential for `c` lives, for messages: `service protocol://host`.
     pub fn location(&self, c: &Credential) -> Option<String> {
-        key(c).map(|account| format!("{} {account}", self.service))
+        host_account(&Request::from(c)).map(|account| format!("{} {account}", self.service))
+    }
+
+    /// [`KeyringStore::get_raw`] for text: `None` also when the answer is not UTF-8.
+    pub fn get(&self, query: &Credential) -> Result<Option<Credential>, KeyringUnavailable> {
+        Ok(self.get_raw(&Request::from(query))?.and_then(|found| found.to_credential()))
+    }
+
+    /// [`KeyringStore::store_raw`] for text.
+    pub fn store(&self, c: &Credential) -> Result<(), KeyringUnavailable> {
+        self.store_raw(&Request::from(c))
+    }
+
+    /// [`KeyringStore::erase_raw`] for text.
+    pub fn erase(&self, query: &Credential) -> Result<(), KeyringUnavailable> {
+        self.erase_raw(&Request::from(query))
     }
 
     /// What git's `get` should answer: user name, password, and the expiry and refresh
-    /// token when stored. `None` when nothing (unexpired) matches, including for a
-    /// query without protocol or host.
-    pub fn get(&self, query: &Credential) -> Result<Option<Credential>, KeyringUnavailable> {
-        let Some(account) = key(query) else { return Ok(None) };
-        let doc = self.load(&account)?.unwrap_or_default();
-        Ok(doc.lookup(query.username.as_deref(), now()).map(|(name, user)| Credential {
-            username: Some(name.to_string()),
-            password: Some(SecretString::from(user.password.as_str())),
-            password_expiry_utc: user.password_expiry_utc.clone(),
-            oauth_refresh_token: user.oauth_refresh_token.as_ref().map(|t| SecretString::from(t.as_str())),
-            ..Credential::default()
+    /// token when stored, byte for byte. The most recently stored unexpired record that
+    /// matches as git's `credential_match` does (a path or user name the query leaves
+    /// out matches any). `None` when nothing matches, including for a query without
+    /// protocol or host.
+    pub fn get_raw(&self, query: &Request) -> Result<Option<Request>, KeyringUnavailable> {
+        let Some(account) = host_account(query) else { return Ok(None) };
+        let mut doc = self.load(&account, None)?.unwrap_or_default();
+        if let Some((_, Ok(legacy))) = self.load_legacy(query)? {
+            doc.absorb(legacy);
+        }
+        Ok(doc.lookup(&want(query), now()).map(|r| Request {
+            username: Some(r.username.0.to_vec()),
+            password: Some(r.password.0.clone()),
+            password_expiry_utc: r.password_expiry_utc.as_ref().map(|e| e.0.to_vec()),
+            oauth_refresh_token: r.oauth_refresh_token.as_ref().map(|t| t.0.clone()),
+            ..Request::default()
         }))
     }
 
-    /// git's `store`: keep the user's password (replacing an older one for the same
-    /// user) and make it the one `get` answers without a user name. A credential
-    /// without protocol, host, user name or password is ignored, as git's helpers do.
-    pub fn store(&self, c: &Credential) -> Result<(), KeyringUnavailable> {
-        let (Some(account), Some(username), Some(password)) = (key(c), c.username.as_deref(), c.password.as_ref())
-        else {
+    /// git's `store`, as credential-store does it: forget the records the new one
+    /// matches (its user's, on its path or, without a path, on every path), then keep
+    /// it as the one `get` answers first. A credential without protocol, host, user
+    /// name or password is ignored, as git's helpers do.
+    pub fn store_raw(&self, c: &Request) -> Result<(), KeyringUnavailable> {
+        let (Some(account), Some(username), Some(password)) = (host_account(c), &c.username, &c.password) else {
             return Ok(());
         };
+        let record = Record {
+            path: normal_path(c).map(Bytes::from_slice),
+            username: Bytes::from_slice(username),
+            password: Bytes(password.clone()),
+            password_expiry_utc: c.password_expiry_utc.as_deref().map(Bytes::from_slice),
+            oauth_refresh_token: c.oauth_refresh_token.as_ref().map(|t| Bytes(t.clone())),
+        };
         let _lock = self.lock()?;
-        let mut doc = match self.load(&account)? {
+        let (mut doc, legacy) = self.load_for_change(&account, c)?;
+        doc.store(record);
+        self.save(&account, &doc)?;
+        legacy.map_or(Ok(()), |legacy| self.delete_verified(&legacy))
+    }
+
+    /// git's `erase`: forget every record that matches — a path or user name the query
+    /// leaves out matches any; with a password (git ≥ 2.43), only records holding it.
+    pub fn erase_raw(&self, query: &Request) -> Result<(), KeyringUnavailable> {
+        let Some(account) = host_account(query) else { return Ok(()) };
+        let _lock = self.lock()?;
+        let (mut doc, legacy) = self.load_for_change(&account, query)?;
+        if doc.erase(&want(query)) == 0 && legacy.is_none() {
+            return Ok(());
+        }
+        self.save(&account, &doc)?;
+        legacy.map_or(Ok(()), |legacy| self.delete_verified(&legacy))
+    }
+
+    /// The host's document to change, with the records of the format 1 entry for the
+    /// request's path taken in (and that entry's name, to delete once the document is
+    /// saved). A foreign host entry is replaced; a newer one is left alone.
+    fn load_for_change(&self, account: &str, c: &Request) -> Result<(Doc, Option<String>), KeyringUnavailable> {
+        let mut doc = match self.load(account, None)? {
             Ok(doc) => doc,
             Err(DocError::NotJson) => Doc::default(),
             Err(e @ DocError::NewerVersion(_)) => return Err(KeyringUnavailable::new(Reason::Other, e.to_string())),
         };
-        let user = User::new(
-            Zeroizing::new(password.expose_secret().to_string()),
-            c.password_expiry_utc.clone(),
-            c.oauth_refresh_token.as_ref().map(|t| Zeroizing::new(t.expose_secret().to_string())),
-        );
-        doc.upsert(username, user);
-        self.save(&account, &doc)
+        let legacy = match self.load_legacy(c)? {
+            Some((name, Ok(old))) => {
+                doc.absorb(old);
+                Some(name)
+            }
+            // Not ours to read: leave it as it is.
+            Some((_, Err(_))) | None => None,
+        };
+        Ok((doc, legacy))
     }
 
-    /// git's `erase`: forget the matching users of the entry — the named user, or all
-    /// users without a name; with a password, only those whose password equals it.
-    pub fn erase(&self, query: &Credential) -> Result<(), KeyringUnavailable> {
-        let Some(account) = key(query) else { return Ok(()) };
-        let _lock = self.lock()?;
-        let Ok(mut doc) = self.load(&account)? else { return Ok(()) };
-        let password = query.password.as_ref().map(ExposeSecret::expose_secret);
-        if doc.erase(query.username.as_deref(), password) == 0 {
-            return Ok(());
-        }
-        self.save(&account, &doc)
+    /// The format 1 entry of the request's path (`protocol://host/path`), when there is one.
+    fn load_legacy(&self, c: &Request) -> Result<Option<Legacy>, KeyringUnavailable> {
+        let path = normal_path(c);
+        let Some(name) = doc::legacy_account(c.protocol.as_deref(), c.host.as_deref(), path) else { return Ok(None) };
+        Ok(backend::read(&self.service, &name)?.map(|secret| (name, Doc::parse(&secret, path))))
     }
 
     /// Check the keyring answers without writing or prompting: a look-up of an entry
@@ -185,9 +230,9 @@ impl KeyringStore {
     }
 
     /// The entry's document: `Ok(Err(_))` when the entry holds something we cannot read.
-    fn load(&self, account: &str) -> Result<Result<Doc, DocError>, KeyringUnavailable> {
+    fn load(&self, account: &str, path: Option<&[u8]>) -> Result<Result<Doc, DocError>, KeyringUnavailable> {
         Ok(match backend::read(&self.service, account)? {
-            Some(secret) => Doc::parse(&secret),
+            Some(secret) => Doc::parse(&secret, path),
             None => Ok(Doc::default()),
         })
     }
@@ -239,8 +284,22 @@ where
         .unwrap_or_else(|e| Err(KeyringUnavailable::new(Reason::Other, format!("keyring task failed: {e}"))))
 }
 
-fn key(c: &Credential) -> Option<String> {
-    doc::account(c.protocol.as_deref(), c.host.as_deref(), c.path.as_deref())
+/// A format 1 path-scoped entry: its name and what it holds.
+type Legacy = (String, Result<Doc, DocError>);
+
+/// The host's entry name.
+fn host_account(c: &Request) -> Option<String> {
+    doc::account(c.protocol.as_deref(), c.host.as_deref())
+}
+
+/// The request's path; an empty `path=` is no path (format 1's rule, kept).
+fn normal_path(c: &Request) -> Option<&[u8]> {
+    c.path.as_deref().filter(|p| !p.is_empty())
+}
+
+/// What the request asks for within its host.
+fn want(c: &Request) -> Want<'_> {
+    Want { path: normal_path(c), username: c.username.as_deref(), password: c.password.as_ref().map(|p| p.as_slice()) }
 }
 
 fn not_kept(what: &str) -> KeyringUnavailable {

@@ -4,6 +4,7 @@
 //! and the protocol edges (garbage input, unknown operations, argv0 dispatch).
 
 mod edges;
+mod matching;
 #[cfg(unix)]
 mod push;
 mod scenarios;
@@ -91,9 +92,19 @@ impl Kr {
 
     /// `git credential OP` with our helper as the only one, paths kept (useHttpPath).
     pub fn git(&self, op: &str, input: &str) -> Output {
-        let helper = format!("credential.helper=!'{}' credential", binary().display());
+        self.git_with(&format!("!'{}' credential", binary().display()), op, input.as_bytes())
+    }
+
+    /// `git credential OP` with `helper` as the only helper, paths kept (useHttpPath).
+    pub fn git_with(&self, helper: &str, op: &str, input: &[u8]) -> Output {
+        let helper = format!("credential.helper={helper}");
         let args = ["-c", "credential.helper=", "-c", &helper, "-c", "credential.useHttpPath=true", "credential", op];
-        self.run(std::path::Path::new("git"), &args, input.as_bytes())
+        self.run(std::path::Path::new("git"), &args, input)
+    }
+
+    /// This test's HOME.
+    pub fn home(&self) -> &std::path::Path {
+        self.home.path()
     }
 
     /// Store a credential (`store` / `git credential approve`).

@@ -27,7 +27,7 @@ both_ways!(
     several_users_are_kept_apart,
     get_without_username_returns_most_recent,
     overwrite_on_store,
-    path_scoped_entries_need_the_path,
+    paths_match_as_git_does,
     erase_removes_the_match,
     erase_with_password_removes_only_a_matching_entry,
     erase_without_username_erases_all_users,
@@ -91,24 +91,30 @@ fn overwrite_on_store(via: Via) {
     assert!(k.fill(via, &with("username=user8\n")).is_none());
 }
 
-fn path_scoped_entries_need_the_path(via: Via) {
+/// git's `credential_match`: a path the request leaves out matches any path; a path it
+/// sends matches only that path (a host-wide entry has no path to equal).
+fn paths_match_as_git_does(via: Via) {
     let k = Kr::new("path");
     k.approve(via, "protocol=http\nhost=path.tld\npath=foo.git\nusername=user\npassword=pass\n");
     assert!(k.fill(via, "protocol=http\nhost=path.tld\npath=bar.git\n").is_none());
-    assert!(k.fill(via, "protocol=http\nhost=path.tld\n").is_none(), "a path-scoped entry needs the path");
+    let a = k.fill(via, "protocol=http\nhost=path.tld\n").expect("a request without a path matches any path");
+    assert_eq!(a.user_pass(), ("user", "pass"));
     let a = k.fill(via, "protocol=http\nhost=path.tld\npath=foo.git\n").unwrap();
     assert_eq!(a.user_pass(), ("user", "pass"));
     // url= carries the path too.
     let a = k.fill(via, "url=http://path.tld/foo.git\n").unwrap();
     assert_eq!(a.user_pass(), ("user", "pass"));
-    // An entry without a path is not handed out for a path.
+    // A host-wide entry is the newest answer without a path, never one for a path.
     k.approve(via, "protocol=http\nhost=path.tld\nusername=host-user\npassword=host-pass\n");
     assert_eq!(k.fill(via, "protocol=http\nhost=path.tld\n").unwrap().user_pass(), ("host-user", "host-pass"));
     assert!(k.fill(via, "protocol=http\nhost=path.tld\npath=bar.git\n").is_none());
-    // Erasing the path-scoped entry leaves the host's.
+    let a = k.fill(via, "protocol=http\nhost=path.tld\npath=foo.git\n").unwrap();
+    assert_eq!(a.user_pass(), ("user", "pass"));
+    // Erasing the path's entry leaves the host's.
     k.reject(via, "protocol=http\nhost=path.tld\npath=foo.git\n");
     assert!(k.fill(via, "protocol=http\nhost=path.tld\npath=foo.git\n").is_none());
-    assert!(k.fill(via, "protocol=http\nhost=path.tld\n").is_some());
+    assert_eq!(k.fill(via, "protocol=http\nhost=path.tld\n").unwrap().user_pass(), ("host-user", "host-pass"));
+    assert!(k.fill(via, "protocol=http\nhost=path.tld\nusername=user\n").is_none());
 }
 
 fn erase_removes_the_match(via: Via) {
