@@ -94,15 +94,23 @@ async fn view(deps: &Deps, repo: &RepoInfo, name: &str) -> Result<RemoteView, Re
         _ => remote::classify(&info.effective_fetch, &deps.host),
     };
     match classified {
-        Classified::GitHub { repo, transport, embeds_secret } => Ok(RemoteView {
-            repo,
-            transport,
-            push_transport: transport_of(&info.effective_push),
-            fetch_transport: transport_of(&info.effective_fetch),
-            embeds_secret: embeds_secret
-                || info.pushurl.as_deref().is_some_and(|p| remote::parse(p).is_ok_and(|r| r.embeds_secret)),
-            info,
-        }),
+        Classified::GitHub { repo, transport, embeds_secret } => {
+            // A fork-style pushurl (or rule) pushes to another repository on the host.
+            let push_repo = match remote::classify(&info.effective_push, &deps.host) {
+                Classified::GitHub { repo: pushed, .. } if pushed != repo => Some(pushed),
+                _ => None,
+            };
+            Ok(RemoteView {
+                repo,
+                transport,
+                push_transport: transport_of(&info.effective_push),
+                fetch_transport: transport_of(&info.effective_fetch),
+                embeds_secret: embeds_secret
+                    || info.pushurl.as_deref().is_some_and(|p| remote::parse(p).is_ok_and(|r| r.embeds_secret)),
+                push_repo,
+                info,
+            })
+        }
         _ => Err(RemoteProblem::NotGitHub { remote: name.into(), url: remote::redact(&written) }),
     }
 }

@@ -112,6 +112,7 @@ pub fn prepared() -> Prepared {
         push_transport: Transport::Ssh,
         fetch_transport: Transport::Ssh,
         embeds_secret: false,
+        push_repo: None,
     };
     let target = RepoTarget {
         repo: RepoInfo {

@@ -416,3 +416,109 @@ fn bracketed_and_encoded_github_remotes_name_their_repository() {
         assert_eq!(to_https(url, &HostUrl::github()).as_deref(), Some("https://github.com/o/r.git"), "{url}");
     }
 }
+
+// --- the remote as git reads it, through the real binary and the engine ---
+
+use crate::support::{OWNER, REPO, Setup, World, stdout};
+
+fn check<'a>(json: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    json["checks"].as_array().and_then(|c| c.iter().find(|c| c["id"] == id)).unwrap_or_else(|| panic!("{id}: {json}"))
+}
+
+fn https_world() -> World {
+    World::with(Setup { ssh_remote: false, ..Setup::default() })
+}
+
+/// The engine's view of `origin`, as doctor and setup get it.
+fn view(w: &World) -> git_reauth::model::repo::RemoteView {
+    use git_reauth::engine::{Deps, observe::observe};
+    use git_reauth::env::Env;
+    let env = Env::isolated(&w.ws.repo, &w.ws.env_vars());
+    let host = HostUrl::parse(&w.sandbox.host_url()).expect("host");
+    w.rt.block_on(async {
+        let deps = Deps::new(env, host).expect("deps").without_keyring();
+        observe(&deps, None).await.remote_view().cloned().expect("a GitHub remote")
+    })
+}
+
+/// Two `remote.origin.url` values: git fetches from the first (ls-remote reaches it,
+/// the second names no repository), and the doctor reads the first too.
+#[test]
+fn of_two_url_values_the_first_is_the_remote() {
+    let w = https_world();
+    let first = w.git_ok(&["remote", "get-url", "origin"]);
+    let second = format!("git@127.0.0.1:{OWNER}/second.git");
+    w.git_ok(&["config", "--add", "remote.origin.url", &second]);
+    assert_eq!(w.git_ok(&["config", "--get-all", "remote.origin.url"]), format!("{first}\n{second}"));
+    assert_eq!(w.git_ok(&["remote", "get-url", "origin"]), first, "git's fetch URL is the first value");
+
+    let v = view(&w);
+    assert_eq!(v.info.url.as_deref(), Some(first.as_str()));
+    assert_eq!(v.repo.to_string(), format!("{OWNER}/{REPO}"));
+    let a = w.cmd(&["doctor", "--json"]).assert();
+    let json: serde_json::Value = serde_json::from_str(&stdout(&a)).expect("json");
+    let repo = check(&json, "repository")["summary"].as_str().unwrap_or_default().to_string();
+    assert!(repo.starts_with(&format!("{OWNER}/{REPO} (origin)")), "{json}");
+    let protocol = check(&json, "remote-protocol")["summary"].as_str().unwrap_or_default().to_string();
+    assert!(protocol.contains("HTTP") && !protocol.contains("SSH"), "{json}");
+
+    // git itself fetches from the first: with a working token, ls-remote answers.
+    let token = w.good_token();
+    w.setup(&token, &[]).success();
+    assert!(w.git_ok(&["ls-remote", "origin", "HEAD"]).contains("HEAD"));
+}
+
+/// An SSH pushurl is named as the pushurl it is (not as an insteadOf rule).
+#[test]
+fn an_ssh_pushurl_is_named_as_a_pushurl() {
+    let w = https_world();
+    let ssh = format!("git@127.0.0.1:{OWNER}/{REPO}.git");
+    w.git_ok(&["config", "remote.origin.pushurl", &ssh]);
+    assert_eq!(w.git_ok(&["remote", "get-url", "--push", "origin"]), ssh);
+    let v = view(&w);
+    assert_eq!(v.info.push_source(), git_reauth::model::repo::PushSource::PushUrl);
+    assert_eq!(v.push_repo, None, "the same repository");
+    let a = w.cmd(&["doctor", "--json"]).assert().code(1);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&a)).expect("json");
+    let c = check(&json, "remote-protocol");
+    assert_eq!(c["status"], "warn", "{json}");
+    let summary = c["summary"].as_str().unwrap_or_default();
+    assert!(summary.contains("remote.origin.pushurl") && summary.contains("SSH"), "{summary}");
+    assert!(!summary.contains("insteadOf"), "{summary}");
+    assert!(c["fix"].as_str().unwrap_or_default().contains("set-url --push origin"), "{json}");
+}
+
+/// A fork-style pushurl: fetch from one repository, push to another; the view holds
+/// both, as git does (`get-url` and `get-url --push`).
+#[test]
+fn a_fork_style_pushurl_records_both_repositories() {
+    let w = https_world();
+    w.sandbox.add_repo(OWNER, "fork", true, &[crate::support::LOGIN]).expect("fork");
+    let fork = format!("{}/{OWNER}/fork.git", w.sandbox.host_url());
+    w.git_ok(&["config", "remote.origin.pushurl", &fork]);
+    assert_eq!(w.git_ok(&["remote", "get-url", "--push", "origin"]), fork);
+    let v = view(&w);
+    assert_eq!(v.repo.to_string(), format!("{OWNER}/{REPO}"));
+    assert_eq!(v.push_repo.map(|r| r.to_string()), Some(format!("{OWNER}/fork")));
+}
+
+/// A `git://` remote is the unauthenticated git protocol, not HTTPS: the doctor says so
+/// and setup offers the switch to HTTPS as it does for SSH.
+#[test]
+fn a_git_protocol_remote_is_unauthenticated_and_switched() {
+    let w = https_world();
+    let git_url = format!("git://127.0.0.1/{OWNER}/{REPO}.git");
+    w.git_ok(&["remote", "set-url", "origin", &git_url]);
+    let v = view(&w);
+    assert_eq!(v.transport, Transport::Git);
+    assert!(v.uses_ssh(), "treated like SSH: no token is used");
+    let a = w.cmd(&["doctor", "--json"]).assert().code(1);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&a)).expect("json");
+    let c = check(&json, "remote-protocol");
+    assert_eq!(c["status"], "warn", "{json}");
+    let summary = c["summary"].as_str().unwrap_or_default();
+    assert!(summary.contains("unauthenticated git://") && !summary.contains("HTTPS:"), "{summary}");
+    let token = w.good_token();
+    let out = stdout(&w.setup(&token, &["--switch-remote", "--dry-run"]).success());
+    assert!(out.contains("set origin URL"), "{out}");
+}

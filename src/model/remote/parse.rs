@@ -375,6 +375,76 @@ mod tests {
         assert!(matches!(parse("ssh://h:99999/x"), Err(RemoteUrlError::Invalid(_))));
     }
 
+    /// git's t5500 `check_prot_host_port_path` matrix with the answers t5500 expects
+    /// (host without brackets, `/~` to `~`; our paths carry no leading `/`), and t5601's
+    /// bracketed scp-like forms. tests/integration/urls.rs asks git itself the same.
+    #[test]
+    fn the_t5500_matrix_as_t5500_expects_it() {
+        let mut n = 0;
+        for r in ["repo", "re:po", "re/po"] {
+            for p in ["ssh+git", "git+ssh", "git", "ssh"] {
+                let t = if p == "git" { Transport::Git } else { Transport::Ssh };
+                for (h, user, host, port) in [
+                    ("host", None, "host", None),
+                    ("user@host", Some("user"), "host", None),
+                    ("user@[::1]", Some("user"), "::1", None),
+                    ("user@::1", Some("user"), "::1", None),
+                    ("host:22", None, "host", Some(22)),
+                    ("User@host:22", Some("User"), "host", Some(22)),
+                    ("User@[::1]:22", Some("User"), "::1", Some(22)),
+                ] {
+                    for (path, expected) in [(r.to_string(), r.to_string()), (format!("~{r}"), format!("~{r}"))] {
+                        let url = format!("{p}://{h}/{path}");
+                        let got = parse(&url).unwrap();
+                        assert_eq!(
+                            (got.transport, got.user.as_deref(), got.host.as_deref(), got.port, got.path.as_str()),
+                            (t, user, Some(host), port, expected.as_str()),
+                            "{url}"
+                        );
+                        n += 1;
+                    }
+                }
+            }
+            for h in ["nohost", "nohost:12", "[::1]", "[::1]:23", "[", "[:aa"] {
+                for url in [format!("./{h}:{r}"), format!("./file:{h}/~{r}")] {
+                    assert_eq!(parse(&url).unwrap(), local(Transport::Local, &url), "{url}");
+                    n += 1;
+                }
+            }
+            for (h, host) in [("host", "host"), ("[::1]", "::1")] {
+                for (url, path) in [(format!("{h}:{r}"), r.to_string()), (format!("{h}:/~{r}"), format!("~{r}"))] {
+                    let got = parse(&url).unwrap();
+                    assert_eq!(
+                        (got.transport, got.host.as_deref(), got.port, got.path.as_str()),
+                        (Transport::Ssh, Some(host), None, path.as_str()),
+                        "{url}"
+                    );
+                    n += 1;
+                }
+            }
+            let file = parse(&format!("file://host/~{r}")).unwrap();
+            assert_eq!((file.transport, file.path), (Transport::File, format!("/~{r}")), "no `/~` rule for file://");
+        }
+        // t5601: `[host:port]:path`, `[user@host:port]:path`, `[user@::1]:path`.
+        for (url, user, host, port, path) in [
+            ("[myhost:123]:src", None, "myhost", Some(123), "src"),
+            ("[user@myhost:123]:src", Some("user"), "myhost", Some(123), "src"),
+            ("[myhost]:src", None, "myhost", None, "src"),
+            ("[user@::1]:repo", Some("user"), "::1", None, "repo"),
+            ("ssh://[user@host.xz]:22/home/user/repo", Some("user"), "host.xz", Some(22), "home/user/repo"),
+            ("host:x~repo", None, "host", None, "~repo"),
+        ] {
+            let got = parse(url).unwrap();
+            assert_eq!(
+                (got.user.as_deref(), got.host.as_deref(), got.port, got.path.as_str()),
+                (user, Some(host), port, path),
+                "{url}"
+            );
+            n += 1;
+        }
+        assert_eq!(n, 3 * (4 * 7 * 2 + 6 * 2 + 2 * 2) + 6);
+    }
+
     proptest! {
         #[test]
         fn control_chars_rejected(a in "[a-z:/@.]{0,10}", c in "[\\x00-\\x1f\\x7f]", b in "[a-z:/@.]{0,10}") {
