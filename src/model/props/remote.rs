@@ -141,10 +141,13 @@ fn an_explicit_default_port_on_https_is_no_port() {
 /// aside) names that repository; the same path under `https://ssh.github.com` never does.
 #[test]
 fn every_git_form_of_a_github_repository_names_it() {
-    let seg = "[A-Za-z0-9_-][A-Za-z0-9._-]{0,9}";
+    // No `..` anywhere (never a repository name) and no leading `-` (git blocks it as
+    // an ssh option) by construction.
+    let seg = "[A-Za-z0-9_](\\.?[A-Za-z0-9_-]){0,6}";
     let strategy = (seg, seg, 0..8usize, proptest::collection::vec(any::<bool>(), 0..24), any::<bool>());
     check(T, "git-forms", super::cases(), strategy, |(owner, name, form, picks, dotgit)| {
-        prop_assume!(!owner.contains("..") && !name.contains("..") && !name.ends_with(".git"));
+        // A name ending in `.git` loses it (as git's own `.git` suffix).
+        let name = if name.ends_with(".git") { format!("{name}x") } else { name };
         // Percent-encode some characters of the path (git decodes ssh:// and https:// paths).
         let mut picks = picks.into_iter().cycle();
         let mut enc = |s: &str| -> String {

@@ -186,6 +186,11 @@ fn parse_connect_url(s: &str, scheme: &str) -> Result<RemoteUrl, RemoteUrlError>
     let mut chars = path.chars();
     let first = chars.next();
     let path = if chars.next() == Some('~') { path.get(first.map_or(0, char::len_utf8)..).unwrap_or("") } else { path };
+    // git: "strange pathname blocked" (and "strange hostname" when it connects): an
+    // argument of ssh that starts with `-` would be read as an option.
+    if path.starts_with('-') || host_and_port.starts_with('-') {
+        return Err(invalid(s));
+    }
     let path = path.trim_start_matches('/');
     // `[user@host:port]`, `user@[host]:port`: the brackets off, then the port.
     let (userandhost, mut port) = match brackets(host_and_port) {
@@ -325,6 +330,8 @@ mod tests {
             "[::1:o/r",
             "[::1]o/r",
             "https://ghp_x:pw@/o/r",
+            "github.com:-/A",
+            "-oProxyCommand=x:o/r",
         ] {
             let err = parse(bad);
             assert!(matches!(err, Err(RemoteUrlError::Invalid(_))), "{bad}: {err:?}");
