@@ -208,7 +208,11 @@ fn local_checks(deps: &Deps, obs: &Observation, checks: &mut Checks) -> (Option<
                     "pick a remote with --remote NAME (see `git remote -v`)".to_string(),
                 ),
                 Some(Err(RemoteProblem::NotGitHub { remote, url })) => (
-                    format!("remote `{remote}` ({url}) is not on {}", deps.host.host()),
+                    format!(
+                        "remote `{remote}` ({url}) is not a repository on {}: {}",
+                        deps.host.host(),
+                        crate::model::remote::mismatch(url, &deps.host).unwrap_or_default()
+                    ),
                     "pick a GitHub remote with --remote NAME, or set --host-url for GitHub Enterprise".to_string(),
                 ),
                 _ => ("no remote".to_string(), "add a remote".to_string()),

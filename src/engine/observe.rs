@@ -97,16 +97,24 @@ async fn view(deps: &Deps, repo: &RepoInfo, name: &str) -> Result<RemoteView, Re
     };
     let (classified, alias) = through_alias(deps, classified, [&written, &info.effective_fetch]).await;
     match classified {
-        Classified::GitHub { repo, transport, embeds_secret } => Ok(RemoteView {
-            repo,
-            transport,
-            push_transport: transport_of(&info.effective_push),
-            fetch_transport: transport_of(&info.effective_fetch),
-            embeds_secret: embeds_secret
-                || info.pushurl.as_deref().is_some_and(|p| remote::parse(p).is_ok_and(|r| r.embeds_secret)),
-            info,
-            alias,
-        }),
+        Classified::GitHub { repo, transport, embeds_secret } => {
+            // A fork-style pushurl (or rule) pushes to another repository on the host.
+            let push_repo = match remote::classify(&info.effective_push, &deps.host) {
+                Classified::GitHub { repo: pushed, .. } if pushed != repo => Some(pushed),
+                _ => None,
+            };
+            Ok(RemoteView {
+                repo,
+                transport,
+                push_transport: transport_of(&info.effective_push),
+                fetch_transport: transport_of(&info.effective_fetch),
+                embeds_secret: embeds_secret
+                    || info.pushurl.as_deref().is_some_and(|p| remote::parse(p).is_ok_and(|r| r.embeds_secret)),
+                push_repo,
+                info,
+                alias,
+            })
+        }
         _ => Err(RemoteProblem::NotGitHub { remote: name.into(), url: remote::redact(&written) }),
     }
 }

@@ -18,13 +18,18 @@ pub fn discover(git: &Git) -> Option<RepoInfo> {
 }
 
 /// Read one remote: raw values from the repository's config file, effective URLs from git.
+///
+/// Of several `url` (or `pushurl`) values the first is the one: git fetches from the
+/// first url and `git remote get-url [--push]` shows the first of each (git pushes to
+/// every one of them).
 pub async fn remote_info(git: &Git, repo: &RepoInfo, name: &str) -> Result<RemoteInfo, GitError> {
-    let url = super::read_values(&repo.config_file, &format!("remote.{name}.url"))
-        .map_err(|e| GitError::Repo(e.to_string()))?
-        .pop();
-    let pushurl = super::read_values(&repo.config_file, &format!("remote.{name}.pushurl"))
-        .map_err(|e| GitError::Repo(e.to_string()))?
-        .pop();
+    let first = |key: &str| {
+        super::read_values(&repo.config_file, &format!("remote.{name}.{key}"))
+            .map(|v| v.into_iter().next())
+            .map_err(|e| GitError::Repo(e.to_string()))
+    };
+    let url = first("url")?;
+    let pushurl = first("pushurl")?;
     let git = Git::new(git.env.with_cwd(&repo.workdir));
     let fetch_args = ["remote", "get-url", name];
     let push_args = ["remote", "get-url", "--push", name];

@@ -21,9 +21,11 @@ pub struct RepoInfo {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RemoteInfo {
     pub name: String,
-    /// `remote.<name>.url` as written in the config.
+    /// `remote.<name>.url` as written in the config: the first value when there are
+    /// several, as git fetches from the first (and pushes to each).
     pub url: Option<String>,
-    /// `remote.<name>.pushurl` as written, if any.
+    /// `remote.<name>.pushurl` as written, if any: the first value, as
+    /// `git remote get-url --push` shows it.
     pub pushurl: Option<String>,
     /// The fetch URL after `insteadOf` (`git remote get-url`).
     pub effective_fetch: String,
@@ -49,15 +51,60 @@ pub struct RemoteView {
     /// `ssh -G` resolved it. The hook for binding the repository to the alias's account
     /// (which key, which user) when the remote is switched to HTTPS.
     pub alias: Option<SshAlias>,
+    /// The repository git pushes to when it is another one on the host than `repo` (a
+    /// fork-style `pushurl` or rewrite rule): both need the token.
+    pub push_repo: Option<RepoRef>,
+}
+
+/// What makes git push to the URL it pushes to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PushSource {
+    /// `remote.<name>.url` itself.
+    Url,
+    /// `remote.<name>.pushurl`.
+    PushUrl,
+    /// `url.<base>.pushInsteadOf` (the fetch URL is not rewritten).
+    PushInsteadOf,
+    /// `url.<base>.insteadOf` (fetch and push are rewritten alike).
+    InsteadOf,
+}
+
+impl std::fmt::Display for PushSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            PushSource::Url => "its url",
+            PushSource::PushUrl => "its pushurl",
+            PushSource::PushInsteadOf => "a pushInsteadOf rule",
+            PushSource::InsteadOf => "an insteadOf rule",
+        })
+    }
+}
+
+impl RemoteInfo {
+    /// Why git pushes where it does: a pushurl, a rewrite rule, or the url as written.
+    pub fn push_source(&self) -> PushSource {
+        if self.pushurl.is_some() {
+            PushSource::PushUrl
+        } else if self.url.as_deref().is_none_or(|u| u == self.effective_push) {
+            PushSource::Url
+        } else if self.url.as_deref().is_some_and(|u| u == self.effective_fetch) {
+            PushSource::PushInsteadOf
+        } else {
+            PushSource::InsteadOf
+        }
+    }
 }
 
 impl RemoteView {
-    /// True when fetches or pushes go over SSH (configured or forced by insteadOf).
+    /// True when fetches or pushes go over SSH or the unauthenticated `git://`
+    /// protocol (configured or forced by a rewrite rule): no token is used for either,
+    /// and switching the remote to HTTPS is what helps.
     pub fn uses_ssh(&self) -> bool {
-        self.push_transport == Transport::Ssh || self.fetch_transport == Transport::Ssh
+        [self.push_transport, self.fetch_transport].iter().any(|t| matches!(t, Transport::Ssh | Transport::Git))
     }
 
-    /// True when the URL as written is HTTPS but a rewrite rule makes git use SSH.
+    /// True when the URL as written is HTTPS but a pushurl or rewrite rule makes git use
+    /// SSH ([`RemoteInfo::push_source`] says which).
     pub fn forced_to_ssh(&self) -> bool {
         matches!(self.transport, Transport::Https | Transport::Http) && self.uses_ssh()
     }
@@ -82,6 +129,7 @@ mod tests {
             fetch_transport: fetch,
             embeds_secret: false,
             alias: None,
+            push_repo: None,
         }
     }
 
@@ -93,5 +141,25 @@ mod tests {
         assert!(view(Https, Ssh, Https).uses_ssh(), "fetches over SSH");
         assert!(view(Https, Ssh, Ssh).forced_to_ssh(), "written HTTPS, used SSH: a rewrite rule");
         assert!(!view(Ssh, Ssh, Ssh).forced_to_ssh(), "written SSH is not forced");
+        assert!(view(Transport::Git, Transport::Git, Transport::Git).uses_ssh(), "git:// takes no token either");
+    }
+
+    /// What `git remote get-url [--push]` shows, named by what made it so.
+    #[test]
+    fn the_push_url_is_named_by_its_source() {
+        let info = |url: Option<&str>, pushurl: Option<&str>, fetch: &str, push: &str| RemoteInfo {
+            name: "origin".into(),
+            url: url.map(String::from),
+            pushurl: pushurl.map(String::from),
+            effective_fetch: fetch.into(),
+            effective_push: push.into(),
+        };
+        let https = "https://github.com/o/r.git";
+        let ssh = "git@github.com:o/r.git";
+        assert_eq!(info(Some(https), None, https, https).push_source(), PushSource::Url);
+        assert_eq!(info(Some(https), Some(ssh), https, ssh).push_source(), PushSource::PushUrl);
+        assert_eq!(info(Some(https), None, https, ssh).push_source(), PushSource::PushInsteadOf);
+        assert_eq!(info(Some(https), None, ssh, ssh).push_source(), PushSource::InsteadOf);
+        assert_eq!(PushSource::PushUrl.to_string(), "its pushurl");
     }
 }

@@ -113,6 +113,7 @@ pub fn prepared() -> Prepared {
         fetch_transport: Transport::Ssh,
         embeds_secret: false,
         alias: None,
+        push_repo: None,
     };
     let target = RepoTarget {
         repo: RepoInfo {

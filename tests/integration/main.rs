@@ -25,4 +25,5 @@ mod tmux;
 // Other users (chown, setpriv), modes and symlinks: Linux.
 #[cfg(target_os = "linux")]
 mod trust;
+mod urls;
 mod wizard;

@@ -10,6 +10,7 @@ use crate::github::{ApiError, Probe};
 use crate::model::account::Account;
 use crate::model::diagnosis::{Check, CheckId, GitFailure, classify_git_error};
 use crate::model::remote::{self, RepoRef, Transport};
+use crate::model::repo::PushSource;
 use crate::model::token::TokenKind;
 
 pub(super) fn remote_check(deps: &Deps, v: &RemoteView) -> Check {
@@ -28,13 +29,38 @@ pub(super) fn remote_check(deps: &Deps, v: &RemoteView) -> Check {
         );
     }
     if v.forced_to_ssh() {
+        let (source, fix) = match v.info.push_source() {
+            PushSource::PushUrl => (
+                format!("remote.{name}.pushurl"),
+                format!("`git remote set-url --push {name} {https}` (or `git config --unset remote.{name}.pushurl`)"),
+            ),
+            PushSource::PushInsteadOf => (
+                "a pushInsteadOf rule".into(),
+                "`git-reauth setup --token-stdin --switch-remote` removes the rule".into(),
+            ),
+            _ => {
+                ("an insteadOf rule".into(), "`git-reauth setup --token-stdin --switch-remote` removes the rule".into())
+            }
+        };
         return Check::warn(
             CheckId::RemoteProtocol,
             format!(
-                "{name} is written as HTTPS but an insteadOf rule makes git use SSH ({})",
+                "{name} is written as HTTPS but {source} makes git push over SSH ({})",
                 remote::redact(&v.info.effective_push)
             ),
-            "a token is only used over HTTPS: `git-reauth setup --token-stdin --switch-remote` removes the rule",
+            format!("a token is only used over HTTPS: {fix}"),
+        );
+    }
+    if [v.push_transport, v.fetch_transport].contains(&Transport::Git) {
+        return Check::warn(
+            CheckId::RemoteProtocol,
+            format!(
+                "{name} uses the unauthenticated git:// protocol ({}): git can not push over it and no token is used",
+                remote::redact(&v.info.effective_fetch)
+            ),
+            format!(
+                "switch to HTTPS with `git-reauth setup --token-stdin --switch-remote` (or `git remote set-url {name} {https}`)"
+            ),
         );
     }
     if v.uses_ssh() {
@@ -49,6 +75,19 @@ pub(super) fn remote_check(deps: &Deps, v: &RemoteView) -> Check {
                 "switch to HTTPS with `git-reauth setup --token-stdin --switch-remote` (or `git remote set-url {name} {https}`)"
             ),
         );
+    }
+    if v.push_transport == Transport::Http {
+        let host = remote::parse(&v.info.effective_push).ok().and_then(|r| r.host).unwrap_or_default();
+        if !crate::model::host::is_loopback(&host) {
+            return Check::warn(
+                CheckId::RemoteProtocol,
+                format!(
+                    "{name} uses plain HTTP to {host}, which is not loopback ({}): the token would cross the network unencrypted",
+                    remote::redact(&v.info.effective_push)
+                ),
+                format!("use HTTPS: `git remote set-url {name} {https}`"),
+            );
+        }
     }
     let scheme = if v.push_transport == Transport::Http { "HTTP (loopback)" } else { "HTTPS" };
     Check::ok(CheckId::RemoteProtocol, format!("{name} uses {scheme}: {}", remote::redact(&v.info.effective_push)))

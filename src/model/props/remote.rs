@@ -136,3 +136,48 @@ fn an_explicit_default_port_on_https_is_no_port() {
     let r = parse("ssh://git@[::1]:443/o/r.git").unwrap();
     assert_eq!(r.port, Some(443), "ssh keeps every port");
 }
+
+/// Every form git reads as github.com's OWNER/REPO (bracketed, percent-encoded, `/~`
+/// aside) names that repository; the same path under `https://ssh.github.com` never does.
+#[test]
+fn every_git_form_of_a_github_repository_names_it() {
+    // No `..` anywhere (never a repository name) and no leading `-` (git blocks it as
+    // an ssh option) by construction.
+    let seg = "[A-Za-z0-9_](\\.?[A-Za-z0-9_-]){0,6}";
+    let strategy = (seg, seg, 0..8usize, proptest::collection::vec(any::<bool>(), 0..24), any::<bool>());
+    check(T, "git-forms", super::cases(), strategy, |(owner, name, form, picks, dotgit)| {
+        // A name ending in `.git` loses it (as git's own `.git` suffix).
+        let name = if name.ends_with(".git") { format!("{name}x") } else { name };
+        // Percent-encode some characters of the path (git decodes ssh:// and https:// paths).
+        let mut picks = picks.into_iter().cycle();
+        let mut enc = |s: &str| -> String {
+            s.chars()
+                .map(|c| if picks.next().unwrap_or(false) { format!("%{:02x}", c as u32) } else { c.to_string() })
+                .collect()
+        };
+        let suffix = if dotgit { ".git" } else { "" };
+        let path = format!("{owner}/{name}{suffix}");
+        let url = match form {
+            0 => format!("[git@github.com]:{path}"),
+            1 => format!("[git@github.com:22]:{path}"),
+            2 => format!("ssh://[git@github.com]:22/{}/{}{suffix}", enc(&owner), enc(&name)),
+            3 => format!("ssh://git@github.com/{}/{}{suffix}", enc(&owner), enc(&name)),
+            4 => format!("https://github.com/{}/{}{suffix}/", enc(&owner), enc(&name)),
+            5 => format!("git://github.com/{path}"),
+            6 => format!("git@ssh.github.com:{path}"),
+            _ => format!("ssh://git@[github.com]:22/{path}"),
+        };
+        let gh = HostUrl::github();
+        match classify(&url, &gh) {
+            Classified::GitHub { repo, .. } => {
+                prop_assert_eq!((repo.owner.as_str(), repo.name.as_str()), (owner.as_str(), name.as_str()), "{}", url);
+            }
+            other => prop_assert!(false, "{}: {:?} ({:?})", url, other, crate::model::remote::mismatch(&url, &gh)),
+        }
+        let ssh_only = format!("https://ssh.github.com/{path}");
+        let refused = !matches!(classify(&ssh_only, &gh), Classified::GitHub { .. });
+        prop_assert!(refused, "{}", ssh_only);
+        prop_assert!(crate::model::remote::mismatch(&ssh_only, &gh).is_some_and(|m| m.contains("only SSH")));
+        Ok(())
+    });
+}

@@ -43,17 +43,51 @@ pub fn classify(url: &str, host: &HostUrl) -> Classified {
         }
         (_, Some(h)) => h.clone(),
     };
-    let ours = match r.transport {
-        Transport::Https | Transport::Http => {
-            // An explicit port must be the host's; SSH/git ports are ignored.
-            host.owns_remote_host(&remote_host) && r.port.is_none_or(|p| p == host.effective_port())
-        }
-        Transport::Ssh | Transport::Git => host.owns_remote_host(&remote_host),
-        _ => false,
-    };
-    match (ours, r.repo()) {
-        (true, Some(repo)) => Classified::GitHub { repo, transport: r.transport, embeds_secret: r.embeds_secret },
+    match (mismatch_of(&r, &remote_host, host), r.repo()) {
+        (None, Some(repo)) => Classified::GitHub { repo, transport: r.transport, embeds_secret: r.embeds_secret },
         _ => Classified::Foreign { host: remote_host },
+    }
+}
+
+/// True for `ssh.<host>` (GitHub's SSH over port 443): it serves no HTTPS.
+fn ssh_only(remote_host: &str, host: &HostUrl) -> bool {
+    remote_host.strip_prefix("ssh.").is_some_and(|rest| rest.eq_ignore_ascii_case(host.host()))
+}
+
+/// Which part of a parsed URL with a host is not our host's: host, port or path.
+fn mismatch_of(r: &RemoteUrl, remote_host: &str, host: &HostUrl) -> Option<String> {
+    let web = matches!(r.transport, Transport::Https | Transport::Http);
+    if !matches!(r.transport, Transport::Https | Transport::Http | Transport::Ssh | Transport::Git) {
+        return Some("a GitHub host is reached over HTTPS, SSH or git://, not this scheme".into());
+    }
+    if !host.owns_remote_host(remote_host) {
+        return Some(format!("the host {remote_host} is not {}", host.host()));
+    }
+    if web && ssh_only(remote_host, host) {
+        return Some(format!("{remote_host} serves only SSH, not HTTPS: use {}/OWNER/REPO", host.base()));
+    }
+    // An explicit HTTP(S) port must be the host's; SSH/git ports are the server's own.
+    if web && let Some(p) = r.port.filter(|p| *p != host.effective_port()) {
+        return Some(format!("port {p} is not {}'s (it serves on {})", host.host(), host.effective_port()));
+    }
+    if r.repo().is_none() {
+        let shown = super::redact(&r.path);
+        return Some(format!("the path `{shown}` is not OWNER/REPO"));
+    }
+    None
+}
+
+/// Why a remote URL is not a repository on our host, naming the part that is wrong
+/// (host, port, path, or the URL itself); `None` when it is one.
+pub fn mismatch(url: &str, host: &HostUrl) -> Option<String> {
+    let r = match parse(url) {
+        Ok(r) => r,
+        Err(e) => return Some(e.to_string()),
+    };
+    match (r.transport, &r.host) {
+        (Transport::Local | Transport::File, _) => Some("it is a local path, not a URL".into()),
+        (_, None) => Some("git hands this URL to a remote helper, not to a GitHub host".into()),
+        (_, Some(h)) => mismatch_of(&r, h, host),
     }
 }
 
@@ -187,6 +221,8 @@ mod tests {
             ("git@github.com:./r", "github.com"),
             ("git@github.com:", "github.com"),
             ("https://api.github.com/o/r", "api.github.com"),
+            ("https://ssh.github.com/o/r.git", "ssh.github.com"),
+            ("http://ssh.github.com/o/r.git", "ssh.github.com"),
         ];
         for (url, host) in table {
             assert_eq!(classify(url, &gh()), Classified::Foreign { host: host.into() }, "{url}");
@@ -194,7 +230,40 @@ mod tests {
         }
     }
 
+    /// Each refusal names the part that is wrong; a repository on the host has none.
+    #[test]
+    fn mismatch_names_the_wrong_part() {
+        let table = [
+            ("https://gitlab.com/o/r", "the host gitlab.com is not github.com"),
+            (
+                "https://ssh.github.com/o/r.git",
+                "ssh.github.com serves only SSH, not HTTPS: use https://github.com/OWNER/REPO",
+            ),
+            ("https://github.com:8443/o/r", "port 8443 is not github.com's (it serves on 443)"),
+            ("https://github.com/o", "the path `o` is not OWNER/REPO"),
+            ("git@github.com:o/r/tree/main", "the path `o/r/tree/main` is not OWNER/REPO"),
+            ("https://github.com/o/r?x=1", "the path `o/r?x=1` is not OWNER/REPO"),
+            ("/srv/repo", "it is a local path, not a URL"),
+            ("ext::ssh -i key host %S", "git hands this URL to a remote helper, not to a GitHub host"),
+            ("https://", "the remote URL is not valid: https://"),
+        ];
+        for (url, why) in table {
+            assert_eq!(mismatch(url, &gh()).as_deref(), Some(why), "{url}");
+            assert!(!matches!(classify(url, &gh()), Classified::GitHub { .. }), "{url}");
+        }
+        for url in ["git@ssh.github.com:o/r.git", "ssh://git@ssh.github.com:443/o/r", "git://github.com/o/r"] {
+            assert_eq!(mismatch(url, &gh()), None, "{url}");
+        }
+    }
+
     proptest! {
+        /// `mismatch` is `None` exactly when `classify` finds a repository on the host.
+        #[test]
+        fn mismatch_is_none_exactly_for_github(s in "(https?://|ssh://git@|git@|git://)?(github\\.com|ssh\\.github\\.com|gitlab\\.com)(:[0-9]{1,4})?[:/][a-z]{1,4}(/[a-z]{1,4}){0,2}(\\.git)?") {
+            let github = matches!(classify(&s, &gh()), Classified::GitHub { .. });
+            prop_assert_eq!(mismatch(&s, &gh()).is_none(), github, "{}", s);
+        }
+
         #[test]
         fn to_https_is_idempotent(
             s in "(https?://|ssh://|git://|git@|ssh://git@|https://[a-z]{1,5}(:[a-z]{1,5})?@)?(github\\.com|GitHub\\.com|ssh\\.github\\.com|127\\.0\\.0\\.1|gitlab\\.com)(:[0-9]{1,5})?[:/]/?[a-zA-Z0-9._-]{1,8}/[a-zA-Z0-9._-]{1,8}(\\.git)?/?",

@@ -10,7 +10,7 @@ mod parse;
 mod redact;
 mod rewrite;
 
-pub use classify::{Classified, classify, to_https};
+pub use classify::{Classified, classify, mismatch, to_https};
 pub use parse::parse;
 pub use redact::{is_token_shaped_user, redact};
 pub use rewrite::{InsteadOf, applied_rule, rewrite};

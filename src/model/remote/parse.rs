@@ -1,5 +1,19 @@
 //! Parsing every form of remote URL git accepts: `scheme://` URLs, scp-like
 //! `[user@]host:path`, remote helpers (`ext::…`) and local paths.
+//!
+//! Written after git's own code, not a URL library's idea of a URL: `transport_get`
+//! (the order of the forms), `parse_connect_url` and `get_host_and_port` in connect.c
+//! (`ssh://`, `git://`, `file://`, scp-like: the whole URL percent-decoded first, the
+//! bracketed `[user@host:port]` forms) and `credential_from_url` in credential.c
+//! (`http(s)://`, `ftp(s)://`: user name and path decoded). `git fetch-pack --diag-url`
+//! and `git credential fill` are the oracle (see `tests` and props/remote.rs).
+//!
+//! Why not `gix-url` (gitoxide): version 0.41, run on the `--diag-url` matrix, errs on
+//! `[git@github.com:22]:o/r`, `[user@host:2]:p`, `git@[::1]:o/r` and
+//! `ssh://[git@github.com:22]/o/r`, and reads `[git@github.com]:o/r` and
+//! `ssh://[git@github.com]:22/o/r` as user `[git`, host `github.com]`; git reads all six
+//! as user `git`, host `github.com`. The `url` crate (WHATWG) differs from git too: it
+//! turns `\` into `/`, drops `..` segments and decodes `%` in hosts.
 
 use super::redact::{is_token_shaped_user, redact};
 use super::{RemoteUrl, RemoteUrlError, Transport};
@@ -13,29 +27,28 @@ pub fn parse(s: &str) -> Result<RemoteUrl, RemoteUrlError> {
     if s.is_empty() {
         return Err(RemoteUrlError::Empty);
     }
-    if let Some((scheme, _)) = s.split_once("://")
-        && is_scheme(scheme)
-    {
-        return parse_scheme_url(s, &scheme.to_ascii_lowercase());
-    }
-    // `<transport>::<address>`: a remote helper (ext::, hg::, …).
+    // git's transport_get: `<transport>::<address>` is a remote helper (ext::, hg::, …).
     if let Some((helper, address)) = s.split_once("::")
         && !helper.is_empty()
         && helper.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
     {
-        return Ok(RemoteUrl {
-            transport: Transport::Other,
-            user: None,
-            embeds_secret: false,
-            host: None,
-            port: None,
-            path: address.to_string(),
-        });
+        return Ok(RemoteUrl { path: address.to_string(), ..local(Transport::Other, "") });
+    }
+    if let Some((scheme, _)) = s.split_once("://")
+        && is_scheme(scheme)
+    {
+        let scheme = scheme.to_ascii_lowercase();
+        return match scheme.as_str() {
+            "https" | "http" | "ftp" | "ftps" => parse_curl_url(s, &scheme),
+            "ssh" | "git+ssh" | "ssh+git" | "git" | "file" => parse_connect_url(s, &scheme),
+            // git hands any other `scheme://` to `git-remote-<scheme>`: left alone.
+            _ => Ok(local(Transport::Other, s)),
+        };
     }
     if is_local_path(s) {
         return Ok(local(Transport::Local, s));
     }
-    parse_scp(s)
+    parse_connect_url(s, "")
 }
 
 pub(super) fn is_scheme(s: &str) -> bool {
@@ -67,111 +80,196 @@ fn valid_host_name(h: &str) -> bool {
     !h.is_empty() && h.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
 }
 
-/// `[user@]host:path`, `[host]:path`, `user@[::1]:path`, `[user@host:port]:path`.
-fn parse_scp(s: &str) -> Result<RemoteUrl, RemoteUrlError> {
-    let colon = s.find(':').ok_or_else(|| invalid(s))?;
-    let head = s.get(..colon).unwrap_or("");
-    let (user, host_start) = match head.rfind('@') {
-        Some(at) if !s.starts_with('[') => (Some(head.get(..at).unwrap_or("")), at + 1),
-        _ => (None, 0),
-    };
-    let from_host = s.get(host_start..).unwrap_or("");
-    let (mut user, host, port, path) = if let Some(bracketed) = from_host.strip_prefix('[') {
-        let (inner, after) = bracketed.split_once(']').ok_or_else(|| invalid(s))?;
-        let path = after.strip_prefix(':').ok_or_else(|| invalid(s))?;
-        let (inner_user, inner) = match inner.rsplit_once('@') {
-            Some((u, h)) => (Some(u), h),
-            None => (None, inner),
-        };
-        let (host, port) = if inner.parse::<std::net::Ipv6Addr>().is_ok() {
-            (inner.to_ascii_lowercase(), None)
-        } else {
-            match inner.rsplit_once(':') {
-                Some((h, p)) => {
-                    let h = h.trim_start_matches('[').trim_end_matches(']');
-                    (h.to_ascii_lowercase(), Some(p.parse::<u16>().map_err(|_| invalid(s))?))
-                }
-                None => (inner.to_ascii_lowercase(), None),
-            }
-        };
-        if !(valid_host_name(&host) || host.parse::<std::net::Ipv6Addr>().is_ok()) {
-            return Err(invalid(s));
-        }
-        (user.or(inner_user), host, port, path)
-    } else {
-        let host = head.get(host_start..).unwrap_or("").to_ascii_lowercase();
-        if !valid_host_name(&host) {
-            return Err(invalid(s));
-        }
-        (user, host, None, s.get(colon + 1..).unwrap_or(""))
-    };
-    if user.is_some_and(str::is_empty) {
-        user = None;
+/// git's `url_decode_internal`: every `%XX` but `%00` becomes its byte, anything else
+/// stays. The result must be UTF-8 without control characters (a decoded newline
+/// would end a credential request line).
+fn percent_decode(s: &str, whole: &str) -> Result<String, RemoteUrlError> {
+    if !s.contains('%') {
+        return Ok(s.to_string());
     }
-    let embeds_secret = user.is_some_and(is_token_shaped_user);
-    Ok(RemoteUrl {
-        transport: Transport::Ssh,
-        // A token used as the user name is a secret: keep only the fact.
-        user: user.filter(|u| !is_token_shaped_user(u)).map(str::to_string),
-        embeds_secret,
-        host: Some(host),
-        port,
-        path: path.trim_start_matches('/').to_string(),
-    })
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |j: usize| b.get(j).and_then(|c| (*c as char).to_digit(16));
+        match (b[i], hex(i + 1), hex(i + 2)) {
+            (b'%', Some(h), Some(l)) if h * 16 + l > 0 => {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+            }
+            (c, _, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    let out = String::from_utf8(out).map_err(|_| invalid(whole))?;
+    if out.chars().any(char::is_control) {
+        return Err(RemoteUrlError::ControlChars);
+    }
+    Ok(out)
 }
 
-fn parse_scheme_url(s: &str, scheme: &str) -> Result<RemoteUrl, RemoteUrlError> {
+/// The user and the secret flag from a user name as written (split at the first `:`,
+/// then each part decoded by `decode`): a password or a token as the user name is a
+/// secret, and only the fact is kept.
+fn user_part(
+    user: Option<&str>,
+    decode: impl Fn(&str) -> Result<String, RemoteUrlError>,
+) -> Result<(Option<String>, bool), RemoteUrlError> {
+    let Some(user) = user.filter(|u| !u.is_empty()) else {
+        return Ok((None, false));
+    };
+    let (name, password) = match user.split_once(':') {
+        Some((n, p)) => (decode(n)?, !p.is_empty()),
+        None => (decode(user)?, false),
+    };
+    let token = is_token_shaped_user(&name);
+    Ok((Some(name).filter(|n| !n.is_empty() && !token), password || token))
+}
+
+/// A host as git connects to it: a name (lower-cased) or an IPv6 address (no brackets).
+fn host_part(host: &str, whole: &str) -> Result<String, RemoteUrlError> {
+    let host = host.to_ascii_lowercase();
+    if valid_host_name(&host) || host.parse::<std::net::Ipv6Addr>().is_ok() { Ok(host) } else { Err(invalid(whole)) }
+}
+
+/// git's `get_port`: the digits after the first `:`, when they are all of the rest and
+/// below 65536 (else the `:` stays in the host). An empty port is dropped.
+fn split_port(host: &str) -> (&str, Option<u16>) {
+    match host.split_once(':') {
+        Some((h, "")) => (h, None),
+        Some((h, p)) if !p.is_empty() && p.bytes().all(|c| c.is_ascii_digit()) => match p.parse::<u16>() {
+            Ok(port) => (h, Some(port)),
+            Err(_) => (host, None),
+        },
+        _ => (host, None),
+    }
+}
+
+/// git's `host_end`: the `[` and `]` of a bracketed host (`[…]` at the start or after
+/// the first `@[`), if any.
+fn brackets(s: &str) -> Option<(usize, usize)> {
+    let open = s.find("@[").map_or(0, |i| i + 1);
+    if !s.get(open..).is_some_and(|r| r.starts_with('[')) {
+        return None;
+    }
+    let close = s.get(open + 1..)?.find(']')?;
+    Some((open, open + 1 + close))
+}
+
+/// git's `parse_connect_url` and `get_host_and_port`: `ssh://`, `git://`, `file://`
+/// (`scheme`) or scp-like `[user@]host:path` (`scheme` empty).
+fn parse_connect_url(s: &str, scheme: &str) -> Result<RemoteUrl, RemoteUrlError> {
+    let transport = match scheme {
+        "git" => Transport::Git,
+        "file" => Transport::File,
+        _ => Transport::Ssh,
+    };
+    // A `scheme://` URL is percent-decoded as a whole before anything else is read.
+    let (decoded, start) =
+        if scheme.is_empty() { (s.to_string(), 0) } else { (percent_decode(s, s)?, scheme.len() + 3) };
+    let rest = decoded.get(start..).unwrap_or("");
+    let end = brackets(rest).map_or(0, |(_, close)| close);
+    let separator = if scheme.is_empty() { ':' } else { '/' };
+    // git: "no path specified" without the separator after the host.
+    let path_at = end + rest.get(end..).and_then(|r| r.find(separator)).ok_or_else(|| invalid(s))?;
+    let (host_and_port, path) = rest.split_at(path_at);
+    if transport == Transport::File {
+        // The host of `file://host/p` is ignored, as git does off Windows.
+        return Ok(local(Transport::File, path));
+    }
+    // scp-like paths start after the `:`. Then git drops the first character when the
+    // second is `~` (meant for `/~user/repo`, it also makes `host:x~r` read `~r`). Here
+    // no path keeps a leading `/`.
+    let path = if scheme.is_empty() { path.get(1..).unwrap_or("") } else { path };
+    let mut chars = path.chars();
+    let first = chars.next();
+    let path = if chars.next() == Some('~') { path.get(first.map_or(0, char::len_utf8)..).unwrap_or("") } else { path };
+    // git: "strange pathname blocked" (and "strange hostname" when it connects): an
+    // argument of ssh that starts with `-` would be read as an option.
+    if path.starts_with('-') || host_and_port.starts_with('-') {
+        return Err(invalid(s));
+    }
+    let path = path.trim_start_matches('/');
+    // `[user@host:port]`, `user@[host]:port`: the brackets off, then the port.
+    let (userandhost, mut port) = match brackets(host_and_port) {
+        Some((open, close)) => {
+            let inner = format!("{}{}", &host_and_port[..open], &host_and_port[open + 1..close]);
+            match &host_and_port[close + 1..] {
+                "" | ":" => (inner, None),
+                after => match after.strip_prefix(':').filter(|p| p.bytes().all(|c| c.is_ascii_digit())) {
+                    Some(p) => (inner, Some(p.parse::<u16>().map_err(|_| invalid(s))?)),
+                    None => return Err(invalid(s)),
+                },
+            }
+        }
+        None => (host_and_port.to_string(), None),
+    };
+    // ssh splits `user@host` at the last `@`.
+    let (user, mut host) = match userandhost.rsplit_once('@') {
+        Some((u, h)) => (Some(u), h),
+        None => (None, userandhost.as_str()),
+    };
+    if port.is_none() && host.parse::<std::net::Ipv6Addr>().is_err() {
+        (host, port) = split_port(host);
+    }
+    if host.contains(':') && host.parse::<std::net::Ipv6Addr>().is_err() {
+        return Err(invalid(s));
+    }
+    let (user, embeds_secret) = user_part(user, |u| Ok(u.to_string()))?;
+    Ok(RemoteUrl { transport, user, embeds_secret, host: Some(host_part(host, s)?), port, path: path.to_string() })
+}
+
+/// git's `credential_from_url` (what git-remote-https and the credential helpers see):
+/// `scheme://[user[:password]@]host[:port][/path][?query][#fragment]`.
+fn parse_curl_url(s: &str, scheme: &str) -> Result<RemoteUrl, RemoteUrlError> {
     let transport = match scheme {
         "https" => Transport::Https,
         "http" => Transport::Http,
-        "ssh" | "git+ssh" | "ssh+git" => Transport::Ssh,
-        "git" => Transport::Git,
-        "file" => Transport::File,
         _ => Transport::Other,
     };
-    if transport == Transport::File {
-        let rest = s.get(scheme.len() + 3..).unwrap_or("");
-        return Ok(local(Transport::File, rest));
-    }
-    let after = s.get(scheme.len() + 3..).unwrap_or("");
-    if after.starts_with(['/', '\\']) && transport != Transport::Other {
-        return Err(invalid(s));
-    }
-    let parsed = match url::Url::parse(s) {
-        Ok(u) => u,
-        Err(_) if transport == Transport::Other => return Ok(local(Transport::Other, s)),
-        Err(_) => return Err(invalid(s)),
+    let rest = s.get(scheme.len() + 3..).unwrap_or("");
+    let slash = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(slash);
+    let (user, host_port) = match authority.find('@') {
+        Some(at) => (Some(&authority[..at]), &authority[at + 1..]),
+        None => (None, authority),
     };
-    let host = match parsed.host() {
-        Some(url::Host::Domain(d)) if !d.is_empty() => Some(d.to_ascii_lowercase()),
-        Some(url::Host::Ipv4(a)) => Some(a.to_string()),
-        Some(url::Host::Ipv6(a)) => Some(a.to_string()),
-        _ => None,
+    let (host, port) = if let Some(v6) = host_port.strip_prefix('[') {
+        let (addr, after) = v6.split_once(']').ok_or_else(|| invalid(s))?;
+        if addr.parse::<std::net::Ipv6Addr>().is_err() {
+            return Err(invalid(s));
+        }
+        match after {
+            "" | ":" => (addr, None),
+            p => match p.strip_prefix(':').map(str::parse::<u16>) {
+                Some(Ok(port)) => (addr, Some(port)),
+                _ => return Err(invalid(s)),
+            },
+        }
+    } else {
+        match host_port.split_once(':') {
+            None | Some((_, "")) => (host_port.split(':').next().unwrap_or(""), None),
+            Some((h, p)) if p.bytes().all(|c| c.is_ascii_digit()) => {
+                (h, Some(p.parse::<u16>().map_err(|_| invalid(s))?))
+            }
+            _ => return Err(invalid(s)),
+        }
     };
-    if host.is_none() && transport != Transport::Other {
-        return Err(invalid(s));
-    }
-    let user = Some(parsed.username()).filter(|u| !u.is_empty());
-    let embeds_secret = parsed.password().is_some() || user.is_some_and(is_token_shaped_user);
-    let mut path = parsed.path().trim_start_matches('/').to_string();
-    // Keep a query or fragment visible so that it never passes for OWNER/REPO.
-    if let Some(q) = parsed.query() {
-        path.push('?');
-        path.push_str(q);
-    }
-    if let Some(f) = parsed.fragment() {
-        path.push('#');
-        path.push_str(f);
-    }
-    Ok(RemoteUrl {
-        transport,
-        // A token used as the user name is a secret: keep only the fact.
-        user: user.filter(|u| !is_token_shaped_user(u)).map(str::to_string),
-        embeds_secret,
-        host,
-        port: parsed.port(),
-        path,
-    })
+    let host = host_part(host, s)?;
+    let default_port = match scheme {
+        "https" => 443,
+        "http" => 80,
+        "ftp" => 21,
+        _ => 990,
+    };
+    let (user, embeds_secret) = user_part(user, |u| percent_decode(u, s))?;
+    // git trims the path's leading and trailing `/`; a query or fragment stays in it
+    // so that it never passes for OWNER/REPO.
+    let path = percent_decode(tail.trim_start_matches('/'), s)?;
+    let path = path.trim_end_matches('/').to_string();
+    Ok(RemoteUrl { transport, user, embeds_secret, host: Some(host), port: port.filter(|p| *p != default_port), path })
 }
 
 #[cfg(test)]
@@ -232,6 +330,8 @@ mod tests {
             "[::1:o/r",
             "[::1]o/r",
             "https://ghp_x:pw@/o/r",
+            "github.com:-/A",
+            "-oProxyCommand=x:o/r",
         ] {
             let err = parse(bad);
             assert!(matches!(err, Err(RemoteUrlError::Invalid(_))), "{bad}: {err:?}");
@@ -280,6 +380,76 @@ mod tests {
             assert_eq!((r.transport, r.host, r.path.as_str()), (Transport::Other, None, url));
         }
         assert!(matches!(parse("ssh://h:99999/x"), Err(RemoteUrlError::Invalid(_))));
+    }
+
+    /// git's t5500 `check_prot_host_port_path` matrix with the answers t5500 expects
+    /// (host without brackets, `/~` to `~`; our paths carry no leading `/`), and t5601's
+    /// bracketed scp-like forms. tests/integration/urls.rs asks git itself the same.
+    #[test]
+    fn the_t5500_matrix_as_t5500_expects_it() {
+        let mut n = 0;
+        for r in ["repo", "re:po", "re/po"] {
+            for p in ["ssh+git", "git+ssh", "git", "ssh"] {
+                let t = if p == "git" { Transport::Git } else { Transport::Ssh };
+                for (h, user, host, port) in [
+                    ("host", None, "host", None),
+                    ("user@host", Some("user"), "host", None),
+                    ("user@[::1]", Some("user"), "::1", None),
+                    ("user@::1", Some("user"), "::1", None),
+                    ("host:22", None, "host", Some(22)),
+                    ("User@host:22", Some("User"), "host", Some(22)),
+                    ("User@[::1]:22", Some("User"), "::1", Some(22)),
+                ] {
+                    for (path, expected) in [(r.to_string(), r.to_string()), (format!("~{r}"), format!("~{r}"))] {
+                        let url = format!("{p}://{h}/{path}");
+                        let got = parse(&url).unwrap();
+                        assert_eq!(
+                            (got.transport, got.user.as_deref(), got.host.as_deref(), got.port, got.path.as_str()),
+                            (t, user, Some(host), port, expected.as_str()),
+                            "{url}"
+                        );
+                        n += 1;
+                    }
+                }
+            }
+            for h in ["nohost", "nohost:12", "[::1]", "[::1]:23", "[", "[:aa"] {
+                for url in [format!("./{h}:{r}"), format!("./file:{h}/~{r}")] {
+                    assert_eq!(parse(&url).unwrap(), local(Transport::Local, &url), "{url}");
+                    n += 1;
+                }
+            }
+            for (h, host) in [("host", "host"), ("[::1]", "::1")] {
+                for (url, path) in [(format!("{h}:{r}"), r.to_string()), (format!("{h}:/~{r}"), format!("~{r}"))] {
+                    let got = parse(&url).unwrap();
+                    assert_eq!(
+                        (got.transport, got.host.as_deref(), got.port, got.path.as_str()),
+                        (Transport::Ssh, Some(host), None, path.as_str()),
+                        "{url}"
+                    );
+                    n += 1;
+                }
+            }
+            let file = parse(&format!("file://host/~{r}")).unwrap();
+            assert_eq!((file.transport, file.path), (Transport::File, format!("/~{r}")), "no `/~` rule for file://");
+        }
+        // t5601: `[host:port]:path`, `[user@host:port]:path`, `[user@::1]:path`.
+        for (url, user, host, port, path) in [
+            ("[myhost:123]:src", None, "myhost", Some(123), "src"),
+            ("[user@myhost:123]:src", Some("user"), "myhost", Some(123), "src"),
+            ("[myhost]:src", None, "myhost", None, "src"),
+            ("[user@::1]:repo", Some("user"), "::1", None, "repo"),
+            ("ssh://[user@host.xz]:22/home/user/repo", Some("user"), "host.xz", Some(22), "home/user/repo"),
+            ("host:x~repo", None, "host", None, "~repo"),
+        ] {
+            let got = parse(url).unwrap();
+            assert_eq!(
+                (got.user.as_deref(), got.host.as_deref(), got.port, got.path.as_str()),
+                (user, Some(host), port, path),
+                "{url}"
+            );
+            n += 1;
+        }
+        assert_eq!(n, 3 * (4 * 7 * 2 + 6 * 2 + 2 * 2) + 6);
     }
 
     proptest! {
