@@ -152,7 +152,8 @@ async fn alias_of(deps: &Deps, url: &str) -> Option<(Classified, Option<SshAlias
     };
     let user = parsed.user.as_deref().map(|u| format!("{u}@")).unwrap_or_default();
     let host = if target.hostname.contains(':') { format!("[{}]", target.hostname) } else { target.hostname.clone() };
-    match remote::classify(&format!("ssh://{user}{host}/{}", parsed.path), &deps.host) {
+    let path = parsed.path.trim_start_matches('/');
+    match remote::classify(&format!("ssh://{user}{host}/{path}"), &deps.host) {
         c @ Classified::GitHub { .. } => Some((c, Some(target.alias(name)))),
         _ => None,
     }

@@ -51,7 +51,10 @@ fn an_scp_like_alias_remote_is_recognised_switched_and_pushed() {
     // Without the alias in ~/.ssh/config, github-work is just another host.
     let before = doctor_json(&w);
     assert_eq!(check(&before, "repository")["status"], "fail", "{before}");
-    assert!(check(&before, "repository")["summary"].as_str().unwrap().contains("is not on"), "{before}");
+    assert!(
+        check(&before, "repository")["summary"].as_str().unwrap().contains("the host github-work is not"),
+        "{before}"
+    );
 
     if !write_alias(&w) {
         return;
@@ -72,6 +75,10 @@ fn an_scp_like_alias_remote_is_recognised_switched_and_pushed() {
     let token = w.good_token();
     let a = w.setup(&token, &["--switch-remote", "--yes"]).success();
     assert!(stdout(&a).contains("Done."), "{}", stdout(&a));
+    // The alias stood for one account: over HTTPS the repository is bound to the token's.
+    assert!(stdout(&a).contains("used the SSH alias github-work"), "{}", stdout(&a));
+    let key = format!("credential.{}.username", w.sandbox.host_url());
+    assert_eq!(w.git_ok(&["config", "--local", &key]), "octo");
     // git itself says where origin now points.
     let https = format!("{}/{OWNER}/{REPO}.git", w.sandbox.host_url());
     assert_eq!(w.git_ok(&["remote", "get-url", "origin"]), https);

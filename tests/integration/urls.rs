@@ -419,7 +419,7 @@ fn bracketed_and_encoded_github_remotes_name_their_repository() {
 
 // --- the remote as git reads it, through the real binary and the engine ---
 
-use crate::support::{OWNER, REPO, Setup, World, stdout};
+use crate::support::{OWNER, REPO, Setup, World, stderr, stdout};
 
 fn check<'a>(json: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
     json["checks"].as_array().and_then(|c| c.iter().find(|c| c["id"] == id)).unwrap_or_else(|| panic!("{id}: {json}"))
@@ -462,8 +462,15 @@ fn of_two_url_values_the_first_is_the_remote() {
     let protocol = check(&json, "remote-protocol")["summary"].as_str().unwrap_or_default().to_string();
     assert!(protocol.contains("HTTP") && !protocol.contains("SSH"), "{json}");
 
-    // git itself fetches from the first: with a working token, ls-remote answers.
+    // git fetches from the first, and pushes to every one: the live check proves both,
+    // so the SSH value that cannot be reached is named, and nothing is left changed.
     let token = w.good_token();
+    let before = w.snapshot();
+    let a = w.setup(&token, &[]).code(1);
+    assert!(stderr(&a).contains("git push --dry-run origin failed"), "{}", stderr(&a));
+    assert_eq!(w.snapshot(), before);
+    // With the second value gone, the same setup works.
+    w.git_ok(&["config", "--unset", "remote.origin.url", "second"]);
     w.setup(&token, &[]).success();
     assert!(w.git_ok(&["ls-remote", "origin", "HEAD"]).contains("HEAD"));
 }
@@ -521,4 +528,27 @@ fn a_git_protocol_remote_is_unauthenticated_and_switched() {
     let token = w.good_token();
     let out = stdout(&w.setup(&token, &["--switch-remote", "--dry-run"]).success());
     assert!(out.contains("set origin URL"), "{out}");
+}
+
+#[test]
+fn a_fork_style_pushurl_is_checked_on_both_repositories_and_pushes_to_the_fork() {
+    let w = https_world();
+    w.sandbox.add_repo(OWNER, "fork", true, &[crate::support::LOGIN]).expect("fork");
+    let fork = format!("{}/{OWNER}/fork.git", w.sandbox.host_url());
+    w.git_ok(&["config", "remote.origin.pushurl", &fork]);
+    // A token that may push to the fetch repository only is refused before any change:
+    // the push goes to the fork.
+    let before = w.snapshot();
+    let narrow = w.fine_grained(git_reauth::sandbox::Access::Write);
+    let a = w.setup(&narrow, &[]).code(1);
+    assert!(stderr(&a).contains(&format!("{OWNER}/fork")), "{}", stderr(&a));
+    assert_eq!(w.snapshot(), before);
+    let token = w.good_token();
+    let a = w.setup(&token, &[]).success();
+    assert!(stdout(&a).contains("git push --dry-run origin authenticates"), "{}", stdout(&a));
+    let push = w.git(&["push", "origin", "HEAD:refs/heads/from-clone"]);
+    assert!(push.status.success(), "{}", String::from_utf8_lossy(&push.stderr));
+    let bare = w.sandbox.repo_path(OWNER, "fork");
+    let head = Command::new("git").arg("--git-dir").arg(&bare).args(["rev-parse", "from-clone"]).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&head.stdout).trim(), w.git_ok(&["rev-parse", "HEAD"]), "the fork got the push");
 }

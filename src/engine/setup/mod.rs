@@ -258,7 +258,18 @@ pub async fn prepare(deps: &Deps, token: &Token, opts: &SetupOpts) -> Result<Pre
     let create_url = deps.host.classic_token_url(&deps.env.machine);
     let target = match local.repo.clone() {
         Some((repo, view)) => {
-            let private = check_repo(deps, &account, &view, secret, &create_url).await?;
+            // A fork-style push URL: git fetches from one repository and pushes to
+            // another; the token must read the first and push to the second.
+            let private = match &view.push_repo {
+                None => check_repo(deps, &account, &view.repo, true, secret, &create_url).await?,
+                Some(pushed) => {
+                    let (fetch, push) = tokio::join!(
+                        check_repo(deps, &account, &view.repo, false, secret, &create_url),
+                        check_repo(deps, &account, pushed, true, secret, &create_url)
+                    );
+                    fetch? | push?
+                }
+            };
             Some(RepoTarget { repo, view, private })
         }
         None => {
@@ -284,17 +295,18 @@ pub async fn prepare(deps: &Deps, token: &Token, opts: &SetupOpts) -> Result<Pre
     })
 }
 
-/// Can the token see and push to the remote's repository? Returns whether it is private.
+/// Can the token see (and, with `push`, push to) the repository `r`? Returns whether
+/// it is private.
 async fn check_repo(
     deps: &Deps,
     account: &Account,
-    view: &RemoteView,
+    r: &crate::model::remote::RepoRef,
+    push: bool,
     secret: &secrecy::SecretString,
     create_url: &str,
 ) -> Result<bool, Error> {
-    let r = &view.repo;
-    let (vis, write) =
-        tokio::join!(deps.github.repo(secret, r), deps.github.probe(r, &account.login, secret, Service::Receive));
+    let service = if push { Service::Receive } else { Service::Upload };
+    let (vis, write) = tokio::join!(deps.github.repo(secret, r), deps.github.probe(r, &account.login, secret, service));
     match vis? {
         RepoVisibility::SsoRequired { url } => Err(Error::SsoRequired { repo: r.to_string(), url }),
         RepoVisibility::NotFound => {
@@ -302,8 +314,12 @@ async fn check_repo(
             check_scopes(account, false, create_url)?;
             Err(Error::RepoNotVisible { repo: r.to_string(), create_url: create_url.into() })
         }
-        RepoVisibility::Visible { private, push } => {
-            check_scopes(account, !private, create_url)?;
+        RepoVisibility::Visible { private, push: role_push } => {
+            // Reading a public repository needs no scope at all.
+            if push || private {
+                check_scopes(account, !private, create_url)?;
+            }
+            let push = role_push || !push;
             match write? {
                 Probe::Allowed => Ok(private),
                 Probe::Forbidden { message } if classify_git_error(&message) == GitFailure::WriteNotGranted => {

@@ -87,10 +87,26 @@ pub(super) fn make(
             name.clone()
         }
         Who::Other(other) => {
-            changes.extend(bind(deps, facts, target, other, opts, &changes)?);
+            bind_or_stop(deps, facts, target, other, opts, &mut changes)?;
             account.login.clone()
         }
     };
+    // An SSH alias (`git@github-work:…`) stood for one account; once the remote is
+    // HTTPS, the helpers would hand it whichever login answers first for the host.
+    // Bind it to the token's account, and say so.
+    if let (Who::Free, Some(t)) = (&who, target)
+        && let Some(alias) = &t.view.alias
+        && changes.iter().any(|c| matches!(c, Change::RemoteUrl { .. }))
+    {
+        let how = if opts.bind == Bind::Url { Bind::Url } else { Bind::Config };
+        if opts.bind != Bind::Never {
+            bind(deps, facts, t, how, &mut changes)?;
+            notes.push(format!(
+                "{} used the SSH alias {} (for {}); over HTTPS it is bound to {}, the token's account",
+                t.view.info.name, alias.name, alias.hostname, account.login
+            ));
+        }
+    }
     // Forget first, while the user's helpers still answer: only the login being
     // replaced (its user name; its password goes with it at apply time). A working
     // login of another account is never forgotten.
@@ -121,19 +137,17 @@ pub(super) fn make(
     Ok((Plan { changes }, notes))
 }
 
-/// The changes that bind the repository to the token's account when git sends
-/// `other`'s login for it (`--bind`); refused when not asked, and when the binding
-/// would not change what git sends (checked with git's own rules on the config as it
-/// would be).
-fn bind(
+/// Stop on a mismatch unless `--bind` says how to bind; the binding's changes go into
+/// `changes` (a planned switch of the same URL carries the new user name).
+fn bind_or_stop(
     deps: &Deps,
     facts: &Facts<'_>,
     target: Option<&RepoTarget>,
     other: &str,
     opts: &SetupOpts,
-    planned: &[Change],
-) -> Result<Vec<Change>, Error> {
-    let (request, login) = (facts.request, &facts.account.login);
+    changes: &mut Vec<Change>,
+) -> Result<(), Error> {
+    let request = facts.request;
     let by_helper = !request.is_pinned();
     let what = target.map(|t| t.view.info.name.clone()).unwrap_or_else(|| deps.host.host_port());
     let mismatch = || Error::AccountMismatch {
@@ -143,42 +157,55 @@ fn bind(
         } else {
             source_of(request)
         },
-        login: login.clone(),
+        login: facts.account.login.clone(),
         target: what.clone(),
         by_helper,
     };
-    let Some(t) = target else { return Err(mismatch()) };
-    if matches!(opts.bind, Bind::Ask | Bind::Never) {
-        return Err(mismatch());
+    match (target, opts.bind) {
+        (Some(t), how @ (Bind::Config | Bind::Url)) => bind(deps, facts, t, how, changes),
+        _ => Err(mismatch()),
     }
+}
+
+/// The changes that bind the repository to the token's account (`how`: a local
+/// `credential.<host>.username`, or the user name in the remote URL), checked with git's
+/// own rules on the config as it would be: refused when the binding would not change
+/// what git sends.
+fn bind(deps: &Deps, facts: &Facts<'_>, t: &RepoTarget, how: Bind, changes: &mut Vec<Change>) -> Result<(), Error> {
+    let (request, login) = (facts.request, &facts.account.login);
     let v = &t.view;
     let push = v.info.pushurl.is_some();
-    // The URL the remote will have (after the switch, if planned): its user name changes.
-    let planned_url = planned.iter().rev().find_map(|c| match c {
-        Change::RemoteUrl { push: p, to: Some(to), .. } if *p == push => Some(to.clone()),
-        _ => None,
-    });
     let current = if push { v.info.pushurl.clone() } else { v.info.url.clone() };
-    let Some(url) = planned_url.clone().or(current.clone()) else { return Err(mismatch()) };
-    let mut changes = Vec::new();
+    // The URL the remote will have after a planned switch, or has now.
+    let planned = changes.iter().position(|c| matches!(c, Change::RemoteUrl { push: p, .. } if *p == push));
+    let url = match planned.map(|i| &changes[i]) {
+        Some(Change::RemoteUrl { to: Some(to), .. }) => to.clone(),
+        _ => current.clone().unwrap_or_else(|| v.info.effective_push.clone()),
+    };
     let mut entries = facts.entries.to_vec();
-    let new_url = match opts.bind {
+    let new_url = match how {
         Bind::Url => with_user(&url, Some(login)),
         // The URL's user name wins over any config: it goes.
         _ if request.user_source == Some(UserSource::Url) => with_user(&url, None),
         _ => url.clone(),
     };
     if new_url != url {
-        // Replace a planned switch's change, or add one.
-        changes.push(Change::RemoteUrl {
-            config: t.repo.config_file.clone(),
-            remote: v.info.name.clone(),
-            push,
-            from: current.as_deref().map(scrub),
-            to: Some(new_url.clone()),
-        });
+        match planned {
+            Some(i) => {
+                if let Change::RemoteUrl { to, .. } = &mut changes[i] {
+                    *to = Some(new_url.clone());
+                }
+            }
+            None => changes.push(Change::RemoteUrl {
+                config: t.repo.config_file.clone(),
+                remote: v.info.name.clone(),
+                push,
+                from: current.as_deref().map(scrub),
+                to: Some(new_url.clone()),
+            }),
+        }
     }
-    if opts.bind == Bind::Config {
+    if how == Bind::Config {
         let key = format!("credential.{}.username", deps.host.base());
         let file = t.repo.config_file.clone();
         let from = read_values(&file, &key)?;
@@ -195,13 +222,13 @@ fn bind(
     let after = request_for(&new_url, &entries).map_err(Error::CredentialConfig)?;
     if !after.username.as_deref().is_some_and(|u| u.eq_ignore_ascii_case(login)) {
         return Err(Error::BindWouldNotHold {
-            target: what,
+            target: v.info.name.clone(),
             login: login.clone(),
             sends: after.username.clone().unwrap_or_default(),
             source_of: source_of(&after),
         });
     }
-    Ok(changes)
+    Ok(())
 }
 
 /// `url` with its user name set (`None`: taken out); a URL that is not
