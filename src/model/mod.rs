@@ -8,6 +8,7 @@ pub mod diagnosis;
 pub mod helpers;
 pub mod host;
 pub mod keyring;
+pub mod line_edit;
 pub mod plan;
 #[cfg(test)]
 mod props;

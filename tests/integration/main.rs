@@ -19,6 +19,7 @@ mod screenshots;
 mod secrets;
 mod support;
 mod tmux;
+mod undo_bytes;
 // Other users (chown, setpriv), modes and symlinks: Linux.
 #[cfg(target_os = "linux")]
 mod trust;
