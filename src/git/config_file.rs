@@ -4,6 +4,13 @@
 //! must find exactly the values written, or the file is put back as it was. A config
 //! file that is a symlink is written through (its target changes, the link stays), and
 //! the file keeps its mode and owner.
+//!
+//! Undo byte for byte: each write also returns the exact line edit it made
+//! ([`write_values_edit`]), and [`apply_edit`] applies its reverse where the file still
+//! holds what the write left. gitoxide's `gix-config` (lossless: it edits one value and
+//! keeps every other byte) was weighed: it would make a second writer beside git, whose
+//! escaping and section placement must then match git's own, for a gain git and a line
+//! diff already give; git stays the one writer and the one reader that checks a write.
 
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};

@@ -11,7 +11,7 @@ mod run;
 pub use config::{ConfigFileError, InsteadOfRule, entries as config_entries, global_config_file, insteadof_rules};
 pub use config_file::{apply_edit, read_values, write_values, write_values_edit};
 pub use credential::{FillOutcome, GitCredential};
-pub use repo::{RemoteInfo, RepoInfo, discover, remote_info};
+pub use repo::{RemoteInfo, RepoInfo, ValueOrigin, discover, remote_info, remote_origins};
 
 pub use run::{Limits, NO_PROMPT, Output, signal_running};
 

@@ -13,6 +13,7 @@ mod hostile_api;
 mod hygiene;
 mod keyring;
 mod layers;
+mod layouts;
 mod man;
 mod redaction;
 mod screenshots;

@@ -34,7 +34,10 @@ pub(super) fn make(
                 let wanted = remote::to_https(cur, &deps.host).unwrap_or_else(|| https.clone());
                 if &wanted != cur {
                     changes.push(Change::RemoteUrl {
-                        config: config.clone(),
+                        config: v
+                            .info
+                            .file_to_change(push, &config)
+                            .map_err(|why| Error::Git(crate::git::GitError::Repo(why)))?,
                         remote: v.info.name.clone(),
                         push,
                         // Recorded without a token the URL may hold: the plan is shown and
