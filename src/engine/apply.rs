@@ -113,7 +113,9 @@ impl<'a> Transaction<'a> {
                 if exact.is_some() && before.is_some() && !written.exact {
                     let why = match exact.flatten() {
                         Some(_) => "the file was changed since where setup edited it",
-                        None => "the journal holds no line edit for it (an older entry, or a line with a secret)",
+                        // The journal never keeps a line with a secret (nor its edit).
+                        None if change.sets_scrubbed_value() => "the line held a secret, which the journal never keeps",
+                        None => "the journal holds no line edit for it (an entry of an older version)",
                     };
                     self.inexact
                         .push(format!("{}: its value was written back, not its bytes ({why})", change.describe()));

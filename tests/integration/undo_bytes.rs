@@ -103,7 +103,7 @@ fn an_entry_of_the_previous_format_undoes_by_value_and_says_so() {
 
     let a = w.cmd(&["undo"]).assert().success();
     let out = stdout(&a);
-    assert!(out.contains("Not byte for byte") && out.contains("journal holds no line edit"), "{out}");
+    assert!(out.contains("Not byte for byte") && out.contains("an entry of an older version"), "{out}");
     let after: Vec<String> = files.iter().map(|f| listed(f)).collect();
     assert_eq!(after, lists, "git reads the same values as before");
     assert!(w.git_ok(&["remote", "get-url", "--push", "origin"]).starts_with("git@"));
@@ -151,4 +151,28 @@ fn a_rollback_in_the_same_run_gives_the_bytes_back() {
     for (f, b) in &before {
         assert_eq!(std::fs::read(f).unwrap(), *b, "{} is byte for byte what it was", f.display());
     }
+}
+
+/// A URL with a token in it: the journal never holds the token, so the line cannot come
+/// back byte for byte; undo writes the URL back without it and says both.
+#[test]
+fn a_line_with_a_secret_is_written_back_without_it_and_undo_says_so() {
+    let w = World::broken();
+    let secret = format!("ghp_{}", "s5".repeat(18));
+    let host = w.sandbox.host_url();
+    let with_token = format!("http://{LOGIN}:{secret}@{}/{OWNER}/{REPO}.git", host.trim_start_matches("http://"));
+    w.git_ok(&["remote", "set-url", "origin", &with_token]);
+    let config = w.ws.repo.join(".git/config");
+    w.setup(&w.good_token(), &["--switch-remote", "--yes"]).success();
+    assert_eq!(w.git_ok(&["remote", "get-url", "origin"]), format!("{host}/{OWNER}/{REPO}.git"));
+    let entry = std::fs::read_dir(w.state_dir()).unwrap().next().unwrap().unwrap().path();
+    let journal = std::fs::read_to_string(&entry).unwrap();
+    assert!(!journal.contains(&secret), "{journal}");
+    let a = w.cmd(&["undo"]).assert().success();
+    let out = stdout(&a);
+    assert!(out.contains("restored without the secret it held"), "{out}");
+    assert!(out.contains("Not byte for byte") && out.contains("held a secret"), "{out}");
+    let url = w.git_ok(&["remote", "get-url", "origin"]);
+    assert_eq!(url, with_token.replace(&secret, "***"));
+    assert!(!std::fs::read_to_string(&config).unwrap().contains(&secret));
 }
