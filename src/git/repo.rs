@@ -41,7 +41,7 @@ pub async fn remote_info(git: &Git, repo: &RepoInfo, name: &str) -> Result<Remot
     // As git reads them (includes and `config.worktree` too), not only the one file.
     let url = url_from.last().map(|o| o.value.clone());
     let pushurl = pushurl_from.last().map(|o| o.value.clone());
-    let git = Git::new(git.env.with_cwd(&repo.workdir));
+    // Where the user runs git (a relative GIT_DIR is taken from there).
     let fetch_args = ["remote", "get-url", name];
     let push_args = ["remote", "get-url", "--push", name];
     let (fetch, push) = tokio::join!(git.run_ok(&fetch_args), git.run_ok(&push_args));
@@ -65,14 +65,16 @@ pub async fn remote_origins(
 ) -> Result<(Vec<ValueOrigin>, Vec<ValueOrigin>), GitError> {
     let url = format!("remote.{name}.url");
     let pushurl = format!("remote.{name}.pushurl");
-    let (u, p) = tokio::join!(origins(git, &repo.workdir, &url), origins(git, &repo.workdir, &pushurl));
+    // git names a file relative to the folder it reads the repository from: the one it
+    // runs in with GIT_DIR, else the top of the work tree (it moves there).
+    let base = if git.env.var("GIT_DIR").is_some_and(|d| !d.is_empty()) { &git.env.cwd } else { &repo.workdir };
+    let (u, p) = tokio::join!(origins(git, base, &url), origins(git, base, &pushurl));
     Ok((u?, p?))
 }
 
 /// `git config -z --show-scope --show-origin --get-all KEY`: records of
-/// `scope NUL origin NUL value NUL`. git names a file relative to the top of the work
-/// tree (it moves there before reading the repository's config).
-async fn origins(git: &Git, top: &Path, key: &str) -> Result<Vec<ValueOrigin>, GitError> {
+/// `scope NUL origin NUL value NUL`, relative file names taken from `base`.
+async fn origins(git: &Git, base: &Path, key: &str) -> Result<Vec<ValueOrigin>, GitError> {
     let out = git.run(&["config", "-z", "--show-scope", "--show-origin", "--get-all", key], None, &[]).await?;
     // rc 1: the key is not set.
     if !out.ok && out.code != Some(1) {
@@ -81,7 +83,7 @@ async fn origins(git: &Git, top: &Path, key: &str) -> Result<Vec<ValueOrigin>, G
             stderr: super::first_line(&out.stderr),
         });
     }
-    Ok(parse_origins(&out.stdout, top))
+    Ok(parse_origins(&out.stdout, base))
 }
 
 fn parse_origins(out: &[u8], top: &Path) -> Vec<ValueOrigin> {

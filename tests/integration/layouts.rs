@@ -138,6 +138,22 @@ fn git_dir_and_git_work_tree_are_the_repository_git_uses() {
     fix_push_undo(&w, &elsewhere, &env, &files, &files[0]);
 }
 
+/// The same with relative paths (git takes them from the folder it runs in): every git
+/// git-reauth runs, the live check too, runs where the user runs git.
+#[test]
+fn a_relative_git_dir_is_taken_from_where_the_user_runs_git() {
+    let w = World::broken();
+    // Two levels down beside the clone: the same relative path from the clone's own
+    // folder names another one.
+    let elsewhere = w.ws.repo.parent().unwrap().join("elsewhere/deeper");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    let name = w.ws.repo.file_name().unwrap().to_str().unwrap().to_string();
+    let (d, t) = (format!("../../{name}/.git"), format!("../../{name}"));
+    let env = [("GIT_DIR", d.as_str()), ("GIT_WORK_TREE", t.as_str())];
+    let files = common_files(&w);
+    fix_push_undo(&w, &elsewhere, &env, &files, &files[0]);
+}
+
 /// A URL set on the command line (`GIT_CONFIG_*`): nothing is changed, and the error
 /// says where it is set.
 #[test]

@@ -159,8 +159,8 @@ async fn verify(deps: &Deps, prepared: &Prepared, token: &Token) -> Result<Vec<S
     }
     if let Some(t) = &prepared.target {
         let url = deps.host.repo_url(&t.view.repo);
-        let git = crate::git::Git::new(deps.env.with_cwd(&t.repo.workdir));
-        match git.ls_remote(&url).await? {
+        // Where the user runs git (their GIT_DIR, includeIf, worktree), as their push will.
+        match deps.git.ls_remote(&url).await? {
             Ok(()) => verified.push(format!("git ls-remote {url} works with it")),
             Err(stderr) => {
                 let message = crate::git::first_line(&stderr);
