@@ -95,10 +95,14 @@ pub fn apply_edit(file: &Path, edit: &LineEdit, key: &str, expected: &[String]) 
     };
     let Some(new) = edit.apply(text) else { return Ok(false) };
     let written = match &new {
-        Some(text) => before.write(text.as_bytes()),
+        Some(text) => before.write_locked(text.as_bytes()),
         None => before.remove(),
     };
-    written.map_err(|e| write_err(e.to_string()))?;
+    written.map_err(|e| match e.kind() {
+        // git holds the lock: it is writing the file right now.
+        std::io::ErrorKind::AlreadyExists => ConfigFileError::Locked { path: file.to_path_buf() },
+        _ => write_err(e.to_string()),
+    })?;
     let readable = !file.exists() || git_config(file, [OsStr::new("--list")]).map_err(write_err)?.status.success();
     let got = read_values(file, key);
     let as_expected = readable
@@ -272,6 +276,21 @@ impl Snapshot {
         std::io::Write::write_all(&mut tmp, bytes)?;
         tmp.as_file().sync_all()?;
         tmp.persist(&self.target).map_err(|e| e.error)?;
+        self.keep_mode_and_owner()
+    }
+
+    /// Write `bytes` in place of the file as git does: through its lock file
+    /// (`FILE.lock`, created only if no other process holds it, then renamed over the
+    /// file), so that a git writing at the same time fails rather than loses either write.
+    fn write_locked(&self, bytes: &[u8]) -> std::io::Result<()> {
+        let lock = lock_path(&self.target);
+        let mut f = std::fs::OpenOptions::new().write(true).create_new(true).open(&lock)?;
+        let written = std::io::Write::write_all(&mut f, bytes).and_then(|()| f.sync_all());
+        let renamed = written.and_then(|()| std::fs::rename(&lock, &self.target));
+        if let Err(e) = renamed {
+            let _ = std::fs::remove_file(&lock);
+            return Err(e);
+        }
         self.keep_mode_and_owner()
     }
 

@@ -349,3 +349,44 @@ fn a_file_the_write_created_is_removed_by_the_reverse() {
     assert!(apply_edit(&file, &edit.reversed(), "a.b", &[]).unwrap());
     assert!(!file.exists());
 }
+
+/// The reverse edit is written as git writes: through `FILE.lock`. A lock another git
+/// holds is refused, and the file stays as it is.
+#[test]
+fn an_edit_is_not_applied_while_git_holds_the_lock() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("config");
+    let original = "[a]\n\tCamel = 1\n";
+    std::fs::write(&file, original).unwrap();
+    let edit = write_values_edit(&file, "a.camel", &["2".into()]).unwrap().unwrap();
+    let after = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(dir.path().join("config.lock"), "").unwrap();
+    let got = apply_edit(&file, &edit.reversed(), "a.camel", &["1".into()]);
+    assert!(matches!(got, Err(ConfigFileError::Locked { .. })), "{got:?}");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), after);
+    std::fs::remove_file(dir.path().join("config.lock")).unwrap();
+    assert!(apply_edit(&file, &edit.reversed(), "a.camel", &["1".into()]).unwrap());
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), original);
+    assert!(!dir.path().join("config.lock").exists(), "the lock is gone");
+}
+
+#[cfg(unix)]
+#[test]
+fn an_edit_through_a_symlink_lands_in_its_target_and_keeps_the_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("dotfiles")).unwrap();
+    let target = dir.path().join("dotfiles/gitconfig");
+    let original = "[url \"git@github.com:\"]\r\n\tinsteadOf = https://github.com/\r\n\tinsteadOf = gh:\r\n";
+    std::fs::write(&target, original).unwrap();
+    std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let link = dir.path().join(".gitconfig");
+    std::os::unix::fs::symlink("dotfiles/gitconfig", &link).unwrap();
+    let key = "url.git@github.com:.insteadof";
+    let edit = write_values_edit(&link, key, &["gh:".into()]).unwrap().unwrap();
+    let back = ["https://github.com/".to_string(), "gh:".into()];
+    assert!(apply_edit(&link, &edit.reversed(), key, &back).unwrap());
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink(), "the link stays a link");
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), original);
+    assert_eq!(std::fs::metadata(&target).unwrap().permissions().mode() & 0o777, 0o640);
+}

@@ -109,20 +109,28 @@ fn a_submodule_changes_its_config_in_the_superproject() {
     fix_push_undo(&w, &sub, &[], &files, &config);
 }
 
-/// The URL in a file included with `includeIf "gitdir:…"`: that file is changed.
+/// The URL in a file included with `includeIf "gitdir:…"`: that file is changed. Once
+/// with the include's path absolute, run at the top; once relative (git names the file
+/// `.git/../../work.inc`, from the top of the work tree), run in a subfolder.
 #[test]
 fn a_url_in_an_includeif_file_is_changed_there() {
-    let w = World::broken();
-    let url = w.git_ok(&["remote", "get-url", "origin"]);
-    let inc = w.ws.home.join("work.inc");
-    std::fs::write(&inc, format!("# the work remote\n[remote \"origin\"]\n\turl = {url}\n")).unwrap();
-    w.git_ok(&["config", "--unset", "remote.origin.url"]);
-    let gitdir = format!("includeIf.gitdir:{}/.git.path", w.ws.repo.display());
-    w.git_ok(&["config", &gitdir, inc.to_str().unwrap()]);
-    assert!(origin_of_url(&w, &w.ws.repo, &[]).contains("work.inc"));
-    let mut files = common_files(&w);
-    files.push(inc.clone());
-    fix_push_undo(&w, &w.ws.repo, &[], &files, &inc);
+    for relative in [false, true] {
+        let w = World::broken();
+        let url = w.git_ok(&["remote", "get-url", "origin"]);
+        let inc = w.ws.repo.parent().unwrap().join("work.inc");
+        std::fs::write(&inc, format!("# the work remote\n[remote \"origin\"]\n\turl = {url}\n")).unwrap();
+        w.git_ok(&["config", "--unset", "remote.origin.url"]);
+        let gitdir = format!("includeIf.gitdir:{}/.git.path", w.ws.repo.display());
+        let path = if relative { "../../work.inc".to_string() } else { inc.display().to_string() };
+        w.git_ok(&["config", &gitdir, &path]);
+        let dir = if relative { w.ws.repo.join("src/deep") } else { w.ws.repo.clone() };
+        std::fs::create_dir_all(&dir).unwrap();
+        let origin = origin_of_url(&w, &dir, &[]);
+        assert!(origin.contains("work.inc") && (relative == origin.starts_with("file:.git/")), "{origin}");
+        let mut files = common_files(&w);
+        files.push(inc.clone());
+        fix_push_undo(&w, &dir, &[], &files, &inc);
+    }
 }
 
 /// `GIT_DIR` and `GIT_WORK_TREE`, run from another folder: the repository they name.
@@ -152,6 +160,22 @@ fn a_relative_git_dir_is_taken_from_where_the_user_runs_git() {
     let env = [("GIT_DIR", d.as_str()), ("GIT_WORK_TREE", t.as_str())];
     let files = common_files(&w);
     fix_push_undo(&w, &elsewhere, &env, &files, &files[0]);
+}
+
+/// A git dir apart from its work tree (`.git` a file naming it, `core.worktree` in its
+/// config, as `git init --separate-git-dir` and `git submodule` make them).
+#[test]
+fn a_separate_git_dir_with_core_worktree() {
+    let w = World::broken();
+    let store = w.ws.repo.parent().unwrap().join("store.git");
+    std::fs::rename(w.ws.repo.join(".git"), &store).unwrap();
+    std::fs::write(w.ws.repo.join(".git"), format!("gitdir: {}\n", store.display())).unwrap();
+    git_in(&w, &w.ws.repo, &[], &["config", "core.worktree", w.ws.repo.to_str().unwrap()]);
+    let config = store.join("config");
+    assert!(origin_of_url(&w, &w.ws.repo, &[]).contains("store.git/config"));
+    let sub = w.ws.repo.join("docs");
+    std::fs::create_dir(&sub).unwrap();
+    fix_push_undo(&w, &sub, &[], &[config.clone(), w.ws.home.join(".gitconfig")], &config);
 }
 
 /// A URL set on the command line (`GIT_CONFIG_*`): nothing is changed, and the error
