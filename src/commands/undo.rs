@@ -31,6 +31,9 @@ pub async fn run(deps: &Deps, args: UndoArgs, cancel: &CancellationToken) -> Res
         };
         text.push_str(&format!("  {} {}{without}\n", s.ok(if r.dry_run { "-" } else { "✓" }), c.describe()));
     }
+    for why in &r.inexact {
+        text.push_str(&format!("  Not byte for byte: {why}\n"));
+    }
     if !r.kept.is_empty() {
         text.push_str("Not reverted (credentials):\n");
         for c in &r.kept {

@@ -9,8 +9,9 @@ use tokio_util::sync::CancellationToken;
 use crate::engine::Deps;
 use crate::engine::error::{Error, Leftover, Run};
 use crate::engine::journal::{Entry, EntryState, Journal};
-use crate::git::{read_values, write_values};
+use crate::git::{apply_edit, read_values, write_values_edit};
 use crate::model::credential::Credential;
+use crate::model::line_edit::LineEdit;
 use crate::model::plan::Change;
 use crate::model::scrub::scrub_all;
 
@@ -29,7 +30,11 @@ pub struct Transaction<'a> {
     run: Run,
     /// Steps taken, in order, each with what its setting held before (exactly: the
     /// plan records it scrubbed, a rollback puts back the real value).
-    done: Vec<(Change, Option<Vec<String>>)>,
+    done: Vec<Taken>,
+    /// How many steps were tried: a fix's step `n` is change `n` of its entry's plan.
+    tried: usize,
+    /// The config changes an undo wrote back by value, not byte for byte, and why.
+    inexact: Vec<String>,
     /// What the helpers handed out before a `ForgetCredential` (a rollback stores it again).
     forgotten: Option<Credential>,
     /// The token a `StoreCredential` stored (a rollback erases that entry, and only it).
@@ -52,7 +57,18 @@ impl<'a> Transaction<'a> {
 
     fn new(deps: &'a Deps, entry: Entry, run: Run, cancel: &'a CancellationToken) -> Result<Transaction<'a>, Error> {
         let journal = Journal::of(&deps.env)?;
-        Ok(Transaction { deps, cancel, journal, entry, run, done: Vec::new(), forgotten: None, stored: None })
+        Ok(Transaction {
+            deps,
+            cancel,
+            journal,
+            entry,
+            run,
+            done: Vec::new(),
+            tried: 0,
+            inexact: Vec::new(),
+            forgotten: None,
+            stored: None,
+        })
     }
 
     /// How many steps are taken.
@@ -61,7 +77,33 @@ impl<'a> Transaction<'a> {
     }
 
     /// Take one step. On an error nothing is rolled back yet: call [`abort`](Self::abort).
+    /// A fix records the exact line edit a config step made in its entry (the journal
+    /// keeps it when it holds no secret), so that `undo` can take it back byte for byte.
     pub async fn step(&mut self, change: &Change, new: Option<&NewSecret<'_>>) -> Result<(), Error> {
+        self.take(change, new, None).await
+    }
+
+    /// An undo's step: `edit` is the exact reverse of the line edit the fix made (from
+    /// its entry), applied when the file still holds at those places what the fix
+    /// wrote; otherwise (or without one) the values are written back, and
+    /// [`inexact`](Self::inexact) says so.
+    pub async fn step_back(&mut self, change: &Change, edit: Option<&LineEdit>) -> Result<(), Error> {
+        self.take(change, None, Some(edit)).await
+    }
+
+    /// The config changes an undo could not give back byte for byte, and why.
+    pub fn inexact(&self) -> &[String] {
+        &self.inexact
+    }
+
+    async fn take(
+        &mut self,
+        change: &Change,
+        new: Option<&NewSecret<'_>>,
+        exact: Option<Option<&LineEdit>>,
+    ) -> Result<(), Error> {
+        let index = self.tried;
+        self.tried += 1;
         if matches!(change, Change::ForgetCredential { .. }) {
             self.forgotten = about_to_forget(self.deps, change).await?;
         }
@@ -72,16 +114,32 @@ impl<'a> Transaction<'a> {
             self.stored = Some(new.secret.clone());
         }
         let before = current(change).transpose()?.map(|(now, _)| now);
-        match apply_change(self.deps, change, new, self.forgotten.as_ref()).await {
-            Ok(()) => {
-                self.done.push((change.clone(), before));
+        match apply_change_as(self.deps, change, new, exact.flatten(), self.forgotten.as_ref()).await {
+            Ok(written) => {
+                if exact.is_some() && before.is_some() && !written.exact {
+                    let why = match exact.flatten() {
+                        Some(_) => "the file was changed since where setup edited it",
+                        // The journal never keeps a line with a secret (nor its edit).
+                        None if change.sets_scrubbed_value() => "the line held a secret, which the journal never keeps",
+                        None => "the journal holds no line edit for it (an entry of an older version)",
+                    };
+                    self.inexact
+                        .push(format!("{}: its value was written back, not its bytes ({why})", change.describe()));
+                }
+                if self.run == Run::Fix && before.is_some() {
+                    self.entry.record_edit(index, written.edit.clone());
+                    // Recorded now, so that the undo of a run killed mid-way has it too;
+                    // the commit writes the entry again (and a failure there rolls back).
+                    let _ = self.journal.write(&self.entry);
+                }
+                self.done.push(Taken { change: change.clone(), before, edit: written.edit });
                 Ok(())
             }
             Err(e) => {
                 // A store or forget cut short (Ctrl-C reaches git and its helpers too)
                 // may have taken effect: take it back as well. Both are harmless if not.
                 if matches!(change, Change::StoreCredential { .. } | Change::ForgetCredential { .. }) {
-                    self.done.push((change.clone(), None));
+                    self.done.push(Taken { change: change.clone(), before: None, edit: None });
                 }
                 Err(e)
             }
@@ -167,23 +225,40 @@ pub fn still_as_planned(change: &Change) -> Result<bool, Error> {
     }
 }
 
-/// Apply one change (`forgotten`: what a `ForgetCredential` is about to make the
-/// helpers forget).
-async fn apply_change(
+/// A step taken: the change, what its setting held before (config-like changes), and
+/// the exact line edit it made to the config file (in memory only: it may hold secrets).
+struct Taken {
+    change: Change,
+    before: Option<Vec<String>>,
+    edit: Option<LineEdit>,
+}
+
+/// What a config write did: the line edit it made, and whether it was the exact one asked for.
+#[derive(Default)]
+struct Written {
+    edit: Option<LineEdit>,
+    exact: bool,
+}
+
+/// Apply one change; a config-like one through `exact` (a line edit) when the file
+/// still allows it, else by value (`forgotten`: what a `ForgetCredential` is about to
+/// make the helpers forget).
+async fn apply_change_as(
     deps: &Deps,
     change: &Change,
     new: Option<&NewSecret<'_>>,
+    exact: Option<&LineEdit>,
     forgotten: Option<&Credential>,
-) -> Result<(), Error> {
+) -> Result<Written, Error> {
     if !still_as_planned(change)? {
         return Err(Error::Conflict { change: change.describe() });
     }
     match change {
         Change::RemoteUrl { config, remote, push, to, .. } => {
             let values: Vec<String> = to.iter().cloned().collect();
-            write_values(config, &Change::remote_key(remote, *push), &values)?;
+            return write_config(config, &Change::remote_key(remote, *push), &values, exact);
         }
-        Change::ConfigKey { file, key, to, .. } => write_values(file, key, to)?,
+        Change::ConfigKey { file, key, to, .. } => return write_config(file, key, to, exact),
         Change::ForgetCredential { protocol, host, path, username } => {
             // Only the login being replaced: its user name, and its stale password when
             // the helpers handed one out (git ≥ 2.43 passes it on to them).
@@ -200,7 +275,23 @@ async fn apply_change(
             None => return Err(Error::Conflict { change: change.describe() }),
         },
     }
-    Ok(())
+    Ok(Written::default())
+}
+
+/// Set `key` to `values` in `file`: by the line edit `exact` when the file still holds
+/// at its places what it expects (git must then read `values` back), else through git.
+fn write_config(
+    file: &std::path::Path,
+    key: &str,
+    values: &[String],
+    exact: Option<&LineEdit>,
+) -> Result<Written, Error> {
+    if let Some(edit) = exact
+        && apply_edit(file, edit, key, values)?
+    {
+        return Ok(Written { edit: Some(edit.clone()), exact: true });
+    }
+    Ok(Written { edit: write_values_edit(file, key, values)?, exact: false })
 }
 
 /// What the helpers handed out before a `ForgetCredential` made them forget it, so a
@@ -228,12 +319,12 @@ async fn about_to_forget(deps: &Deps, change: &Change) -> Result<Option<Credenti
 /// what could not be reverted.
 async fn roll_back(
     deps: &Deps,
-    applied: &[(Change, Option<Vec<String>>)],
+    applied: &[Taken],
     forgotten: Option<&Credential>,
     new_secret: Option<&SecretString>,
 ) -> Vec<Leftover> {
     let mut leftovers = Vec::new();
-    for (change, before) in applied.iter().rev() {
+    for Taken { change, before, edit } in applied.iter().rev() {
         let result = match change {
             // A token we stored is removed again: that user's entry with that token only.
             Change::StoreCredential { protocol, host, path, username, .. } => deps
@@ -253,8 +344,13 @@ async fn roll_back(
                 }
                 _ => Ok(()),
             },
+            // A config change: the exact reverse of the edit it made (byte for byte), or
+            // the values it replaced when the file was changed since.
             other => match before.clone().map_or_else(|| other.inverse(), |values| other.back_to(values)) {
-                Some(inv) => apply_change(deps, &inv, None, None).await,
+                Some(inv) => {
+                    let reverse = edit.as_ref().map(LineEdit::reversed);
+                    apply_change_as(deps, &inv, None, reverse.as_ref(), None).await.map(|_| ())
+                }
                 None => Ok(()),
             },
         };
@@ -275,7 +371,7 @@ mod tests {
         let config = dir.path().join("config");
         let token = format!("ghp_{}", "q7".repeat(18));
         let with_token = format!("https://octo:{token}@github.com/o/r.git");
-        write_values(&config, "remote.origin.url", std::slice::from_ref(&with_token)).unwrap();
+        crate::git::write_values(&config, "remote.origin.url", std::slice::from_ref(&with_token)).unwrap();
         let change = |from: &str, to: &str| Change::RemoteUrl {
             config: config.clone(),
             remote: "origin".into(),
@@ -295,7 +391,7 @@ mod tests {
         let undo = fix.inverse().unwrap();
         assert!(already_done(&undo).unwrap());
         assert!(!still_as_planned(&undo).unwrap());
-        write_values(&config, "remote.origin.url", &[plain.to_string()]).unwrap();
+        crate::git::write_values(&config, "remote.origin.url", &[plain.to_string()]).unwrap();
         assert!(still_as_planned(&undo).unwrap() && !already_done(&undo).unwrap());
     }
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::engine::Error;
 use crate::env::Env;
 use crate::env::state::{self, StateError};
+use crate::model::line_edit::LineEdit;
 use crate::model::plan::Plan;
 
 /// Where a change set stands.
@@ -34,6 +35,13 @@ pub struct Entry {
     pub host: String,
     pub repository: Option<PathBuf>,
     pub plan: Plan,
+    /// For each change of the plan (same index), the exact line edit its step made to
+    /// its config file, so that `undo` gives the file back byte for byte; `None` for a
+    /// change that is not a config write, one whose edit removed or wrote a line with a
+    /// secret (the journal holds none: undo writes the value back instead), and every
+    /// change of an entry written before edits were recorded (the field is missing).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub edits: Vec<Option<LineEdit>>,
 }
 
 impl Entry {
@@ -48,7 +56,21 @@ impl Entry {
             host: host.into(),
             repository,
             plan: plan.scrubbed(),
+            edits: Vec::new(),
         }
+    }
+
+    /// Record the line edit step `index` made (kept only when it holds no secret).
+    pub fn record_edit(&mut self, index: usize, edit: Option<LineEdit>) {
+        if self.edits.len() <= index {
+            self.edits.resize(index + 1, None);
+        }
+        self.edits[index] = edit.filter(LineEdit::holds_no_secret);
+    }
+
+    /// The recorded edit of change `index`, if any.
+    pub fn edit(&self, index: usize) -> Option<&LineEdit> {
+        self.edits.get(index).and_then(Option::as_ref)
     }
 }
 
@@ -84,7 +106,8 @@ impl Journal {
     pub fn write(&self, entry: &Entry) -> Result<PathBuf, StateError> {
         state::ensure_state_dir(&self.dir)?;
         let io = |e: std::io::Error| StateError::Io { path: self.dir.clone(), source: e };
-        let entry = Entry { plan: entry.plan.scrubbed(), ..entry.clone() };
+        let edits = entry.edits.iter().map(|e| e.clone().filter(LineEdit::holds_no_secret)).collect();
+        let entry = Entry { plan: entry.plan.scrubbed(), edits, ..entry.clone() };
         let mut tmp = tempfile::Builder::new().prefix(".journal-").tempfile_in(&self.dir).map_err(io)?;
         state::make_file_private(tmp.as_file(), tmp.path())?;
         serde_json::to_writer_pretty(&mut tmp, &entry).map_err(|e| io(e.into()))?;
@@ -289,6 +312,35 @@ mod tests {
             let ids: Vec<String> = j.all().unwrap().into_iter().map(|e| e.id).collect();
             assert_eq!(ids, vec![entry.id.clone()]);
         }
+    }
+
+    /// An entry as the previous version wrote it (no `edits`) still reads, with no edit;
+    /// an edit that removed a line with a token is never recorded nor written.
+    #[test]
+    fn old_entries_read_and_edits_with_secrets_are_not_recorded() {
+        let old = r#"{"version":1,"id":"20260101T000000.000Z-1","created":"2026-01-01T00:00:00+00:00",
+            "state":"applied","host":"github.com","repository":null,
+            "plan":{"changes":[{"kind":"config-key","file":"/x","key":"a.b","from":["1"],"to":[]}]}}"#;
+        let entry: Entry = serde_json::from_str(old).unwrap();
+        assert!(entry.edits.is_empty() && entry.edit(0).is_none());
+        assert!(!serde_json::to_string(&entry).unwrap().contains("edits"), "no field while there is no edit");
+
+        let dir = tempfile::tempdir().unwrap();
+        let j = Journal::new(&dir.path().join("state"));
+        let mut entry = entry;
+        let token = format!("ghp_{}", "m3".repeat(18));
+        let with_secret =
+            LineEdit::between(Some(&format!("[a]\n\tb = https://octo:{token}@h/\n")), Some("[a]\n\tb = https://h/\n"));
+        let plain = LineEdit::between(Some("[a]\n\tb = 1\n"), Some("[a]\n"));
+        entry.record_edit(2, Some(with_secret.clone()));
+        entry.record_edit(0, Some(plain.clone()));
+        assert_eq!(entry.edits, vec![Some(plain.clone()), None, None]);
+        // Even one put in by hand is not written.
+        entry.edits[1] = Some(with_secret);
+        let text = std::fs::read_to_string(j.write(&entry).unwrap()).unwrap();
+        assert!(!text.contains(&token), "{text}");
+        let back = j.all().unwrap().pop().unwrap();
+        assert_eq!(back.edits, vec![Some(plain), None, None]);
     }
 
     #[tokio::test]

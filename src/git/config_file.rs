@@ -4,12 +4,20 @@
 //! must find exactly the values written, or the file is put back as it was. A config
 //! file that is a symlink is written through (its target changes, the link stays), and
 //! the file keeps its mode and owner.
+//!
+//! Undo byte for byte: each write also returns the exact line edit it made
+//! ([`write_values_edit`]), and [`apply_edit`] applies its reverse where the file still
+//! holds what the write left. gitoxide's `gix-config` (lossless: it edits one value and
+//! keeps every other byte) was weighed: it would make a second writer beside git, whose
+//! escaping and section placement must then match git's own, for a gain git and a line
+//! diff already give; git stays the one writer and the one reader that checks a write.
 
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use super::ConfigFileError;
+use crate::model::line_edit::LineEdit;
 
 /// Every value of `key` in `file` (empty when unset or the file is missing), as git
 /// reads them.
@@ -36,6 +44,13 @@ pub fn read_values(file: &Path, key: &str) -> Result<Vec<String>, ConfigFileErro
 /// for one value is replaced where it stands; otherwise the old values go and the new
 /// ones are added, as `git config --unset-all` and `--add` do.
 pub fn write_values(file: &Path, key: &str, values: &[String]) -> Result<(), ConfigFileError> {
+    write_values_edit(file, key, values).map(|_| ())
+}
+
+/// [`write_values`], and the exact line edit it made to the file (`None`: nothing
+/// changed, or the file is not UTF-8 text), so that it can be taken back byte for byte
+/// ([`apply_edit`] of its reverse).
+pub fn write_values_edit(file: &Path, key: &str, values: &[String]) -> Result<Option<LineEdit>, ConfigFileError> {
     let write_err = |message: String| ConfigFileError::Write { path: file.to_path_buf(), message };
     if values.iter().any(|v| v.contains('\0')) {
         return Err(write_err(format!("a value for {key} holds a NUL byte, which git config cannot store")));
@@ -46,7 +61,7 @@ pub fn write_values(file: &Path, key: &str, values: &[String]) -> Result<(), Con
     let before = Snapshot::take(file).map_err(|e| write_err(e.to_string()))?;
     let current = read_values(file, key)?;
     if current == values {
-        return Ok(());
+        return Ok(None);
     }
     let result = change(file, key, &current, values).and_then(|()| {
         before.keep_mode_and_owner().map_err(|e| write_err(e.to_string()))?;
@@ -57,7 +72,48 @@ pub fn write_values(file: &Path, key: &str, values: &[String]) -> Result<(), Con
         before.restore().map_err(|r| write_err(format!("{e}; putting the file back also failed: {r}")))?;
         return Err(e);
     }
-    Ok(())
+    Ok(before.edit_to_now().ok().flatten())
+}
+
+/// Apply `edit` (the reverse of one [`write_values_edit`] made) when the file still
+/// holds, at the edit's places, what that write left there; git must then read the
+/// whole file and find `expected` for `key` (compared scrubbed: an undo expects the
+/// values it recorded), or the file is put back. `Ok(false)`: not applied, the file is
+/// as it was (the caller falls back to [`write_values`]).
+pub fn apply_edit(file: &Path, edit: &LineEdit, key: &str, expected: &[String]) -> Result<bool, ConfigFileError> {
+    let write_err = |message: String| ConfigFileError::Write { path: file.to_path_buf(), message };
+    if lock_path(file).exists() {
+        return Err(ConfigFileError::Locked { path: file.to_path_buf() });
+    }
+    let before = Snapshot::take(file).map_err(|e| write_err(e.to_string()))?;
+    let text = match &before.bytes {
+        None => None,
+        Some(b) => match std::str::from_utf8(b) {
+            Ok(t) => Some(t),
+            Err(_) => return Ok(false),
+        },
+    };
+    let Some(new) = edit.apply(text) else { return Ok(false) };
+    let written = match &new {
+        Some(text) => before.write_locked(text.as_bytes()),
+        None => before.remove(),
+    };
+    written.map_err(|e| match e.kind() {
+        // git holds the lock: it is writing the file right now.
+        std::io::ErrorKind::AlreadyExists => ConfigFileError::Locked { path: file.to_path_buf() },
+        _ => write_err(e.to_string()),
+    })?;
+    let readable = !file.exists() || git_config(file, [OsStr::new("--list")]).map_err(write_err)?.status.success();
+    let got = read_values(file, key);
+    let as_expected = readable
+        && got
+            .as_ref()
+            .is_ok_and(|got| crate::model::scrub::scrub_all(got) == crate::model::scrub::scrub_all(expected));
+    if !as_expected {
+        before.restore().map_err(|r| write_err(format!("putting the file back failed: {r}")))?;
+        return Ok(false);
+    }
+    Ok(true)
 }
 
 fn change(file: &Path, key: &str, current: &[String], values: &[String]) -> Result<(), ConfigFileError> {
@@ -198,18 +254,62 @@ impl Snapshot {
 
     /// Put the bytes back (through the same symlink), atomically, with mode and owner.
     fn restore(&self) -> std::io::Result<()> {
-        let Some(bytes) = &self.bytes else {
-            return match std::fs::remove_file(&self.target) {
-                Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
-                _ => Ok(()),
-            };
-        };
+        match &self.bytes {
+            None => self.remove(),
+            Some(bytes) => self.write(bytes),
+        }
+    }
+
+    /// Remove the file (through the symlink: the link stays, as git leaves it).
+    fn remove(&self) -> std::io::Result<()> {
+        match std::fs::remove_file(&self.target) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        }
+    }
+
+    /// Write `bytes` in place of the file (through the same symlink), atomically, with
+    /// the mode and owner it had.
+    fn write(&self, bytes: &[u8]) -> std::io::Result<()> {
         let dir = self.target.parent().unwrap_or(Path::new("."));
         let mut tmp = tempfile::Builder::new().prefix(".git-reauth-").tempfile_in(dir)?;
         std::io::Write::write_all(&mut tmp, bytes)?;
         tmp.as_file().sync_all()?;
         tmp.persist(&self.target).map_err(|e| e.error)?;
         self.keep_mode_and_owner()
+    }
+
+    /// Write `bytes` in place of the file as git does: through its lock file
+    /// (`FILE.lock`, created only if no other process holds it, then renamed over the
+    /// file), so that a git writing at the same time fails rather than loses either write.
+    fn write_locked(&self, bytes: &[u8]) -> std::io::Result<()> {
+        let lock = lock_path(&self.target);
+        let mut f = std::fs::OpenOptions::new().write(true).create_new(true).open(&lock)?;
+        let written = std::io::Write::write_all(&mut f, bytes).and_then(|()| f.sync_all());
+        let renamed = written.and_then(|()| std::fs::rename(&lock, &self.target));
+        if let Err(e) = renamed {
+            let _ = std::fs::remove_file(&lock);
+            return Err(e);
+        }
+        self.keep_mode_and_owner()
+    }
+
+    /// The line edit from this snapshot to the file as it is now (`None`: either is not
+    /// UTF-8 text).
+    fn edit_to_now(&self) -> std::io::Result<Option<LineEdit>> {
+        let now = match std::fs::read(&self.target) {
+            Ok(b) => Some(b),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(e),
+        };
+        fn text(b: &Option<Vec<u8>>) -> Option<Option<&str>> {
+            match b {
+                None => Some(None),
+                Some(b) => std::str::from_utf8(b).ok().map(Some),
+            }
+        }
+        let (Some(old), Some(new)) = (text(&self.bytes), text(&now)) else { return Ok(None) };
+        Ok(Some(LineEdit::between(old, new)))
     }
 }
 

@@ -181,3 +181,214 @@ fn a_file_keeps_its_owner() {
     assert_eq!((m.uid(), m.gid()), (65534, 65534));
     assert_eq!(read_values(&file, "a.b").unwrap(), ["2", "3"]);
 }
+
+/// One line of a generated config file: its text without the end.
+fn indent() -> impl Strategy<Value = &'static str> {
+    prop_oneof![Just("\t"), Just("  "), Just(""), Just(" \t")]
+}
+
+fn assign() -> impl Strategy<Value = &'static str> {
+    prop_oneof![Just(" = "), Just("="), Just("\t=\t"), Just(" =  ")]
+}
+
+fn noise() -> impl Strategy<Value = Vec<String>> {
+    prop::collection::vec(
+        prop_oneof![
+            Just(String::new()),
+            "[a-z ]{0,10}".prop_map(|t| format!("# {t}")),
+            "[a-z ]{0,10}".prop_map(|t| format!("\t; {t}")),
+            Just("   ".to_string()),
+        ],
+        0..3,
+    )
+}
+
+/// A section as users write them: headers, camelCase keys, comments and blank lines,
+/// tabs and spaces, a rule section with several insteadOf values.
+fn section() -> impl Strategy<Value = Vec<String>> {
+    let rules = (
+        prop_oneof![Just("git@github.com:"), Just("ssh://git@github.com/")],
+        prop::collection::vec(
+            (
+                indent(),
+                prop_oneof![Just("insteadOf"), Just("insteadof"), Just("InsteadOf")],
+                assign(),
+                prop_oneof![Just("https://github.com/"), Just("https://github.com/o/"), Just("gh:")],
+                noise(),
+            ),
+            1..4,
+        ),
+    )
+        .prop_map(|(base, values)| {
+            let mut lines = vec![format!("[url \"{base}\"]")];
+            for (i, k, a, v, n) in values {
+                lines.push(format!("{i}{k}{a}{v}"));
+                lines.extend(n);
+            }
+            lines
+        });
+    let core = (indent(), assign(), indent(), noise()).prop_map(|(i, a, j, n)| {
+        let mut lines = vec!["[core]".to_string(), format!("{i}autoCRLF{a}false"), format!("{j}hooksPath{a}hooks")];
+        lines.extend(n);
+        lines
+    });
+    let user = (indent(), assign(), noise()).prop_map(|(i, a, n)| {
+        let mut lines = vec!["[user]".to_string(), format!("{i}name{a}\"O Ctocat\" ; trailing comment")];
+        lines.extend(n);
+        lines
+    });
+    prop_oneof![rules, core, user, noise()]
+}
+
+/// A whole file: a remote section somewhere among the others, each line ending in `\n`
+/// or `\r\n`, the last one maybe without an end.
+fn config_text() -> impl Strategy<Value = String> {
+    (
+        prop::collection::vec(section(), 0..4),
+        0usize..4,
+        prop::collection::vec(any::<bool>(), 64),
+        any::<bool>(),
+        indent(),
+        assign(),
+    )
+        .prop_map(|(mut sections, at, crlf, last_end, i, a)| {
+            let remote = vec![
+                "[remote \"origin\"]".to_string(),
+                format!("{i}url{a}git@github.com:o/r.git"),
+                format!("{i}fetch{a}+refs/heads/*:refs/remotes/origin/*"),
+            ];
+            let at = at.min(sections.len());
+            sections.insert(at, remote);
+            let lines: Vec<String> = sections.concat();
+            let mut text = String::new();
+            for (n, l) in lines.iter().enumerate() {
+                text.push_str(l);
+                if n + 1 < lines.len() || last_end {
+                    text.push_str(if crlf[n % crlf.len()] { "\r\n" } else { "\n" });
+                }
+            }
+            text
+        })
+}
+
+fn listed(file: &Path) -> Vec<u8> {
+    let out = git_list(file);
+    assert!(out.status.success(), "git reads the file: {}", String::from_utf8_lossy(&out.stderr));
+    out.stdout
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 40, ..ProptestConfig::default() })]
+
+    /// Item 4 of issue 13: the change set setup makes (some insteadOf values removed, the
+    /// remote switched), taken back by the exact reverse of each write's line edit, last
+    /// first, gives the file back byte for byte; git reads every write.
+    #[test]
+    fn setup_writes_taken_back_by_their_edits_give_back_the_bytes(
+        text in config_text(),
+        keep in prop::collection::vec(any::<bool>(), 8),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("config");
+        std::fs::write(&file, &text).unwrap();
+        let before_list = listed(&file);
+        let mut steps = Vec::new();
+        for key in ["url.git@github.com:.insteadof", "url.ssh://git@github.com/.insteadof"] {
+            let from = read_values(&file, key).unwrap();
+            let to: Vec<String> =
+                from.iter().enumerate().filter(|(n, _)| keep[n % keep.len()]).map(|(_, v)| v.clone()).collect();
+            if let Some(edit) = write_values_edit(&file, key, &to).unwrap() {
+                steps.push((key, from, edit));
+            }
+            prop_assert_eq!(read_values(&file, key).unwrap(), to);
+        }
+        let key = "remote.origin.url";
+        let edit = write_values_edit(&file, key, &["https://github.com/o/r.git".into()]).unwrap().unwrap();
+        steps.push((key, vec!["git@github.com:o/r.git".into()], edit));
+        listed(&file);
+        for (key, from, edit) in steps.iter().rev() {
+            // As the journal keeps it: JSON, CRLF and tabs in strings.
+            let kept: LineEdit = serde_json::from_str(&serde_json::to_string(edit).unwrap()).unwrap();
+            prop_assert!(apply_edit(&file, &kept.reversed(), key, from).unwrap(), "{key}: the edit applies");
+        }
+        prop_assert_eq!(std::fs::read_to_string(&file).unwrap(), text);
+        prop_assert_eq!(listed(&file), before_list);
+    }
+}
+
+#[test]
+fn an_edit_on_a_file_changed_since_is_not_applied_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("config");
+    let original =
+        "[url \"git@github.com:\"]\n\tinsteadOf = https://github.com/\n\tinsteadOf = gh:\n[core]\n\tbare = false\n";
+    std::fs::write(&file, original).unwrap();
+    let key = "url.git@github.com:.insteadof";
+    let edit = write_values_edit(&file, key, &["gh:".into()]).unwrap().unwrap();
+    // The user edited the line setup left.
+    let changed = std::fs::read_to_string(&file).unwrap().replace("gh:", "hub:");
+    std::fs::write(&file, &changed).unwrap();
+    let back = vec!["https://github.com/".to_string(), "gh:".into()];
+    assert!(!apply_edit(&file, &edit.reversed(), key, &back).unwrap());
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), changed);
+    // An edit that applies but leaves other values than expected is put back too.
+    std::fs::write(&file, original).unwrap();
+    let edit = write_values_edit(&file, key, &["gh:".into()]).unwrap().unwrap();
+    let after = std::fs::read_to_string(&file).unwrap();
+    assert!(!apply_edit(&file, &edit.reversed(), key, &["something else".into()]).unwrap());
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), after);
+    // And the one it was made for applies.
+    assert!(apply_edit(&file, &edit.reversed(), key, &back).unwrap());
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), original);
+}
+
+#[test]
+fn a_file_the_write_created_is_removed_by_the_reverse() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("new");
+    let edit = write_values_edit(&file, "a.b", &["1".into()]).unwrap().unwrap();
+    assert!(file.exists());
+    assert!(apply_edit(&file, &edit.reversed(), "a.b", &[]).unwrap());
+    assert!(!file.exists());
+}
+
+/// The reverse edit is written as git writes: through `FILE.lock`. A lock another git
+/// holds is refused, and the file stays as it is.
+#[test]
+fn an_edit_is_not_applied_while_git_holds_the_lock() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("config");
+    let original = "[a]\n\tCamel = 1\n";
+    std::fs::write(&file, original).unwrap();
+    let edit = write_values_edit(&file, "a.camel", &["2".into()]).unwrap().unwrap();
+    let after = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(dir.path().join("config.lock"), "").unwrap();
+    let got = apply_edit(&file, &edit.reversed(), "a.camel", &["1".into()]);
+    assert!(matches!(got, Err(ConfigFileError::Locked { .. })), "{got:?}");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), after);
+    std::fs::remove_file(dir.path().join("config.lock")).unwrap();
+    assert!(apply_edit(&file, &edit.reversed(), "a.camel", &["1".into()]).unwrap());
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), original);
+    assert!(!dir.path().join("config.lock").exists(), "the lock is gone");
+}
+
+#[cfg(unix)]
+#[test]
+fn an_edit_through_a_symlink_lands_in_its_target_and_keeps_the_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("dotfiles")).unwrap();
+    let target = dir.path().join("dotfiles/gitconfig");
+    let original = "[url \"git@github.com:\"]\r\n\tinsteadOf = https://github.com/\r\n\tinsteadOf = gh:\r\n";
+    std::fs::write(&target, original).unwrap();
+    std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let link = dir.path().join(".gitconfig");
+    std::os::unix::fs::symlink("dotfiles/gitconfig", &link).unwrap();
+    let key = "url.git@github.com:.insteadof";
+    let edit = write_values_edit(&link, key, &["gh:".into()]).unwrap().unwrap();
+    let back = ["https://github.com/".to_string(), "gh:".into()];
+    assert!(apply_edit(&link, &edit.reversed(), key, &back).unwrap());
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink(), "the link stays a link");
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), original);
+    assert_eq!(std::fs::metadata(&target).unwrap().permissions().mode() & 0o777, 0o640);
+}

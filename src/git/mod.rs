@@ -10,9 +10,9 @@ mod run;
 mod ssh;
 
 pub use config::{ConfigFileError, InsteadOfRule, entries as config_entries, global_config_file, insteadof_rules};
-pub use config_file::{read_values, write_values};
+pub use config_file::{apply_edit, read_values, write_values, write_values_edit};
 pub use credential::{FillOutcome, GitCredential};
-pub use repo::{RemoteInfo, RepoInfo, discover, remote_info};
+pub use repo::{RemoteInfo, RepoInfo, ValueOrigin, discover, remote_info, remote_origins};
 
 pub use run::{Limits, NO_PROMPT, Output, signal_running};
 pub use ssh::SshLookup;

@@ -11,7 +11,10 @@ use crate::model::ssh::SshAlias;
 pub struct RepoInfo {
     /// The working tree (or the git dir for a bare repository).
     pub workdir: PathBuf,
-    /// `.git/config`: where remote URLs live.
+    /// The repository's own config file: `config` in the common git dir (`.git/config`
+    /// also in a linked worktree, whose `.git/worktrees/NAME/` holds no config of its
+    /// own; `.git/modules/NAME/config` of the superproject for a submodule). A remote's
+    /// URL is changed in the file git reads it from ([`RemoteInfo::file_to_change`]).
     pub config_file: PathBuf,
     /// All remote names.
     pub remotes: Vec<String>,
@@ -31,6 +34,57 @@ pub struct RemoteInfo {
     pub effective_fetch: String,
     /// The push URL after `pushInsteadOf`/`insteadOf` (`git remote get-url --push`).
     pub effective_push: String,
+    /// Every `remote.<name>.url` value where the user runs git, with where git read
+    /// it (`git config --show-origin`: includes, `includeIf`, `config.worktree`…).
+    pub url_from: Vec<ValueOrigin>,
+    /// The same for `remote.<name>.pushurl`.
+    pub pushurl_from: Vec<ValueOrigin>,
+}
+
+/// One config value and where git read it (`git config --show-scope --show-origin`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ValueOrigin {
+    pub value: String,
+    /// `local`, `worktree`, `global`, `system`, `command`.
+    pub scope: String,
+    /// The file, absolute; `None` when git read the value elsewhere (the command
+    /// line, the environment, standard input, a blob).
+    pub file: Option<PathBuf>,
+    /// git's name for where it read it when that is not a file (`command line:`).
+    pub origin: String,
+}
+
+impl RemoteInfo {
+    /// The config file in which to change the URL (`push`: the push URL) so that git
+    /// reads the new one: the file its value comes from. `fallback` when git named no
+    /// origin for it (nothing was asked). Err: why it cannot be changed, before
+    /// anything is.
+    pub fn file_to_change(&self, push: bool, fallback: &std::path::Path) -> Result<PathBuf, String> {
+        let (value, from, key) =
+            if push { (&self.pushurl, &self.pushurl_from, "pushurl") } else { (&self.url, &self.url_from, "url") };
+        let Some(found) = value.as_ref().and_then(|v| from.iter().find(|o| &o.value == v)) else {
+            return Ok(fallback.to_path_buf());
+        };
+        let key = format!("remote.{}.{key}", self.name);
+        match (&found.file, found.scope.as_str()) {
+            (Some(_), "system") => Err(format!(
+                "{key} is set in the system config file {} ({}); change it there (it is shared by every user), or set it in the repository: git config {key} URL",
+                found.file.as_deref().unwrap_or(fallback).display(),
+                found.scope
+            )),
+            (Some(file), _) => Ok(file.clone()),
+            (None, _) => Err(format!(
+                "{key} comes from {} (git reads it from `{}`), not from a config file git-reauth can change: \
+                 change it where it is set, or set it in the repository with `git config {key} URL`",
+                if found.scope == "command" {
+                    "the command line or the environment (git -c, GIT_CONFIG_*)"
+                } else {
+                    "outside the config files"
+                },
+                found.origin.trim_end_matches(':')
+            )),
+        }
+    }
 }
 
 /// The remote we work on, classified against the host.
@@ -122,6 +176,8 @@ mod tests {
                 pushurl: None,
                 effective_fetch: String::new(),
                 effective_push: String::new(),
+                url_from: Vec::new(),
+                pushurl_from: Vec::new(),
             },
             repo: RepoRef { owner: "o".into(), name: "r".into() },
             transport,
@@ -131,6 +187,32 @@ mod tests {
             alias: None,
             push_repo: None,
         }
+    }
+
+    #[test]
+    fn a_url_is_changed_in_the_file_git_reads_it_from_or_says_why_not() {
+        let fallback = std::path::Path::new("/r/.git/config");
+        let mut info = view(Transport::Ssh, Transport::Ssh, Transport::Ssh).info;
+        let url = info.url.clone().unwrap_or_default();
+        assert_eq!(info.file_to_change(false, fallback).as_deref(), Ok(fallback), "nothing asked: the fallback");
+        let origin = |value: &str, scope: &str, file: Option<&str>| ValueOrigin {
+            value: value.into(),
+            scope: scope.into(),
+            file: file.map(PathBuf::from),
+            origin: file.map_or("command line:".into(), |f| format!("file:{f}")),
+        };
+        info.url_from = vec![origin("other", "local", Some("/r/.git/config")), origin(&url, "local", Some("/inc"))];
+        assert_eq!(info.file_to_change(false, fallback), Ok(PathBuf::from("/inc")), "the file of that value");
+        info.url_from = vec![origin(&url, "command", None)];
+        let why = info.file_to_change(false, fallback).unwrap_err();
+        assert!(why.contains("remote.origin.url") && why.contains("command line"), "{why}");
+        info.url_from = vec![origin(&url, "system", Some("/etc/gitconfig"))];
+        let why = info.file_to_change(false, fallback).unwrap_err();
+        assert!(why.contains("/etc/gitconfig"), "{why}");
+        // The push URL has its own origin.
+        info.pushurl = Some("p".into());
+        info.pushurl_from = vec![origin("p", "worktree", Some("/r/.git/worktrees/w/config.worktree"))];
+        assert_eq!(info.file_to_change(true, fallback), Ok(PathBuf::from("/r/.git/worktrees/w/config.worktree")));
     }
 
     #[test]
@@ -153,6 +235,8 @@ mod tests {
             pushurl: pushurl.map(String::from),
             effective_fetch: fetch.into(),
             effective_push: push.into(),
+            url_from: Vec::new(),
+            pushurl_from: Vec::new(),
         };
         let https = "https://github.com/o/r.git";
         let ssh = "git@github.com:o/r.git";

@@ -106,6 +106,8 @@ pub fn prepared() -> Prepared {
             pushurl: None,
             effective_fetch: ssh.clone(),
             effective_push: ssh.clone(),
+            url_from: Vec::new(),
+            pushurl_from: Vec::new(),
         },
         repo: RepoRef { owner: "octo".into(), name: "hello".into() },
         transport: Transport::Ssh,

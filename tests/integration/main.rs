@@ -16,12 +16,14 @@ mod hostile_api;
 mod hygiene;
 mod keyring;
 mod layers;
+mod layouts;
 mod man;
 mod redaction;
 mod screenshots;
 mod secrets;
 mod support;
 mod tmux;
+mod undo_bytes;
 // Other users (chown, setpriv), modes and symlinks: Linux.
 #[cfg(target_os = "linux")]
 mod trust;

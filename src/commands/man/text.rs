@@ -88,6 +88,12 @@ pub const ENVIRONMENT: &[Entry] = &[
         on: NETWORK,
     },
     Entry {
+        name: "GIT_DIR, GIT_WORK_TREE",
+        text: "The repository, as git takes them (relative to the folder git-reauth runs in); every git \
+               it runs, the live check too, runs where you run git.",
+        on: NETWORK,
+    },
+    Entry {
         name: "HOSTNAME",
         text: "This machine's name for token descriptions (\"git-reauth on NAME\"); else /etc/hostname \
                (COMPUTERNAME on Windows).",

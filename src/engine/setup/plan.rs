@@ -46,7 +46,10 @@ pub(super) fn make(
                 let wanted = remote::to_https(cur, &deps.host).unwrap_or_else(|| https.clone());
                 if &wanted != cur {
                     changes.push(Change::RemoteUrl {
-                        config: config.clone(),
+                        config: v
+                            .info
+                            .file_to_change(push, &config)
+                            .map_err(|why| Error::Git(crate::git::GitError::Repo(why)))?,
                         remote: v.info.name.clone(),
                         push,
                         // Recorded without a token the URL may hold: the plan is shown and
@@ -197,7 +200,10 @@ fn bind(deps: &Deps, facts: &Facts<'_>, t: &RepoTarget, how: Bind, changes: &mut
                 }
             }
             None => changes.push(Change::RemoteUrl {
-                config: t.repo.config_file.clone(),
+                config: v
+                    .info
+                    .file_to_change(push, &t.repo.config_file)
+                    .map_err(|why| Error::Git(crate::git::GitError::Repo(why)))?,
                 remote: v.info.name.clone(),
                 push,
                 from: current.as_deref().map(scrub),

@@ -182,7 +182,8 @@ async fn verify(deps: &Deps, prepared: &Prepared, token: &Token) -> Result<Vec<S
         return Ok(verified);
     }
     let name = &t.view.info.name;
-    let git = crate::git::Git::new(deps.env.with_cwd(&t.repo.workdir));
+    // Where the user runs git (their GIT_DIR, includeIf, worktree), as their push will.
+    let git = &deps.git;
     let (fetch, push) = tokio::join!(git.ls_remote(name), git.push_dry_run(name));
     if let Err(stderr) = fetch? {
         return Err(Error::LiveCheck {
