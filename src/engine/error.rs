@@ -84,6 +84,10 @@ pub enum Error {
     /// Another helper hands out a different credential before the new token.
     #[error("the fix did not hold: {helper} still answers first with a different credential")]
     OtherCredentialFirst { helper: String },
+    /// After the store, a helper hands out another account's login first for the
+    /// request (a cache answers the oldest entry first): the repository must be bound.
+    #[error("the fix did not hold: {helper} answers first with the login `{login}`, not the token's")]
+    OtherLoginFirst { helper: String, login: String },
     /// No helper hands out anything after the store.
     #[error(
         "the fix did not hold: no helper kept the token (a helper may have failed silently, e.g. a cache socket directory that is not 0700)"

@@ -63,6 +63,9 @@ fn hint(e: &Error) -> Option<String> {
         Error::BindWouldNotHold { .. } => "remove or change the setting named, then check again".into(),
         Error::CredentialConfig(_) => "fix the config key named, then check again".into(),
         Error::Config(_) => "close other git processes (or remove a stale .lock file) and try again".into(),
+        Error::OtherLoginFirst { login, .. } => format!(
+            "another account's login ({login}) answers first for this host: quit and run `git-reauth setup --token-stdin --bind config` to bind this repository"
+        ),
         Error::OtherCredentialFirst { .. } | Error::TokenNotKept => {
             "run `git-reauth doctor` to see which helper answers for the host".into()
         }
