@@ -55,6 +55,8 @@ pub struct State {
     pub remote_choice: RemoteChoice,
     /// The highlighted storage on Credentials.
     pub store_choice: usize,
+    /// How the user chose to bind the repository when git sends another login for it.
+    pub bind: crate::model::account::Bind,
     /// The plan being made for another storage.
     pub planning: Option<(Req, StoreChoice)>,
     /// Storages that cannot be used here, and why (the keyring unavailable, …).
@@ -93,6 +95,7 @@ impl State {
             keyring: true,
             remote_choice: RemoteChoice::SwitchToHttps,
             store_choice: 0,
+            bind: crate::model::account::Bind::Ask,
             planning: None,
             store_failures: Vec::new(),
             apply: ApplyState::default(),

@@ -43,8 +43,9 @@ impl Runner {
                 let h = tokio::spawn(diagnose(self.deps.clone(), req, self.tx.clone()));
                 self.tasks.insert(req, h.abort_handle());
             }
-            Effect::Verify { req, token, switch_remote, store } => {
-                let h = tokio::spawn(verify(self.deps.clone(), req, token, switch_remote, store, self.tx.clone()));
+            Effect::Verify { req, token, switch_remote, store, bind } => {
+                let h =
+                    tokio::spawn(verify(self.deps.clone(), req, token, switch_remote, store, bind, self.tx.clone()));
                 self.tasks.insert(req, h.abort_handle());
             }
             Effect::Plan { req, prepared, store } => {
@@ -167,6 +168,7 @@ async fn verify(
     token: Token,
     switch_remote: Option<bool>,
     store: Option<StoreChoice>,
+    bind: crate::model::account::Bind,
     tx: UnboundedSender<Msg>,
 ) {
     let switch_remote = match switch_remote {
@@ -179,8 +181,7 @@ async fn verify(
         // the alternatives when there is none).
         None => default_store(&deps).await,
     };
-    let result =
-        prepare(&deps, &token, &SetupOpts { remote: None, switch_remote, store, bind: Default::default() }).await;
+    let result = prepare(&deps, &token, &SetupOpts { remote: None, switch_remote, store, bind }).await;
     let _ = tx.send(Msg::Verified { req, result: result.map(Box::new) });
 }
 

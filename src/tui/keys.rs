@@ -113,6 +113,10 @@ pub fn bindings(s: &State) -> Vec<Binding> {
                     t.push(b(Key::Char('o'), Action::Open, "open the SSO link"));
                 }
                 t.push(b(Key::Char('r'), Action::Recheck, "check again"));
+                if f.bind.is_some() {
+                    t.push(b(Key::Char('b'), Action::Bind(crate::model::account::Bind::Config), "bind"));
+                    t.push(b(Key::Char('u'), Action::Bind(crate::model::account::Bind::Url), "bind in the URL"));
+                }
                 if f.new_token {
                     t.push(b(Key::Char('n'), Action::NewToken, "create a new token"));
                 }

@@ -80,6 +80,9 @@ pub struct Failure {
     pub storage: bool,
     /// A rollback could not take back every step (the message lists them).
     pub leftovers: bool,
+    /// git sends another login for this repository: binding it to this login (the
+    /// token's) would fix it (`b`, `u` on Verify).
+    pub bind: Option<String>,
 }
 
 /// The Verify screen: what is known about the token at each stage. The token and

@@ -38,6 +38,10 @@ impl From<&Error> for Failure {
             fine_grained,
             storage: matches!(cause, Error::Keyring(_)),
             leftovers,
+            bind: match cause {
+                Error::AccountMismatch { login, .. } => Some(login.clone()),
+                _ => None,
+            },
         }
     }
 }
@@ -58,7 +62,7 @@ fn hint(e: &Error) -> Option<String> {
         }
         Error::Keyring(e) => e.explain(),
         Error::AccountMismatch { login, .. } => format!(
-            "git would keep sending the other login for this repository: quit and run `git-reauth setup --token-stdin --bind config` to bind it to {login}, or paste a token of that login"
+            "press b to bind this repository to {login} (a credential.<host>.username in its own config), or u to put {login} in the remote URL; the other login stays as it is. Or paste a token of that login"
         ),
         Error::BindWouldNotHold { .. } => "remove or change the setting named, then check again".into(),
         Error::CredentialConfig(_) => "fix the config key named, then check again".into(),

@@ -66,6 +66,12 @@ pub(super) fn action(state: &mut State, a: Action) -> Vec<Effect> {
             vec![]
         }
         Action::Recheck if state.screen == Screen::Verify && state.verify.failure().is_some() => verify(state),
+        Action::Bind(how)
+            if state.screen == Screen::Verify && state.verify.failure().is_some_and(|f| f.bind.is_some()) =>
+        {
+            state.bind = how;
+            verify(state)
+        }
         Action::NewToken if state.screen == Screen::Verify => {
             if let Some(f) = state.verify.failure() {
                 state.fine_grained = f.fine_grained;
@@ -163,6 +169,8 @@ fn forward(state: &mut State) -> Vec<Effect> {
                 return vec![];
             };
             state.go(Screen::Verify);
+            // A new token: a binding chosen for the last one is asked again.
+            state.bind = crate::model::account::Bind::Ask;
             return check(state, token);
         }
         Screen::Verify if state.verify.prepared().is_some() => {
@@ -244,7 +252,7 @@ fn check(state: &mut State, token: Token) -> Vec<Effect> {
     state.store_failures.clear();
     state.notice = None;
     let switch_remote = state.local.as_ref().map(|l| l.uses_ssh);
-    fx.push(Effect::Verify { req, token, switch_remote, store: state.store_pref });
+    fx.push(Effect::Verify { req, token, switch_remote, store: state.store_pref, bind: state.bind });
     fx
 }
 

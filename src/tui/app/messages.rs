@@ -67,6 +67,8 @@ pub enum Effect {
         token: Token,
         switch_remote: Option<bool>,
         store: Option<StoreChoice>,
+        /// How to bind the repository if git sends another login for it.
+        bind: crate::model::account::Bind,
     },
     /// The plan for another storage, from the checked token's facts (no request).
     Plan {

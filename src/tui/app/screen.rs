@@ -64,6 +64,9 @@ pub enum Action {
     Recheck,
     /// Back to Create, with the kind of token the failure asks for.
     NewToken,
+    /// Check again, binding the repository to the token's account (a local
+    /// `credential.<host>.username`, or the user name in the remote URL).
+    Bind(crate::model::account::Bind),
     Up,
     Down,
     Backspace,
