@@ -258,3 +258,38 @@ fn every_screen_works_at_60x16_and_80x24_and_a_long_plan_scrolls() {
         assert_eq!(w.remote_head(), w.git_ok(&["rev-parse", "HEAD"]), "at {cols}×{rows}");
     }
 }
+
+/// The remote URL names another login: the wizard says so on Verify before changing
+/// anything, `b` binds the repository to the token's account, and the push works.
+#[test]
+fn another_login_in_the_url_is_bound_in_the_wizard_and_push_works() {
+    let w = World::with(crate::support::Setup { ssh_remote: false, ..Default::default() });
+    w.sandbox.add_user("work-bot", "never-used");
+    let host = w.sandbox.host_url().replace("http://", "");
+    let url = format!("http://work-bot@{host}/{OWNER}/{REPO}.git");
+    w.git_ok(&["remote", "set-url", "origin", &url]);
+    let token = w.good_token();
+    let snap = w.snapshot();
+    let mut t = Tmux::start(&w, &w.ws.repo, 100, 30);
+    walk(&mut t, 2, &token);
+    t.paste(&token);
+    t.wait_for("looks right");
+    t.keys(&["Enter"]);
+    let s = t.wait_for("press b to bind");
+    assert!(s.contains("work-bot") && s.contains("octo"), "{s}");
+    assert_eq!(w.snapshot(), snap, "nothing changed before the choice");
+    t.keys(&["b"]);
+    t.wait_for("The token works");
+    t.keys(&["Enter"]);
+    t.wait_for("Where to keep");
+    t.keys(&["Enter"]);
+    let s = t.wait_for("Done:");
+    assert!(!s.contains("✗"), "{s}");
+    t.keys(&["Enter"]);
+    assert_eq!(t.exit_code(), 0);
+    t.assert_never_showed(&token);
+    let key = format!("credential.{}.username", w.sandbox.host_url());
+    assert_eq!(w.git_ok(&["config", "--local", &key]), "octo");
+    let push = w.git(&["push", "origin", "HEAD:main"]);
+    assert!(push.status.success(), "git push: {}", String::from_utf8_lossy(&push.stderr));
+}

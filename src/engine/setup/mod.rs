@@ -73,7 +73,13 @@ pub struct Prepared {
 /// A change that belongs to switching the remote to HTTPS: the URLs, and the removal
 /// of `insteadOf` rules (not the keyring helper's config key).
 fn is_remote_switch(c: &Change) -> bool {
+    use crate::model::remote::{Transport, parse};
     match c {
+        // An HTTP(S) URL that stays HTTP(S) (a binding's user name, a secret taken out)
+        // is not a switch: "keep SSH" does not drop it.
+        Change::RemoteUrl { from: Some(from), .. } => {
+            !parse(from).is_ok_and(|u| matches!(u.transport, Transport::Https | Transport::Http))
+        }
         Change::RemoteUrl { .. } => true,
         Change::ConfigKey { key, .. } => key.to_ascii_lowercase().ends_with("insteadof"),
         _ => false,
