@@ -69,7 +69,59 @@ mod linux {
         );
         println!("| CPU while idle for {idle} s after the checks | {cpu:.2} % ({ticks} ticks) |");
         println!("| peak RSS | {:.1} MB |", rss as f64 / 1024.0);
+
+        // The two steps that wait for the network, each on a fresh broken world; round
+        // trips are the time beyond the same step's local work (at 0 ms), per latency.
+        let mut local: Option<(Duration, Duration)> = None;
+        for ms_latency in [0u64, 250] {
+            let world = rt.block_on(World::start(WorldSpec { ssh_remote: true, ..WorldSpec::default() }))?;
+            let token = world.classic_token(&["repo", "workflow"], None);
+            let World { sandbox, ws, .. } = world;
+            sandbox.set_latency(Duration::from_millis(ms_latency));
+            let (verify, apply) = steps(&bin, &ws, &sandbox, &token)?;
+            let rts = |d: Duration, at0: Duration| match ms_latency {
+                0 => "local work".to_string(),
+                l => format!("{:.2} round trips + local work", (ms(d) - ms(at0)).max(0.0) / l as f64),
+            };
+            let (v0, a0) = *local.get_or_insert((verify, apply));
+            println!(
+                "| Enter on Paste → the token works, {ms_latency} ms per request | {:.1} ms: {} (physical limit 1) |",
+                ms(verify),
+                rts(verify, v0)
+            );
+            println!(
+                "| Enter on Credentials → Done, {ms_latency} ms per request | {:.1} ms: {} (physical limit 1) |",
+                ms(apply),
+                rts(apply, a0)
+            );
+        }
         Ok(())
+    }
+
+    /// Walk the wizard to the end: the time from Enter on Paste to "The token works",
+    /// and from Enter on Credentials to "Done:".
+    fn steps(
+        bin: &std::path::Path,
+        ws: &Workstation,
+        sandbox: &Sandbox,
+        token: &str,
+    ) -> anyhow::Result<(Duration, Duration)> {
+        let long = Duration::from_secs(30);
+        let mut w = Wizard::spawn(bin, ws, sandbox)?;
+        w.until("What is wrong", long)?;
+        w.press("\r", "Create a token", long)?;
+        w.press("\r", "Paste the token", long)?;
+        w.press(&format!("\x1b[200~{token}\x1b[201~"), "looks right", long)?;
+        let t = Instant::now();
+        w.press("\r", "The token works", long)?;
+        let verify = t.elapsed();
+        w.press("\r", "Switch to HTTPS", long)?;
+        w.press("\r", "Where to keep", long)?;
+        let t = Instant::now();
+        w.press("\r", "Done:", long)?;
+        let apply = t.elapsed();
+        w.kill();
+        Ok((verify, apply))
     }
 
     fn ms(d: Duration) -> f64 {
@@ -119,6 +171,15 @@ mod linux {
                 self.seen.push_str(&String::from_utf8_lossy(&buf[..n]));
             }
             Ok(self.start.elapsed())
+        }
+
+        /// Type `keys`, then read until `text` is drawn (only what comes after the keys counts).
+        fn press(&mut self, keys: &str, text: &str, deadline: Duration) -> anyhow::Result<()> {
+            use std::io::Write;
+            self.seen.clear();
+            self.start = Instant::now();
+            self.master.write_all(keys.as_bytes())?;
+            self.until(text, deadline).map(|_| ())
         }
 
         fn kill(mut self) {
