@@ -73,6 +73,9 @@ fn an_scp_like_alias_remote_is_recognised_switched_and_pushed() {
     );
 
     let token = w.good_token();
+    let configs = [w.ws.repo.join(".git/config"), w.ws.home.join(".gitconfig")];
+    let bytes = || configs.iter().map(|f| std::fs::read(f).unwrap_or_default()).collect::<Vec<_>>();
+    let original = bytes();
     let a = w.setup(&token, &["--switch-remote", "--yes"]).success();
     assert!(stdout(&a).contains("Done."), "{}", stdout(&a));
     // The alias stood for one account: over HTTPS the repository is bound to the token's.
@@ -88,6 +91,11 @@ fn an_scp_like_alias_remote_is_recognised_switched_and_pushed() {
     assert_ne!(w.remote_head(), local);
     w.git_ok(&["push", "origin", "HEAD:main"]);
     assert_eq!(w.remote_head(), local);
+    // undo takes the switch and the binding back, byte for byte.
+    let undo = w.cmd(&["undo"]).assert().success();
+    assert!(!stdout(&undo).contains("Not byte for byte"), "{}", stdout(&undo));
+    assert_eq!(bytes(), original);
+    assert_eq!(w.git_ok(&["remote", "get-url", "origin"]), "git@github-work:octo/hello.git");
 }
 
 #[test]

@@ -203,3 +203,48 @@ fn a_url_set_in_the_environment_is_refused_before_anything_changes() {
     assert!(!err.contains("lock"), "no hint about lock files: {err}");
     assert_eq!(w.snapshot(), snap, "nothing changed");
 }
+
+/// An SSH `pushurl` beside an HTTPS url: the push URL is switched (in the file it is in),
+/// the push works, and undo gives the file back.
+#[test]
+fn an_ssh_pushurl_is_switched_pushed_and_undone() {
+    let w = World::with(Setup { ssh_remote: false, ..Setup::default() });
+    let host = w.sandbox.host_url().replace("http://", "");
+    let ip = host.split(':').next().unwrap().to_string();
+    w.git_ok(&["config", "remote.origin.pushurl", &format!("git@{ip}:{}/{REPO}.git", w.owner)]);
+    let files = common_files(&w);
+    fix_push_undo(&w, &w.ws.repo.clone(), &[], &files, &files[0]);
+}
+
+/// The remote and the credential helper both come from a file the global config
+/// includes for this repository only (`includeIf "gitdir:…"`): the helper there is the
+/// one asked, the URL is changed there, and undo gives every file back.
+#[test]
+fn an_includeif_scoped_remote_and_helper() {
+    let w = World::broken();
+    let url = w.git_ok(&["remote", "get-url", "origin"]);
+    let helper = w.git_ok(&["config", "--global", "credential.helper"]);
+    let inc = w.ws.home.join("work.inc");
+    std::fs::write(&inc, format!("[credential]\n\thelper = {helper}\n[remote \"origin\"]\n\turl = {url}\n")).unwrap();
+    w.git_ok(&["config", "--global", "--unset", "credential.helper"]);
+    w.git_ok(&["config", "--unset", "remote.origin.url"]);
+    let key = format!("includeIf.gitdir:{}/.git.path", w.ws.repo.display());
+    w.git_ok(&["config", "--global", &key, &inc.display().to_string()]);
+    let shown = git_in(&w, &w.ws.repo, &[], &["config", "--show-origin", "--get-all", "credential.helper"]);
+    assert!(shown.contains("work.inc"), "{shown}");
+    let mut files = common_files(&w);
+    files.push(inc.clone());
+    files.push(w.ws.home.join(".git-credentials"));
+    let before = std::fs::read_to_string(w.ws.home.join(".git-credentials")).unwrap();
+    assert!(before.contains(PASSWORD), "the stale login is in the included helper's file");
+    fix_push_undo_credentials(&w, &files, &inc);
+}
+
+/// [`fix_push_undo`] where the helper's file changes too (the token replaces the stale
+/// login, which undo does not bring back): every config file is byte for byte as before.
+fn fix_push_undo_credentials(w: &World, files: &[PathBuf], changed: &Path) {
+    let configs: Vec<PathBuf> = files.iter().filter(|f| !f.ends_with(".git-credentials")).cloned().collect();
+    fix_push_undo(w, &w.ws.repo.clone(), &[], &configs, changed);
+    let store = std::fs::read_to_string(w.ws.home.join(".git-credentials")).unwrap();
+    assert!(!store.contains(PASSWORD), "the included helper forgot the stale login: {store}");
+}

@@ -544,11 +544,22 @@ fn a_fork_style_pushurl_is_checked_on_both_repositories_and_pushes_to_the_fork()
     assert!(stderr(&a).contains(&format!("{OWNER}/fork")), "{}", stderr(&a));
     assert_eq!(w.snapshot(), before);
     let token = w.good_token();
-    let a = w.setup(&token, &[]).success();
+    let configs = [w.ws.repo.join(".git/config"), w.ws.home.join(".gitconfig")];
+    let bytes = || configs.iter().map(|f| std::fs::read(f).unwrap_or_default()).collect::<Vec<_>>();
+    // An SSH push URL to the fork, switched with the url.
+    let ip = w.sandbox.host_url().replace("http://", "");
+    let ip = ip.split(':').next().unwrap().to_string();
+    w.git_ok(&["config", "remote.origin.pushurl", &format!("git@{ip}:{OWNER}/fork.git")]);
+    let original = bytes();
+    let a = w.setup(&token, &["--switch-remote"]).success();
     assert!(stdout(&a).contains("git push --dry-run origin authenticates"), "{}", stdout(&a));
+    assert_eq!(w.git_ok(&["remote", "get-url", "--push", "origin"]), fork);
     let push = w.git(&["push", "origin", "HEAD:refs/heads/from-clone"]);
     assert!(push.status.success(), "{}", String::from_utf8_lossy(&push.stderr));
     let bare = w.sandbox.repo_path(OWNER, "fork");
     let head = Command::new("git").arg("--git-dir").arg(&bare).args(["rev-parse", "from-clone"]).output().unwrap();
     assert_eq!(String::from_utf8_lossy(&head.stdout).trim(), w.git_ok(&["rev-parse", "HEAD"]), "the fork got the push");
+    let undo = w.cmd(&["undo"]).assert().success();
+    assert!(!stdout(&undo).contains("Not byte for byte"), "{}", stdout(&undo));
+    assert_eq!(bytes(), original, "undo gives every config file back byte for byte");
 }
