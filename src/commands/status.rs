@@ -24,6 +24,12 @@ pub async fn run(deps: &Deps, args: StatusArgs) -> Result<u8, Problem> {
         (None, Some(tok)) => text.push_str(&format!("  {} git sends {tok}, which GitHub rejects\n", s.fail("✗"))),
         _ => {}
     }
+    if let Some(a) = &r.account {
+        text.push_str(&format!("  git sends the account {}\n", a.describe()));
+    }
+    if r.logins.len() > 1 {
+        text.push_str(&format!("  logins kept for the host: {}\n", r.logins.join(", ")));
+    }
     if let Some(h) = &r.stored_in {
         text.push_str(&format!("  stored in: {} ({}, {})\n", h.name(), h.scope, h.file().unwrap_or(&h.origin)));
     } else if !r.helpers.is_empty() {

@@ -30,11 +30,74 @@ pub struct StatusReport {
     pub days_left: Option<i64>,
     /// Why `ok` is false.
     pub problem: Option<String>,
+    /// The account git sends for this repository (or the host) and where it comes from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account: Option<crate::model::request::Sends>,
+    /// Every login the `store` files of the helpers keep for the host (other accounts'
+    /// included), in their order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub logins: Vec<String>,
 }
 
-/// Ask git for the host's credential and GitHub about it.
+/// The request git makes here: for the repository's remote when the working folder is
+/// in one (its push URL, when it is HTTP(S)), else for the host. In-process discovery
+/// and two git runs at once.
+async fn request_here(deps: &Deps) -> Result<crate::model::request::Request, Error> {
+    let remote = crate::git::discover(&deps.git).and_then(|repo| crate::engine::observe::pick_remote(&repo, None).ok());
+    let push_url = async {
+        match &remote {
+            Some(name) => deps.git.run_ok(&["remote", "get-url", "--push", name]).await.ok(),
+            None => None,
+        }
+    };
+    let (entries, url) = tokio::join!(crate::engine::identity::entries(deps), push_url);
+    let url = url.filter(|u| {
+        crate::model::remote::parse(u).is_ok_and(|p| {
+            matches!(p.transport, crate::model::remote::Transport::Https | crate::model::remote::Transport::Http)
+        }) && crate::model::remote::to_https(u, &deps.host).is_some()
+    });
+    crate::engine::identity::request(deps, url.as_deref(), &entries?)
+}
+
+/// The logins the `store` helpers' files keep for the request's host.
+fn store_logins(deps: &Deps, chain: &[HelperEntry], request: &crate::model::request::Request) -> Vec<String> {
+    let defaults = || {
+        let home = deps.env.var("HOME").map(std::path::PathBuf::from);
+        let xdg = deps
+            .env
+            .var("XDG_CONFIG_HOME")
+            .map(std::path::PathBuf::from)
+            .or_else(|| home.as_ref().map(|h| h.join(".config")));
+        [home.map(|h| h.join(".git-credentials")), xdg.map(|x| x.join("git/credentials"))]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+    };
+    let mut files = Vec::new();
+    for h in chain {
+        match crate::model::helpers::store_file(&h.value) {
+            Some(Some(f)) => files.push(std::path::PathBuf::from(f)),
+            Some(None) => files.extend(defaults()),
+            None => {}
+        }
+    }
+    let mut logins: Vec<String> = Vec::new();
+    for f in files {
+        let text = zeroize::Zeroizing::new(std::fs::read_to_string(&f).unwrap_or_default());
+        for l in crate::model::helpers::store_logins(&text, &request.protocol, &request.host) {
+            let l = crate::model::text::printable(&l);
+            if !logins.contains(&l) {
+                logins.push(l);
+            }
+        }
+    }
+    logins
+}
+
+/// Ask git for the credential it sends here and GitHub about it.
 pub async fn status(deps: &Deps) -> Result<StatusReport, Error> {
-    let fill = deps.credential().fill().await?;
+    let request = request_here(deps).await?;
+    let fill = deps.credential_for(&request).fill().await?;
     let mut r = StatusReport {
         host: deps.host.host_port(),
         ok: false,
@@ -48,6 +111,8 @@ pub async fn status(deps: &Deps) -> Result<StatusReport, Error> {
         expires: None,
         days_left: None,
         problem: None,
+        account: crate::engine::identity::sends(&request, &fill),
+        logins: store_logins(deps, &fill.chain, &request),
     };
     let Some(c) = fill.credential.as_ref() else {
         r.problem = Some(if fill.chain.is_empty() {

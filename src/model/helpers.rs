@@ -391,3 +391,82 @@ mod tests {
         assert_eq!(h("manager"), "manager");
     }
 }
+
+/// The file a `store` helper keeps its logins in, from its configured value
+/// (`store --file=PATH`, `store --file PATH`); `None` for another helper, or for `store`
+/// with git's default files (the caller knows those).
+pub fn store_file(value: &str) -> Option<Option<String>> {
+    let words: Vec<&str> = value.split_whitespace().collect();
+    let name = words.first()?.trim_start_matches('!');
+    if name != "store" && !name.ends_with("git-credential-store") {
+        return None;
+    }
+    let mut it = words.iter().skip(1);
+    while let Some(w) = it.next() {
+        if let Some(f) = w.strip_prefix("--file=") {
+            return Some(Some(f.trim_matches(['\'', '"']).to_string()));
+        }
+        if *w == "--file" {
+            return Some(it.next().map(|f| f.trim_matches(['\'', '"']).to_string()));
+        }
+    }
+    Some(None)
+}
+
+/// The user names `git credential-store` keeps for `protocol://host` in a file of its
+/// (one `protocol://user:password@host[/path]` per line), in order, each once. Never
+/// holds a password.
+pub fn store_logins(text: &str, protocol: &str, host: &str) -> Vec<String> {
+    let mut logins: Vec<String> = Vec::new();
+    for line in text.lines() {
+        // credential-store writes `protocol://user:password@host[/path]`, every part
+        // percent-encoded (the host's `:` as `%3a`).
+        let Some((scheme, rest)) = line.trim().split_once("://") else { continue };
+        let authority = rest.split('/').next().unwrap_or("");
+        let Some((userinfo, at_host)) = authority.rsplit_once('@') else { continue };
+        let user = percent_decoded(userinfo.split(':').next().unwrap_or(""));
+        let same = scheme == protocol && percent_decoded(at_host).eq_ignore_ascii_case(host);
+        if same && !user.is_empty() && !logins.contains(&user) {
+            logins.push(user);
+        }
+    }
+    logins
+}
+
+/// `%XX` decoded (lossy for bytes that are not UTF-8).
+fn percent_decoded(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex =
+            b.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok()).and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (b[i], hex) {
+            (b'%', Some(n)) => {
+                out.push(n);
+                i += 3;
+            }
+            (c, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod store_tests {
+    use super::*;
+
+    #[test]
+    fn store_files_and_their_logins() {
+        assert_eq!(store_file("store --file=/h/.work-credentials"), Some(Some("/h/.work-credentials".into())));
+        assert_eq!(store_file("store --file '/h/x'"), Some(Some("/h/x".into())));
+        assert_eq!(store_file("store"), Some(None));
+        assert_eq!(store_file("cache --timeout=60"), None);
+        let text = "https://octo:pw1@github.com\nhttps://work-bot:pw2@github.com/o/r.git\nhttp://other:pw@github.com\nhttps://octo:pw3@github.com%3a8443\nhttps://octo:pw4@GitHub.com\nhttps://me%40example.com:pw@github.com\n";
+        assert_eq!(store_logins(text, "https", "github.com"), ["octo", "work-bot", "me@example.com"]);
+        assert_eq!(store_logins(text, "https", "github.com:8443"), ["octo"]);
+    }
+}

@@ -273,3 +273,29 @@ fn a_second_login_in_the_cache_stays_when_the_first_is_replaced() {
     assert!(fill(LOGIN).contains(&format!("password={token}")), "octo's login is the token");
     assert!(fill(BOT).contains(&format!("password={bot_token}")), "the bot's login stays in the cache");
 }
+
+#[test]
+fn status_names_the_account_git_sends_here_and_the_logins_kept_for_the_host() {
+    let w = world_with_origin(None);
+    let bot_token = bot_fine_grained(&w);
+    let file = w.ws.home.join(".git-credentials");
+    let old = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, format!("{old}http://{BOT}:{bot_token}@{}\n", hostport(&w))).unwrap();
+    let token = w.good_token();
+    w.setup(&token, &["--bind", "config"]).success();
+    let out = w.cmd(&["status", "--json"]).output().unwrap();
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["account"]["login"], LOGIN, "{r}");
+    assert_eq!(r["account"]["source"], "config", "{r}");
+    assert_eq!(r["login"], LOGIN, "GitHub says the token git sends here is octo's: {r}");
+    let logins: Vec<&str> = r["logins"].as_array().unwrap().iter().filter_map(|v| v.as_str()).collect();
+    assert!(logins.contains(&LOGIN) && logins.contains(&BOT), "{r}");
+    assert!(!out.stdout.windows(bot_token.len()).any(|w| w == bot_token.as_bytes()), "no secret in status");
+    let text = stdout(&w.cmd(&["status"]).assert());
+    assert!(text.contains("git sends the account octo (from credential.*.username in"), "{text}");
+    assert!(
+        text.contains(&format!("logins kept for the host: {LOGIN}, {BOT}"))
+            || text.contains(&format!("logins kept for the host: {BOT}, {LOGIN}")),
+        "{text}"
+    );
+}
