@@ -78,6 +78,17 @@ fn message(e: &Error) -> String {
 }
 
 impl Problem {
+    /// The stable kind of the failure (the engine's, through a rollback); the command
+    /// line's own input failures are `bad_token`; `None` for the rest.
+    pub fn kind(&self) -> Option<crate::model::kind::Kind> {
+        use crate::model::kind::Kind;
+        match self {
+            Problem::BadToken(_) | Problem::MultiLineInput | Problem::StdinIsTty => Some(Kind::BadToken),
+            Problem::Engine(e) => Some(e.kind()),
+            Problem::BadHostUrl(_) | Problem::NotATerminal | Problem::Other(_) => None,
+        }
+    }
+
     /// The exit code class.
     pub fn exit_code(&self) -> u8 {
         match self {

@@ -101,6 +101,12 @@ impl Sandbox {
         st.orgs.push(Org { login: org.to_owned(), sso });
     }
 
+    /// The organization forbids personal access tokens (classic), as its owners can set
+    /// (API: 403 "`ORG` forbids access via a personal access token (classic)…"; git: 403).
+    pub fn forbid_classic_tokens(&self, org: &str) {
+        self.shared().lock().classic_forbidden.insert(org.to_ascii_lowercase());
+    }
+
     /// Creates the bare repo `ROOT/owner/name.git` with one commit on `main`.
     /// `writers` may push; a user owner always may.
     pub fn add_repo(&self, owner: &str, name: &str, private: bool, writers: &[&str]) -> anyhow::Result<PathBuf> {

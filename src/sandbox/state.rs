@@ -110,9 +110,19 @@ pub(crate) enum Role {
 
 /// Result of checking whether a request may read a repository.
 pub(crate) enum ReadCheck {
-    Ok { repo: usize, role: Role },
+    Ok {
+        repo: usize,
+        role: Role,
+    },
     NotFound,
-    SsoRequired { org: String, url: String },
+    SsoRequired {
+        org: String,
+        url: String,
+    },
+    /// The owner forbids personal access tokens (classic) and this is one.
+    ClassicForbidden {
+        org: String,
+    },
 }
 
 /// Why a push is refused.
@@ -131,6 +141,8 @@ pub(crate) struct State {
     pub tokens: Vec<TokenRec>,
     pub next_id: u64,
     pub rate_limited: Option<DateTime<Utc>>,
+    /// Organizations (lowercase logins) that forbid personal access tokens (classic).
+    pub classic_forbidden: HashSet<String>,
     pub anon_rate: RateWindow,
     pub latency: Duration,
     /// An injected fault (see [`super::Fault`]).
@@ -237,6 +249,12 @@ impl State {
             return ReadCheck::NotFound;
         }
         if let Some(t) = tok {
+            if let Some(org) = self.org(&repo.owner)
+                && t.scopes().is_some()
+                && self.classic_forbidden.contains(&org.login.to_ascii_lowercase())
+            {
+                return ReadCheck::ClassicForbidden { org: org.login.clone() };
+            }
             if let Some(org) = self.org(&repo.owner)
                 && org.sso
                 && t.scopes().is_some()

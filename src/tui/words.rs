@@ -13,7 +13,9 @@ impl From<&Error> for Failure {
             Error::TokenRejected | Error::BadToken(_) => (Some(Step::Account), true, false),
             Error::MissingScope { .. } => (Some(Step::Scopes), true, false),
             Error::RepoNotVisible { .. } => (Some(Step::RepoAccess), true, false),
-            Error::ReadOnly { .. } => (Some(Step::RepoAccess), true, true),
+            Error::ReadOnly { .. } | Error::ClassicTokenForbidden { .. } | Error::PermissionMissing { .. } => {
+                (Some(Step::RepoAccess), true, true)
+            }
             Error::NoWriteRole { .. } | Error::PushRefused { .. } => (Some(Step::RepoAccess), false, false),
             Error::SsoRequired { .. } => (Some(Step::Sso), false, false),
             _ => (None, false, false),
