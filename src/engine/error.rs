@@ -95,6 +95,10 @@ pub enum Error {
     /// Another helper hands out a different credential before the new token.
     #[error("the fix did not hold: {helper} still answers first with a different credential")]
     OtherCredentialFirst { helper: String },
+    /// git's store helper could not write its file (its folder is read-only), so it
+    /// still hands out the old credential.
+    #[error("the fix did not hold: the {helper} helper cannot write to {}, so it still hands out the old credential", dir.display())]
+    StoreNotWritable { helper: String, dir: PathBuf },
     /// No helper hands out anything after the store.
     #[error(
         "the fix did not hold: no helper kept the token (a helper may have failed silently, e.g. a cache socket directory that is not 0700)"
@@ -219,6 +223,7 @@ impl Error {
             Error::Keyring(_) => Kind::KeyringUnavailable,
             Error::OtherCredentialFirst { .. } => Kind::OtherCredentialFirst,
             Error::TokenNotKept => Kind::TokenNotKept,
+            Error::StoreNotWritable { .. } => Kind::StoreNotWritable,
             Error::LiveCheck { .. } => Kind::LiveCheckFailed,
             Error::NoStateDir => Kind::NoStateDir,
             Error::StateNotPrivate { .. } => Kind::StateNotPrivate,

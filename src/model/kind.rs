@@ -85,6 +85,8 @@ pub enum Kind {
     OtherCredentialFirst,
     /// No helper kept the token.
     TokenNotKept,
+    /// git's store helper cannot write its file's folder: the old credential stays.
+    StoreNotWritable,
     /// git could not use the repository with the new token.
     LiveCheckFailed,
     // --- the state folder and the journal ---

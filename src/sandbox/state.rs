@@ -294,7 +294,11 @@ impl State {
                 let write =
                     repos.iter().any(|(n, a)| n.eq_ignore_ascii_case(&repo.full_name()) && matches!(a, Access::Write));
                 if !write {
-                    return Err(WriteDenied::NotGranted);
+                    // GitHub answers the owner's own read-only token with the owner's
+                    // login ("Permission to O/R.git denied to O."), others with "Write
+                    // access to repository not granted." (docs/github-answers.md).
+                    let own = repo.owner.eq_ignore_ascii_case(&t.login) && self.org(&repo.owner).is_none();
+                    return Err(if own { denied() } else { WriteDenied::NotGranted });
                 }
                 if role < Role::Write {
                     return Err(denied());

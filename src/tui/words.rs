@@ -65,6 +65,9 @@ fn hint(e: &Error) -> Option<String> {
         Error::BindWouldNotHold { .. } => "remove or change the setting named, then check again".into(),
         Error::CredentialConfig(_) => "fix the config key named, then check again".into(),
         Error::Config(_) => "close other git processes (or remove a stale .lock file) and try again".into(),
+        Error::StoreNotWritable { dir, .. } => {
+            format!("make {} writable, or go back and keep the token elsewhere (the OS keyring or git's memory cache)", dir.display())
+        }
         Error::OtherCredentialFirst { .. } | Error::TokenNotKept => {
             "run `git-reauth doctor` to see which helper answers for the host".into()
         }

@@ -103,6 +103,12 @@ fn the_owners_read_only_fine_grained_token_is_told_to_grant_contents_write() {
     let access = check(&report, "repo-access");
     assert_eq!(access["kind"], "read_only_token", "{access}");
     assert!(access["fix"].as_str().unwrap().contains("Contents: read and write"), "{access}");
+
+    // What git itself hears from the sandbox, as from GitHub: the owner's own login.
+    w.git_ok(&["remote", "set-url", "origin", &format!("{}/{OWNER}/{REPO}.git", w.sandbox.host_url())]);
+    let push = w.git(&["push", "origin", "HEAD:main"]);
+    let said = String::from_utf8_lossy(&push.stderr);
+    assert!(!push.status.success() && said.contains("Permission to octo/hello.git denied to octo."), "{said}");
 }
 
 #[test]
@@ -188,4 +194,54 @@ fn the_stale_password_of_the_broken_workstation_is_password_rejected() {
     every_failure_has_a_kind(&report);
     assert_eq!(check(&report, "cached-credential")["kind"], "password_rejected", "{report}");
     assert_eq!(check(&report, "remote-protocol")["status"], "warn", "SSH is a warning, not a failure");
+}
+
+/// `git-reauth ARGS` in the clone with `dir` read-only for real (root ignores
+/// permissions): a read-only bind mount in a mount namespace of its own.
+#[cfg(target_os = "linux")]
+fn with_read_only(w: &World, dir: &std::path::Path, args: &str) -> assert_cmd::Command {
+    let dir = dir.display().to_string();
+    let script = format!(
+        "mount --bind '{dir}' '{dir}' && mount -o remount,ro,bind '{dir}' && exec '{}' {args}",
+        env!("CARGO_BIN_EXE_git-reauth")
+    );
+    let mut c = assert_cmd::Command::new("unshare");
+    c.args(["-r", "-m", "sh", "-c", &script])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap())
+        .envs(w.vars())
+        .current_dir(&w.ws.repo);
+    c
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_folder_the_store_helper_cannot_write_is_named() {
+    // The undo journal elsewhere (writable), HOME read-only: git's store helper cannot
+    // write ~/.git-credentials, and git says nothing (approve exits 0).
+    let w = World::broken();
+    let state = tempfile::tempdir().unwrap();
+    let token = w.good_token();
+    let snap = w.snapshot_files();
+    let home = w.ws.home.display().to_string();
+    let mut c = with_read_only(&w, &w.ws.home, "setup --token-stdin --switch-remote");
+    let a = c.env("XDG_STATE_HOME", state.path()).write_stdin(format!("{token}\n")).assert().code(1);
+    let err = stderr(&a);
+    let line = err.lines().next().unwrap();
+    assert!(line.contains(&home) && line.contains("store"), "names the helper and the folder: {err}");
+    assert!(!line.contains("different credential"), "{err}");
+    assert!(err.lines().nth(1).is_some_and(|h| h.contains(&home)), "{err}");
+    assert!(!err.contains(&token));
+    assert_eq!(w.snapshot_files(), snap, "rolled back");
+
+    let mut c = with_read_only(&w, &w.ws.home, "doctor --json");
+    let a = c.env("XDG_STATE_HOME", state.path()).assert().code(1);
+    let report: Value = serde_json::from_str(&stdout(&a)).unwrap();
+    every_failure_has_a_kind(&report);
+    let helper = check(&report, "credential-helper");
+    assert_eq!(helper["kind"], "store_not_writable", "{helper}");
+    assert!(helper["summary"].as_str().unwrap().contains(&home), "{helper}");
+    // Writable again: the same doctor has no such failure.
+    let report = doctor(&w);
+    assert_eq!(check(&report, "credential-helper")["status"], "ok", "{report}");
 }

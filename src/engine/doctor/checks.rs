@@ -142,6 +142,24 @@ pub(super) fn helper_check(deps: &Deps, fill: &FillOutcome) -> Check {
         Some(h) => format!("; {} answers, from {}", h.name(), h.file().unwrap_or(&h.origin)),
         None => String::new(),
     };
+    // git's store helper fails silently when it cannot write: a new token would not be kept.
+    if let Some(h) = fill.helper()
+        && let Some(dir) = crate::engine::setup::unwritable_store_dir(deps, &h.value)
+    {
+        return Check::fail(
+            CheckId::CredentialHelper,
+            Kind::StoreNotWritable,
+            format!(
+                "the {} helper answers but cannot write to {}: a new token would not be kept (git ignores the failure)",
+                h.name(),
+                dir.display()
+            ),
+            format!(
+                "make {} writable, or keep the token elsewhere: `git-reauth setup --token-stdin --store keyring` (or `--store cache`)",
+                dir.display()
+            ),
+        );
+    }
     Check::ok(
         CheckId::CredentialHelper,
         format!("helpers for {}: {}{answering}", deps.host.host_port(), list.join(", ")),
@@ -180,9 +198,9 @@ pub(super) fn access_check(
     write: &Option<Result<Probe, ApiError>>,
 ) -> Check {
     let fine_grained_url = || deps.host.fine_grained_token_url(&deps.env.machine, Some(&r.owner));
-    // A fine-grained token of the repository's own (user) owner: the owner may push, so
-    // a refusal can only be the token's grant.
-    let own_fine_grained = account.scopes.is_none() && account.login.eq_ignore_ascii_case(&r.owner);
+    // A fine-grained token of the repository's own (user) owner, or of an account whose
+    // role may push: a refusal can only be the token's grant (Contents: read).
+    let own_fine_grained = account.scopes.is_none() && (role_push || account.login.eq_ignore_ascii_case(&r.owner));
     match write {
         Some(Ok(Probe::Allowed)) => Check::ok(CheckId::RepoAccess, format!("{} can read and push {r}", account.login)),
         Some(Ok(Probe::Forbidden { message })) => match classify_git_error(message) {

@@ -20,6 +20,7 @@ use crate::model::token::{Token, TokenKind, lint};
 mod plan;
 mod run;
 
+pub(crate) use run::unwritable_store_dir;
 pub use run::{Applied, ApplyProgress, Basis, Fixed, exclusive, fix};
 
 /// Options for `setup`.
@@ -324,9 +325,10 @@ async fn check_repo(
                 check_scopes(account, !private, create_url)?;
             }
             let push = role_push || !push;
-            // A fine-grained token of the repository's own (user) owner: the owner may
-            // push, so a refusal can only be the token's grant (Contents: read).
-            let own_fine_grained = account.scopes.is_none() && account.login.eq_ignore_ascii_case(&r.owner);
+            // A fine-grained token of the repository's own (user) owner, or of an account
+            // whose role may push: a refusal can only be the token's grant (Contents: read).
+            let own_fine_grained =
+                account.scopes.is_none() && (role_push || account.login.eq_ignore_ascii_case(&r.owner));
             match write.map_err(|e| refused(r, e, fine_grained_url()))? {
                 Probe::Allowed => Ok(private),
                 Probe::Forbidden { message } if classify_git_error(&message) == GitFailure::ClassicForbidden => {
