@@ -4,10 +4,25 @@
 
 use serde::Serialize;
 
-/// What went wrong, in one stable snake_case word.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Kind {
+/// Defines [`Kind`] and [`Kind::ALL`] from one list, so no kind can be left out of ALL
+/// (the README's table is checked against it).
+macro_rules! kinds {
+    ($($(#[$doc:meta])* $name:ident,)*) => {
+        /// What went wrong, in one stable snake_case word.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum Kind {
+            $($(#[$doc])* $name,)*
+        }
+
+        impl Kind {
+            /// Every kind, in the order of the README's table.
+            pub const ALL: &'static [Kind] = &[$(Kind::$name,)*];
+        }
+    };
+}
+
+kinds! {
     // --- the input and the repository ---
     /// The value given cannot be a token.
     BadToken,

@@ -245,3 +245,22 @@ fn a_folder_the_store_helper_cannot_write_is_named() {
     let report = doctor(&w);
     assert_eq!(check(&report, "credential-helper")["status"], "ok", "{report}");
 }
+
+#[test]
+fn the_readme_explains_every_kind_and_only_real_ones() {
+    use git_reauth::model::kind::Kind;
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let section = readme.split("### Failure kinds").nth(1).unwrap().split("\n### ").next().unwrap();
+    let listed: Vec<&str> =
+        section.lines().filter_map(|l| l.strip_prefix("| `")).filter_map(|l| l.split('`').next()).collect();
+    let known: Vec<String> = Kind::ALL.iter().map(|k| k.as_str()).collect();
+    assert_eq!(listed, known, "the README's table lists every kind, in order, and no other");
+    // docs/github-answers.md: the kind column of every answer names a real kind.
+    let docs = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/github-answers.md")).unwrap();
+    let rows: Vec<&str> = docs.lines().filter(|l| l.starts_with("| ") && !l.starts_with("| answer")).collect();
+    assert!(rows.len() >= 8, "{rows:?}");
+    for row in rows {
+        let kind = row.split(" | ").nth(3).unwrap_or_else(|| panic!("no kind column: {row}"));
+        assert!(known.iter().any(|k| format!("`{k}`") == kind.trim()), "not a kind: {kind} in {row}");
+    }
+}
