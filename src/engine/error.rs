@@ -73,7 +73,7 @@ pub enum Error {
     #[error("{repo} is not visible with this token, which belongs to {login}")]
     RepoNotVisible { repo: String, login: String, create_url: String },
     /// The owner forbids personal access tokens (classic); `message` is GitHub's own.
-    #[error("{owner} forbids access with a personal access token (classic); GitHub says: {message}")]
+    #[error("{}", classic_forbidden(.owner, .message))]
     ClassicTokenForbidden { owner: String, message: String, create_url: String },
     /// "Resource not accessible by personal access token": a fine-grained permission is
     /// missing (`needs`, in GitHub's `name=level` form, when it said which).
@@ -161,6 +161,16 @@ pub struct Leftover {
 impl std::fmt::Display for Leftover {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}: {}", self.change, self.error)
+    }
+}
+
+/// GitHub's words when they name the owner (its API's do), else the owner first (git's
+/// "Personal access tokens (classic) are forbidden from accessing this repository." does not).
+pub fn classic_forbidden(owner: &str, message: &str) -> String {
+    if message.contains(owner) {
+        format!("GitHub refuses this classic token: {message}")
+    } else {
+        format!("GitHub refuses this classic token for {owner}: {message}")
     }
 }
 

@@ -36,7 +36,7 @@ pub enum ApiError {
     SecondaryRateLimit { retry_after: Option<u64> },
     /// 403 "`ORG` forbids access via a personal access token (classic)": the owner's
     /// policy; a fine-grained token for that owner works.
-    #[error("{owner} forbids access with a personal access token (classic): GitHub says \"{message}\"")]
+    #[error("GitHub refuses this classic token for {owner}: {message}")]
     ClassicTokenForbidden { owner: String, message: String },
     /// 403 "Resource not accessible by personal access token": the fine-grained token
     /// lacks a permission; `needs` is GitHub's `x-accepted-github-permissions` (e.g.

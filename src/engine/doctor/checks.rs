@@ -207,7 +207,7 @@ pub(super) fn access_check(
             GitFailure::ClassicForbidden => Check::fail(
                 CheckId::RepoAccess,
                 Kind::ClassicTokenForbidden,
-                format!("{} forbids personal access tokens (classic): {}", r.owner, first_remote_line(message)),
+                crate::engine::error::classic_forbidden(&r.owner, &first_remote_line(message)),
                 format!("create a fine-grained token for {}: {}", r.owner, fine_grained_url()),
             ),
             GitFailure::WriteNotGranted => read_only(r, fine_grained_url()),
@@ -259,7 +259,7 @@ pub(super) fn refused_check(deps: &Deps, r: &RepoRef, e: &ApiError) -> Check {
         ApiError::ClassicTokenForbidden { owner, message } => Check::fail(
             CheckId::RepoAccess,
             e.kind(),
-            format!("{owner} forbids personal access tokens (classic); GitHub says: {message}"),
+            crate::engine::error::classic_forbidden(owner, message),
             format!("create a fine-grained token for {owner}: {}", fine_grained_url()),
         ),
         ApiError::PermissionMissing { needs } => Check::fail(
