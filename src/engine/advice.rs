@@ -61,6 +61,18 @@ pub fn token_fix(e: &Error) -> Option<String> {
             format!("give the token Contents: read and write for this repository, or create one: {create_url}")
         }
         Error::NoWriteRole { .. } => "ask an owner of the repository for write access, or push to your fork".into(),
+        Error::RepoNotVisible { repo, login, fine_grained: true, create_url } => {
+            let owner = repo.split('/').next().unwrap_or(repo);
+            if owner.eq_ignore_ascii_case(login) {
+                // The user's own repository: no one else approves anything.
+                return Some(format!(
+                    "this fine-grained token sees only the repositories it was granted: add {repo} to its Repository access, or create one: {create_url}"
+                ));
+            }
+            format!(
+                "this fine-grained token ({login}'s) sees only the repositories it was granted, and an organization's private ones only once an owner approved it: check its Repository access, or ask an owner of {owner} to approve its pending request"
+            )
+        }
         Error::RepoNotVisible { login, create_url, .. } => format!(
             "use a token of an account that can see it (this one is {login}'s), check the owner/name; for a private repository the token needs the repo scope (classic) or access to this repository (fine-grained): {create_url}"
         ),

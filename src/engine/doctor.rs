@@ -388,9 +388,18 @@ impl Checks<'_> {
                         "{r} is not visible with this token, which belongs to {} (private, or the token lacks access to it)",
                         account.login
                     ),
-                    format!(
-                        "use a token of an account that can see {r}: the repo scope ({create}), or a fine-grained token granted this repository"
-                    ),
+                    if account.scopes.is_none() && account.login.eq_ignore_ascii_case(&r.owner) {
+                        format!("this fine-grained token sees only the repositories it was granted: add {r} to its Repository access")
+                    } else if account.scopes.is_none() {
+                        format!(
+                            "check the token's Repository access; a fine-grained token sees an organization's private repositories only once an owner approved it: ask an owner of {} to approve its pending request",
+                            r.owner
+                        )
+                    } else {
+                        format!(
+                            "use a token of an account that can see {r}: the repo scope ({create}), or a fine-grained token granted this repository"
+                        )
+                    },
                 ));
                 self.push(Check::ok(CheckId::Sso, "no SSO authorization asked for"));
             }

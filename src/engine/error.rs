@@ -71,7 +71,10 @@ pub enum Error {
     /// 404 for the token: private and not granted to it, or mistyped. `login`: whom the
     /// token belongs to (often the cause: a token of another account).
     #[error("{repo} is not visible with this token, which belongs to {login}")]
-    RepoNotVisible { repo: String, login: String, create_url: String },
+    /// `fine_grained`: the token is fine-grained (it sees only what it was granted, and an
+    /// organization's private repositories only once approved, when the organization
+    /// requires it; GitHub answers 404 either way).
+    RepoNotVisible { repo: String, login: String, fine_grained: bool, create_url: String },
     /// The owner forbids personal access tokens (classic); `message` is GitHub's own.
     #[error("{}", classic_forbidden(.owner, .message))]
     ClassicTokenForbidden { owner: String, message: String, create_url: String },

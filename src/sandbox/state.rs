@@ -143,6 +143,10 @@ pub(crate) struct State {
     pub rate_limited: Option<DateTime<Utc>>,
     /// Organizations (lowercase logins) that forbid personal access tokens (classic).
     pub classic_forbidden: HashSet<String>,
+    /// Organizations (lowercase logins) whose owners must approve fine-grained tokens.
+    pub approval_required: HashSet<String>,
+    /// (token value, organization) pairs an owner approved.
+    pub approved: HashSet<(String, String)>,
     pub anon_rate: RateWindow,
     pub latency: Duration,
     /// An injected fault (see [`super::Fault`]).
@@ -267,8 +271,11 @@ impl State {
             }
             let granted = match &t.kind {
                 TokenKindSpec::Classic { .. } => !repo.private || t.has_scope("repo"),
+                // A token pending the organization's approval reads only public resources.
                 TokenKindSpec::FineGrained { repos } => {
-                    !repo.private || repos.iter().any(|(n, _)| n.eq_ignore_ascii_case(&repo.full_name()))
+                    !repo.private
+                        || (!self.pending(t, &repo.owner)
+                            && repos.iter().any(|(n, _)| n.eq_ignore_ascii_case(&repo.full_name())))
                 }
             };
             if !granted {
@@ -276,6 +283,15 @@ impl State {
             }
         }
         ReadCheck::Ok { repo: ri, role }
+    }
+
+    /// Is this fine-grained token still waiting for `owner`'s approval (an organization
+    /// that requires it, and no owner approved it yet)?
+    pub fn pending(&self, t: &TokenRec, owner: &str) -> bool {
+        let org = owner.to_ascii_lowercase();
+        t.scopes().is_none()
+            && self.approval_required.contains(&org)
+            && !self.approved.contains(&(t.value.clone(), org))
     }
 
     /// May token `ti` push to repo `ri` (already known to be readable)?
@@ -293,7 +309,7 @@ impl State {
             TokenKindSpec::FineGrained { repos } => {
                 let write =
                     repos.iter().any(|(n, a)| n.eq_ignore_ascii_case(&repo.full_name()) && matches!(a, Access::Write));
-                if !write {
+                if !write || self.pending(t, &repo.owner) {
                     // GitHub answers the owner's own read-only token with the owner's
                     // login ("Permission to O/R.git denied to O."), others with "Write
                     // access to repository not granted." (docs/github-answers.md).

@@ -264,3 +264,27 @@ fn the_readme_explains_every_kind_and_only_real_ones() {
         assert!(known.iter().any(|k| format!("`{k}`") == kind.trim()), "not a kind: {kind} in {row}");
     }
 }
+
+#[test]
+fn a_fine_grained_token_pending_the_organizations_approval_says_to_ask_for_it() {
+    // GitHub's docs: until an owner approves it, the token reads only the organization's
+    // public resources; a private repository answers 404, as for a token not granted it.
+    let w = World::with(Setup { owner: "acme", ..Setup::default() });
+    w.sandbox.require_token_approval("acme");
+    let token = w.fine_grained(Access::Write);
+    let (line, hint) = setup_fails(&w, &token);
+    assert!(line.contains("acme/hello") && line.contains(LOGIN), "{line}");
+    assert!(hint.contains("approve") && hint.contains("acme"), "names the approval and the organization: {hint}");
+
+    store(&w, LOGIN, &token);
+    let report = doctor(&w);
+    every_failure_has_a_kind(&report);
+    let access = check(&report, "repo-access");
+    assert_eq!(access["kind"], "repo_not_visible", "{access}");
+    assert!(access["fix"].as_str().unwrap().contains("approve"), "{access}");
+
+    // Approved: the same token works.
+    w.sandbox.approve_token(&token, "acme");
+    w.setup(&token, &["--switch-remote"]).success();
+    w.git_ok(&["push", "origin", "HEAD:main"]);
+}

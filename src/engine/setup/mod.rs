@@ -309,8 +309,12 @@ async fn check_repo(
     let service = if push { Service::Receive } else { Service::Upload };
     let (vis, write) = tokio::join!(deps.github.repo(secret, r), deps.github.probe(r, &account.login, secret, service));
     let fine_grained_url = || deps.host.fine_grained_token_url(&deps.env.machine, Some(&r.owner));
-    let not_visible =
-        || Error::RepoNotVisible { repo: r.to_string(), login: account.login.clone(), create_url: create_url.into() };
+    let not_visible = || Error::RepoNotVisible {
+        repo: r.to_string(),
+        login: account.login.clone(),
+        fine_grained: account.scopes.is_none(),
+        create_url: create_url.into(),
+    };
     let vis = vis.map_err(|e| refused(r, e, fine_grained_url()))?;
     match vis {
         RepoVisibility::SsoRequired { url } => Err(Error::SsoRequired { repo: r.to_string(), url }),

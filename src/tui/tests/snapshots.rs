@@ -108,6 +108,7 @@ fn verify_names_the_real_cause() {
             Error::RepoNotVisible {
                 repo: "octo/hello".into(),
                 login: "mona".into(),
+                fine_grained: false,
                 create_url: "https://github.com/settings/tokens/new?scopes=repo,workflow".into(),
             },
         ),
