@@ -143,6 +143,7 @@ fn engine_hint(e: &Error) -> Option<String> {
         Error::Keyring(e) => e.explain(),
         Error::Config(_) => "close other git processes (or remove a stale .lock file) and try again".into(),
         Error::StoreNotWritable { dir, .. } => format!("make {} writable (a read-only mount, or its permissions), or keep the token elsewhere with `--store keyring` or `--store cache`; then run setup again", dir.display()),
+        Error::OtherLoginFirst { login, .. } => format!("another account's login ({login}) answers first for this host: bind this repository to the token's account with `--bind config` (or `--bind url`)"),
         Error::OtherCredentialFirst { .. } | Error::TokenNotKept => "run `git-reauth doctor` to see which helper answers for the host".into(),
         Error::LiveCheck { .. } => "git could not use the repository with the new token: `git-reauth doctor` checks the network and GitHub's answer; then run setup again".into(),
         Error::Journal { .. } => "make the state directory writable (or set XDG_STATE_HOME) and try again".into(),

@@ -130,15 +130,14 @@ pub async fn doctor(deps: &Deps, opts: &DoctorOpts, progress: Option<&UnboundedS
     } else {
         Check::skip(CheckId::Keyring, "not used here (the demo never touches your OS keyring)")
     });
-    let reach = reach
-        .await
-        .unwrap_or_else(|_| Err(ApiError::Network { host: deps.host.host_port(), message: "interrupted".into() }));
-    match &reach {
-        Ok(()) => checks.push(Check::ok(CheckId::Network, format!("{} answers", deps.host.api_base()))),
-        Err(e) => checks.push(Check::fail(CheckId::Network, e.kind(), e.to_string(), api_fix(e))),
-    }
-
+    let reach = async move {
+        reach
+            .await
+            .unwrap_or_else(|_| Err(ApiError::Network { host: deps.host.host_port(), message: "interrupted".into() }))
+    };
     let Some(credential) = fill.credential.as_ref() else {
+        let reach = reach.await;
+        push_network(deps, &mut checks, &reach);
         let why = fill.error.as_deref().unwrap_or("no helper returned one");
         let fix = if fill.chain.is_empty() {
             "run `git-reauth` to create a token and choose where git keeps it"
@@ -154,22 +153,28 @@ pub async fn doctor(deps: &Deps, opts: &DoctorOpts, progress: Option<&UnboundedS
         checks.skip_rest("no credential to check");
         return diagnosis(checks, account.clone());
     };
-    if let Err(e) = &reach {
-        checks.push(Check::fail(
-            CheckId::CachedCredential,
-            e.kind(),
-            format!("cannot check the saved credential: {e}"),
-            api_fix(e),
-        ));
-        checks.skip_rest("the API is unreachable");
-        return diagnosis(checks, account.clone());
-    }
     let secret = credential.password.clone().unwrap_or_else(|| SecretString::from(String::new()));
     let username = credential.username.clone().filter(|u| !u.is_empty()).unwrap_or_else(|| "git".into());
     let helper = fill.helper().map(|h| h.name()).unwrap_or_else(|| "credential".into());
     let repo = obs.remote_view().map(|v| v.repo.clone());
-    network_checks(deps, &mut checks, &secret, &username, &helper, repo.as_ref()).await;
+    let who = Who { secret: &secret, username: &username, helper: &helper };
+    network_checks(deps, &mut checks, reach, &who, repo.as_ref()).await;
     diagnosis(checks, account)
+}
+
+/// The credential the network checks are about.
+struct Who<'a> {
+    secret: &'a SecretString,
+    username: &'a str,
+    helper: &'a str,
+}
+
+/// The network check from the reachability answer.
+fn push_network(deps: &Deps, checks: &mut Checks<'_>, reach: &Result<(), ApiError>) {
+    match reach {
+        Ok(()) => checks.push(Check::ok(CheckId::Network, format!("{} answers", deps.host.api_base()))),
+        Err(e) => checks.push(Check::fail(CheckId::Network, e.kind(), e.to_string(), api_fix(e))),
+    }
 }
 
 /// git-version, repository, remote-protocol, insteadof. Returns the repository and
@@ -249,35 +254,49 @@ fn local_checks(deps: &Deps, obs: &Observation, checks: &mut Checks) -> (Option<
 async fn network_checks(
     deps: &Deps,
     checks: &mut Checks<'_>,
-    secret: &SecretString,
-    username: &str,
-    helper: &str,
+    reach: impl Future<Output = Result<(), ApiError>>,
+    cred: &Who<'_>,
     repo: Option<&RepoRef>,
 ) {
+    let Who { secret, username, helper } = *cred;
     let gh = &deps.github;
     let kind = TokenKind::of(secret.expose_secret());
     let shown = mask(secret.expose_secret());
-    let (who, vis, read, write) = tokio::join!(
-        gh.whoami(secret),
-        async {
-            match repo {
-                Some(r) => Some(gh.repo(secret, r).await),
-                None => None,
-            }
-        },
-        async {
-            match repo {
-                Some(r) => Some(gh.probe(r, username, secret, Service::Upload).await),
-                None => None,
-            }
-        },
-        async {
-            match repo {
-                Some(r) => Some(gh.probe(r, username, secret, Service::Receive).await),
-                None => None,
-            }
-        },
-    );
+    // One wave: reachability and every question about the credential at once.
+    let (reach, (who, vis, read, write)) = tokio::join!(reach, async {
+        tokio::join!(
+            gh.whoami(secret),
+            async {
+                match repo {
+                    Some(r) => Some(gh.repo(secret, r).await),
+                    None => None,
+                }
+            },
+            async {
+                match repo {
+                    Some(r) => Some(gh.probe(r, username, secret, Service::Upload).await),
+                    None => None,
+                }
+            },
+            async {
+                match repo {
+                    Some(r) => Some(gh.probe(r, username, secret, Service::Receive).await),
+                    None => None,
+                }
+            },
+        )
+    });
+    push_network(deps, checks, &reach);
+    if let Err(e) = &reach {
+        checks.push(Check::fail(
+            CheckId::CachedCredential,
+            e.kind(),
+            format!("cannot check the saved credential: {e}"),
+            api_fix(e),
+        ));
+        checks.skip_rest("the API is unreachable");
+        return;
+    }
     let account = match who {
         Ok(a) => a,
         Err(ApiError::BadCredentials) => {

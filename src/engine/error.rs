@@ -102,6 +102,10 @@ pub enum Error {
     /// still hands out the old credential.
     #[error("the fix did not hold: the {helper} helper cannot write to {}, so it still hands out the old credential", dir.display())]
     StoreNotWritable { helper: String, dir: PathBuf },
+    /// After the store, a helper hands out another account's login first for the
+    /// request (a cache answers the oldest entry first): the repository must be bound.
+    #[error("the fix did not hold: {helper} answers first with the login `{login}`, not the token's")]
+    OtherLoginFirst { helper: String, login: String },
     /// No helper hands out anything after the store.
     #[error(
         "the fix did not hold: no helper kept the token (a helper may have failed silently, e.g. a cache socket directory that is not 0700)"
@@ -235,6 +239,7 @@ impl Error {
             Error::NoHelper { .. } => Kind::NoHelper,
             Error::Keyring(_) => Kind::KeyringUnavailable,
             Error::OtherCredentialFirst { .. } => Kind::OtherCredentialFirst,
+            Error::OtherLoginFirst { .. } => Kind::OtherLoginFirst,
             Error::TokenNotKept => Kind::TokenNotKept,
             Error::StoreNotWritable { .. } => Kind::StoreNotWritable,
             Error::LiveCheck { .. } => Kind::LiveCheckFailed,

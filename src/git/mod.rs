@@ -73,8 +73,22 @@ impl Git {
     /// `git ls-remote REMOTE HEAD` (a remote's name or a URL) through the user's
     /// helpers; `Err(stderr)` (raw) on failure.
     pub async fn ls_remote(&self, remote: &str) -> Result<Result<(), String>, GitError> {
-        let out = self.run(&["ls-remote", "--", remote, "HEAD"], None, &[]).await?;
+        let proactive = self.proactive_auth().await;
+        // Protocol v0: the authenticated ref advertisement is the whole answer (v2 asks
+        // again with an `ls-refs` POST), one round trip; the credential is the same.
+        let v0 = ["-c", "protocol.version=0", "ls-remote", "--", remote, "HEAD"];
+        let out = self.run(&[proactive.as_slice(), &v0].concat(), None, &[]).await?;
         Ok(if out.ok { Ok(()) } else { Err(out.stderr) })
+    }
+
+    /// `-c http.proactiveAuth=basic` where git has it (2.46 and later): git sends the
+    /// credential with its first request instead of waiting for a 401, one round trip
+    /// less for each live check.
+    async fn proactive_auth(&self) -> Vec<&'static str> {
+        match self.version().await {
+            Ok(v) if v >= (2, 46, 0) => vec!["-c", "http.proactiveAuth=basic"],
+            _ => Vec::new(),
+        }
     }
 
     /// The branch name a [`push_dry_run`](Self::push_dry_run) names (nothing is sent).
@@ -89,7 +103,10 @@ impl Git {
             return Ok(None);
         }
         let refspec = format!("HEAD:{}", Self::DRY_RUN_REF);
-        let out = self.run(&["push", "--dry-run", "--porcelain", "--no-verify", remote, &refspec], None, &[]).await?;
+        let proactive = self.proactive_auth().await;
+        let args =
+            [proactive.as_slice(), &["push", "--dry-run", "--porcelain", "--no-verify", remote, &refspec]].concat();
+        let out = self.run(&args, None, &[]).await?;
         Ok(Some(if out.ok { Ok(()) } else { Err(out.stderr) }))
     }
 }

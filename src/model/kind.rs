@@ -98,6 +98,8 @@ kinds! {
     // --- the proof after applying ---
     /// Another helper hands out a different credential before the new token.
     OtherCredentialFirst,
+    /// After the fix, a helper hands out another account's login first (bind the repository).
+    OtherLoginFirst,
     /// No helper kept the token.
     TokenNotKept,
     /// git's store helper cannot write its file's folder: the old credential stays.

@@ -61,6 +61,7 @@ impl Sandbox {
             root,
             home,
             arrivals: std::sync::atomic::AtomicUsize::new(0),
+            connect_latency_ms: std::sync::atomic::AtomicU64::new(0),
         });
         let task = tokio::spawn(serve(listener, shared.clone()));
         Ok(Sandbox { inner: Arc::new(Inner { shared, task: Mutex::new(Some(task)), _dir: dir }) })
@@ -157,6 +158,12 @@ impl Sandbox {
         if let Some(i) = st.token_index(token) {
             st.tokens[i].revoked = true;
         }
+    }
+
+    /// Latency added to every new connection (set-up), besides [`set_latency`](Self::set_latency)'s per request.
+    pub fn set_connect_latency(&self, d: Duration) {
+        let ms = u64::try_from(d.as_millis()).unwrap_or(u64::MAX);
+        self.shared().connect_latency_ms.store(ms, std::sync::atomic::Ordering::Relaxed);
     }
 
     pub fn set_latency(&self, d: Duration) {

@@ -28,6 +28,9 @@ pub(crate) struct Shared {
     pub home: PathBuf,
     /// Requests that have arrived (counted before any latency).
     pub arrivals: std::sync::atomic::AtomicUsize,
+    /// Milliseconds every new connection waits before its first byte is read: what a
+    /// real network's TCP (and TLS) set-up costs, which loopback does not.
+    pub connect_latency_ms: std::sync::atomic::AtomicU64,
 }
 
 impl Shared {
@@ -51,6 +54,10 @@ pub(super) async fn serve(listener: tokio::net::TcpListener, shared: Arc<Shared>
                 }
                 let shared = shared.clone();
                 conns.spawn(async move {
+                    let connect = shared.connect_latency_ms.load(std::sync::atomic::Ordering::Relaxed);
+                    if connect > 0 {
+                        tokio::time::sleep(std::time::Duration::from_millis(connect)).await;
+                    }
                     let svc = hyper::service::service_fn(move |req| {
                         handle(shared.clone(), peer, req)
                     });

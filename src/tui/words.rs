@@ -68,6 +68,9 @@ fn hint(e: &Error) -> Option<String> {
         Error::StoreNotWritable { dir, .. } => {
             format!("make {} writable, or go back and keep the token elsewhere (the OS keyring or git's memory cache)", dir.display())
         }
+        Error::OtherLoginFirst { login, .. } => format!(
+            "another account's login ({login}) answers first for this host: quit and run `git-reauth setup --token-stdin --bind config` to bind this repository"
+        ),
         Error::OtherCredentialFirst { .. } | Error::TokenNotKept => {
             "run `git-reauth doctor` to see which helper answers for the host".into()
         }

@@ -212,3 +212,64 @@ fn doctor_names_the_account_git_sends_and_where_it_comes_from() {
     let text = stdout(&w.cmd(&["doctor"]).assert());
     assert!(text.contains("git sends the account me@example.com (from the remote URL)"), "{text}");
 }
+
+#[test]
+fn a_failed_run_puts_every_login_back_byte_for_byte() {
+    let w = world_with_origin(None);
+    // The stale login first, another account's working login after it.
+    let bot_token = bot_fine_grained(&w);
+    let file = w.ws.home.join(".git-credentials");
+    let old = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, format!("{old}http://{BOT}:{bot_token}@{}\n", hostport(&w))).unwrap();
+    // git pushes to every url value: a second one that cannot be reached makes the push
+    // side of the proof fail after every change was applied.
+    w.git_ok(&["config", "--add", "remote.origin.url", "git@127.0.0.1:octo/unreachable.git"]);
+    let before = w.snapshot();
+    let a = w.setup(&w.good_token(), &[]).code(1);
+    assert!(stderr(&a).contains("rolled back") || stderr(&a).contains("git push --dry-run"), "{}", stderr(&a));
+    assert_eq!(w.snapshot(), before, "every file, the store's order included, is as it was");
+    assert!(credentials(&w).contains(&format!("{BOT}:{bot_token}@")));
+}
+
+#[test]
+fn a_second_login_in_the_cache_stays_when_the_first_is_replaced() {
+    let w = World::with(Setup {
+        ssh_remote: false,
+        helper: git_reauth::sandbox::workstation::HelperKind::Cache,
+        ..Setup::default()
+    });
+    let bot_token = bot_fine_grained(&w);
+    let host = hostport(&w);
+    let mut approve = w.ws.git(&["credential", "approve"]).stdin(std::process::Stdio::piped()).spawn().unwrap();
+    {
+        use std::io::Write;
+        write!(approve.stdin.take().unwrap(), "protocol=http\nhost={host}\nusername={BOT}\npassword={bot_token}\n\n")
+            .unwrap();
+    }
+    assert!(approve.wait().unwrap().success());
+    let token = w.good_token();
+    // git's cache answers the oldest entry first: once the stale login is forgotten the
+    // bot's answers before the new token, which the proof finds; nothing is left changed.
+    let before = w.snapshot_files();
+    let a = w.setup(&token, &[]).code(1);
+    assert!(stderr(&a).contains(&format!("answers first with the login `{BOT}`")), "{}", stderr(&a));
+    assert!(stderr(&a).contains("--bind config"), "{}", stderr(&a));
+    assert_eq!(w.snapshot_files(), before);
+    w.setup(&token, &["--bind", "config"]).success();
+    push_works(&w, &w.ws.repo.clone(), "cache");
+    let fill = |user: &str| {
+        let mut c =
+            w.ws.git(&["credential", "fill"])
+                .stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::piped())
+                .spawn()
+                .unwrap();
+        {
+            use std::io::Write;
+            write!(c.stdin.take().unwrap(), "protocol=http\nhost={host}\nusername={user}\n\n").unwrap();
+        }
+        String::from_utf8_lossy(&c.wait_with_output().unwrap().stdout).into_owned()
+    };
+    assert!(fill(LOGIN).contains(&format!("password={token}")), "octo's login is the token");
+    assert!(fill(BOT).contains(&format!("password={bot_token}")), "the bot's login stays in the cache");
+}

@@ -240,7 +240,9 @@ fn server_errors_are_retried_with_backoff_then_explained() {
     let (port, count) = failing_server(502);
     let err = refused(&w, &token, &["--host-url", &format!("http://127.0.0.1:{port}")], 1, "server error (502)");
     assert!(err.contains("try again"), "{err}");
-    assert_eq!(count.load(std::sync::atomic::Ordering::SeqCst), 3, "one request and two retries");
+    // setup's checks go out in one wave (the token's account, the repository, git's
+    // info/refs): each is tried once and retried twice.
+    assert_eq!(count.load(std::sync::atomic::Ordering::SeqCst), 9, "three requests, each with two retries");
 }
 
 #[test]

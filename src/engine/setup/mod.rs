@@ -160,7 +160,8 @@ fn remake(deps: &Deps, base: &Prepared, local: Local, opts: SetupOpts) -> Result
         (None, None) => None,
         _ => return Err(Error::PlanChanged),
     };
-    let request = identity::request(deps, url_after(deps, target.as_ref(), &opts).as_deref(), &local.entries)?;
+    let view = target.as_ref().map(|t| &t.view);
+    let request = identity::request(deps, url_after(deps, view, &opts).as_deref(), &local.entries)?;
     let facts = plan::Facts { account: &base.account, request: &request, stale: &base.stale, entries: &local.entries };
     let (plan, notes) = plan::make(deps, &facts, target.as_ref(), &local.insteadof, &local.chain, &opts)?;
     Ok(Prepared { plan, notes, chain: local.chain, target, opts, request, ..base.clone() })
@@ -169,8 +170,8 @@ fn remake(deps: &Deps, base: &Prepared, local: Local, opts: SetupOpts) -> Result
 /// The URL git will authenticate to for the remote after the fix: its HTTPS form when
 /// the fix switches it, else the push URL as git uses it when that is http(s); `None`
 /// without a repository or for a remote that keeps SSH (the host's request then).
-fn url_after(deps: &Deps, target: Option<&RepoTarget>, opts: &SetupOpts) -> Option<String> {
-    let v = &target?.view;
+fn url_after(deps: &Deps, view: Option<&RemoteView>, opts: &SetupOpts) -> Option<String> {
+    let v = view?;
     if opts.switch_remote {
         let written = v.info.pushurl.as_ref().or(v.info.url.as_ref());
         return Some(
@@ -182,29 +183,38 @@ fn url_after(deps: &Deps, target: Option<&RepoTarget>, opts: &SetupOpts) -> Opti
     identity::push_url(v).map(str::to_owned)
 }
 
-/// What the helpers hand out now for `request`, and, when nothing pins a user name and
-/// it is another login than the token's, whether it still works as that account
-/// (then it is someone's working login: kept).
-async fn stale_login(deps: &Deps, request: &Request, account: &Account) -> Result<Stale, Error> {
-    let fill = match deps.credential_for(request).fill().await {
-        Ok(fill) => fill,
+/// What the helpers hand out now for `request` (local: no request to GitHub).
+async fn handed_out(deps: &Deps, request: &Request) -> Result<Option<crate::model::credential::Credential>, Error> {
+    match deps.credential_for(request).fill().await {
+        Ok(fill) => Ok(fill.credential),
         // A helper that hangs now would hang the fix too: stop before any change.
-        Err(e @ (crate::git::GitError::Interrupted { .. } | crate::git::GitError::Timeout { .. })) => {
-            return Err(e.into());
-        }
-        Err(_) => return Ok(Stale::default()),
-    };
-    let Some(found) = fill.credential else { return Ok(Stale::default()) };
-    let user = found.username.clone();
-    let other = user.as_deref().is_some_and(|u| is_plausible_login(u) && !u.eq_ignore_ascii_case(&account.login));
-    let works_as = match (&found.password, other && !request.is_pinned()) {
-        (Some(secret), true) => match deps.github.whoami(secret).await {
-            Ok(a) if !a.login.eq_ignore_ascii_case(&account.login) => Some(a.login),
-            _ => None,
-        },
-        _ => None,
-    };
-    Ok(Stale { user, works_as })
+        Err(e @ (crate::git::GitError::Interrupted { .. } | crate::git::GitError::Timeout { .. })) => Err(e.into()),
+        Err(_) => Ok(None),
+    }
+}
+
+/// The secret of a login the helpers hand out that may be another account's working
+/// token: nothing pins a user name, the name could be a GitHub login, and the secret is
+/// token-shaped (GitHub takes no password, so a password is nobody's working login).
+fn maybe_other_account<'a>(
+    request: &Request,
+    found: Option<&'a crate::model::credential::Credential>,
+) -> Option<&'a secrecy::SecretString> {
+    let c = found?;
+    let plausible = c.username.as_deref().is_some_and(is_plausible_login);
+    let secret = c.password.as_ref()?;
+    let token = crate::model::token::TokenKind::of(secrecy::ExposeSecret::expose_secret(secret))
+        != crate::model::token::TokenKind::Unknown;
+    (plausible && token && !request.is_pinned()).then_some(secret)
+}
+
+/// The login the helpers handed out, placed against the token's account: a working
+/// login of another account (`works_as`) is kept.
+fn stale_of(found: Option<&crate::model::credential::Credential>, other: Option<Account>, account: &Account) -> Stale {
+    let user = found.and_then(|c| c.username.clone());
+    let differs = user.as_deref().is_some_and(|u| !u.eq_ignore_ascii_case(&account.login));
+    let works_as = other.map(|a| a.login).filter(|l| differs && !l.eq_ignore_ascii_case(&account.login));
+    Stale { user, works_as }
 }
 
 /// What the local setup says, for a plan: the repository and remote (when the fix
@@ -255,31 +265,56 @@ pub async fn prepare(deps: &Deps, token: &Token, opts: &SetupOpts) -> Result<Pre
     usable(deps, opts.store, &local.chain).await?;
 
     let secret = token.secret();
-    let account = deps.github.whoami(secret).await?;
+    // Local first: the request git makes for the remote after the fix, and what the
+    // helpers hand out for it now.
+    let view = local.repo.as_ref().map(|(_, v)| v);
+    let request = identity::request(deps, url_after(deps, view, opts).as_deref(), &local.entries)?;
+    let found = handed_out(deps, &request).await?;
+    // Then one wave: whose the token is, the repositories it must reach (the owner and
+    // name come from the remote, not from the token), and whether the login the
+    // helpers hand out still works as another account.
+    let other = maybe_other_account(&request, found.as_ref());
+    let repos = async {
+        match view {
+            None => None,
+            Some(v) => Some(match &v.push_repo {
+                None => (ask_repo(deps, &v.repo, true, secret).await, None),
+                Some(pushed) => {
+                    let (fetch, push) =
+                        tokio::join!(ask_repo(deps, &v.repo, false, secret), ask_repo(deps, pushed, true, secret));
+                    (fetch, Some(push))
+                }
+            }),
+        }
+    };
+    let others = async {
+        match other {
+            Some(s) => deps.github.whoami(s).await.ok(),
+            None => None,
+        }
+    };
+    let (account, repos, other) = tokio::join!(deps.github.whoami(secret), repos, others);
+    let account = account?;
     let create_url = deps.host.classic_token_url(&deps.env.machine);
-    let target = match local.repo.clone() {
-        Some((repo, view)) => {
+    let target = match (local.repo.clone(), repos) {
+        (Some((repo, view)), Some((first, pushed))) => {
             // A fork-style push URL: git fetches from one repository and pushes to
             // another; the token must read the first and push to the second.
-            let private = match &view.push_repo {
-                None => check_repo(deps, &account, &view.repo, true, secret, &create_url).await?,
-                Some(pushed) => {
-                    let (fetch, push) = tokio::join!(
-                        check_repo(deps, &account, &view.repo, false, secret, &create_url),
-                        check_repo(deps, &account, pushed, true, secret, &create_url)
-                    );
-                    fetch? | push?
+            let private = match (&view.push_repo, pushed) {
+                (Some(p), Some(answers)) => {
+                    check_repo(deps, &account, &view.repo, false, first, &create_url)?
+                        | check_repo(deps, &account, p, true, answers, &create_url)?
                 }
+                _ => check_repo(deps, &account, &view.repo, true, first, &create_url)?,
             };
             Some(RepoTarget { repo, view, private })
         }
-        None => {
+        _ => {
             check_scopes(&account, false, &create_url)?;
             None
         }
     };
-    let request = identity::request(deps, url_after(deps, target.as_ref(), opts).as_deref(), &local.entries)?;
-    let stale = stale_login(deps, &request, &account).await?;
+    let stale = stale_of(found.as_ref(), other, &account);
     let facts = plan::Facts { account: &account, request: &request, stale: &stale, entries: &local.entries };
     let (plan, notes) = plan::make(deps, &facts, target.as_ref(), &local.insteadof, &local.chain, opts)?;
     Ok(Prepared {
@@ -296,18 +331,38 @@ pub async fn prepare(deps: &Deps, token: &Token, opts: &SetupOpts) -> Result<Pre
     })
 }
 
+/// What GitHub answers about a repository for the token: its visibility, and git's own
+/// `info/refs` for the service the user needs.
+struct RepoAnswers {
+    vis: Result<RepoVisibility, crate::github::ApiError>,
+    write: Result<Probe, crate::github::ApiError>,
+}
+
+/// Ask both at once. GitHub takes a token with any user name: the probe does not wait
+/// for the token's login.
+async fn ask_repo(
+    deps: &Deps,
+    r: &crate::model::remote::RepoRef,
+    push: bool,
+    secret: &secrecy::SecretString,
+) -> RepoAnswers {
+    let service = if push { Service::Receive } else { Service::Upload };
+    let (vis, write) =
+        tokio::join!(deps.github.repo(secret, r), deps.github.probe(r, "x-access-token", secret, service));
+    RepoAnswers { vis, write }
+}
+
 /// Can the token see (and, with `push`, push to) the repository `r`? Returns whether
 /// it is private.
-async fn check_repo(
+fn check_repo(
     deps: &Deps,
     account: &Account,
     r: &crate::model::remote::RepoRef,
     push: bool,
-    secret: &secrecy::SecretString,
+    answers: RepoAnswers,
     create_url: &str,
 ) -> Result<bool, Error> {
-    let service = if push { Service::Receive } else { Service::Upload };
-    let (vis, write) = tokio::join!(deps.github.repo(secret, r), deps.github.probe(r, &account.login, secret, service));
+    let RepoAnswers { vis, write } = answers;
     let fine_grained_url = || deps.host.fine_grained_token_url(&deps.env.machine, Some(&r.owner));
     let not_visible = || Error::RepoNotVisible {
         repo: r.to_string(),

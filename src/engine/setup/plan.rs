@@ -96,18 +96,20 @@ pub(super) fn make(
     };
     // An SSH alias (`git@github-work:…`) stood for one account; once the remote is
     // HTTPS, the helpers would hand it whichever login answers first for the host.
-    // Bind it to the token's account, and say so.
-    if let (Who::Free, Some(t)) = (&who, target)
-        && let Some(alias) = &t.view.alias
-        && changes.iter().any(|c| matches!(c, Change::RemoteUrl { .. }))
-    {
-        let how = if opts.bind == Bind::Url { Bind::Url } else { Bind::Config };
-        if opts.bind != Bind::Never {
+    // Bind it to the token's account, and say so. `--bind` binds in any case.
+    if let (Who::Free, Some(t)) = (&who, target) {
+        let switched_alias =
+            t.view.alias.as_ref().filter(|_| changes.iter().any(|c| matches!(c, Change::RemoteUrl { .. })));
+        let asked = matches!(opts.bind, Bind::Config | Bind::Url);
+        if asked || (switched_alias.is_some() && opts.bind != Bind::Never) {
+            let how = if opts.bind == Bind::Url { Bind::Url } else { Bind::Config };
             bind(deps, facts, t, how, &mut changes)?;
-            notes.push(format!(
-                "{} used the SSH alias {} (for {}); over HTTPS it is bound to {}, the token's account",
-                t.view.info.name, alias.name, alias.hostname, account.login
-            ));
+            if let Some(alias) = switched_alias {
+                notes.push(format!(
+                    "{} used the SSH alias {} (for {}); over HTTPS it is bound to {}, the token's account",
+                    t.view.info.name, alias.name, alias.hostname, account.login
+                ));
+            }
         }
     }
     // Forget first, while the user's helpers still answer: only the login being

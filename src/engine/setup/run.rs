@@ -168,6 +168,11 @@ async fn verify(deps: &Deps, prepared: &Prepared, token: &Token) -> Result<Vec<S
             {
                 return Err(Error::StoreNotWritable { helper: h.name(), dir });
             }
+            let answered = fill.credential.as_ref().and_then(|c| c.username.clone());
+            if let Some(login) = answered.filter(|u| !u.eq_ignore_ascii_case(&prepared.account.login)) {
+                let helper = fill.helper().map(|h| h.name()).unwrap_or_else(|| "a helper".into());
+                return Err(Error::OtherLoginFirst { helper, login });
+            }
             let helper = fill
                 .helper()
                 .map(|h| format!("{} from {}", h.name(), h.file().unwrap_or(&h.origin)))

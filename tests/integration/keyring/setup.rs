@@ -129,3 +129,52 @@ fn without_a_keyring_setup_explains_the_choices_and_changes_nothing() {
     let keyring = json["checks"].as_array().unwrap().iter().find(|c| c["id"] == "keyring").unwrap();
     assert_eq!(keyring["status"], "warn", "{json}");
 }
+
+#[test]
+fn a_second_login_in_the_keyring_stays_when_the_first_is_replaced() {
+    let k = KeyringWorld::new(HelperKind::None);
+    let first = k.w.good_token();
+    k.cmd(&["setup", "--token-stdin", "--switch-remote", "--store", "keyring"])
+        .write_stdin(format!("{first}\n"))
+        .assert()
+        .success();
+    // Another account's login for the same host, kept by our helper too.
+    let host = k.w.sandbox.host_url().replace("http://", "");
+    k.w.sandbox.add_user("work-bot", "never-used");
+    let bot = k.w.sandbox.issue_token(git_reauth::sandbox::TokenSpec {
+        login: "work-bot".into(),
+        kind: git_reauth::sandbox::TokenKindSpec::Classic { scopes: vec!["repo".into()] },
+        expires_at: None,
+    });
+    let mut approve = k.w.ws.git(&["credential", "approve"]);
+    approve.envs(k.env.iter().map(|(a, b)| (a, b))).stdin(std::process::Stdio::piped());
+    let mut child = approve.spawn().unwrap();
+    use std::io::Write;
+    write!(child.stdin.take().unwrap(), "protocol=http\nhost={host}\nusername=work-bot\npassword={bot}\n\n").unwrap();
+    assert!(child.wait().unwrap().success());
+    let fill = |user: &str| {
+        let mut c = k.w.ws.git(&["credential", "fill"]);
+        c.envs(k.env.iter().map(|(a, b)| (a, b)))
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped());
+        let mut child = c.spawn().unwrap();
+        write!(child.stdin.take().unwrap(), "protocol=http\nhost={host}\nusername={user}\n\n").unwrap();
+        String::from_utf8_lossy(&child.wait_with_output().unwrap().stdout).into_owned()
+    };
+    assert!(fill("work-bot").contains(&format!("password={bot}")), "the keyring keeps the second login");
+
+    // The keyring answers the login stored last: the bot's, which works, so octo's
+    // setup stops rather than forget it, and binds the repository when asked.
+    let second = k.w.good_token();
+    let a =
+        k.cmd(&["setup", "--token-stdin", "--store", "keyring"]).write_stdin(format!("{second}\n")).assert().code(1);
+    assert!(stderr(&a).contains("work-bot") && stderr(&a).contains("--bind"), "{}", stderr(&a));
+    k.cmd(&["setup", "--token-stdin", "--store", "keyring", "--bind", "config"])
+        .write_stdin(format!("{second}\n"))
+        .assert()
+        .success();
+    assert!(fill("octo").contains(&format!("password={second}")), "octo's login is the new token");
+    assert!(fill("work-bot").contains(&format!("password={bot}")), "the other login stays");
+    let push = k.git(&["push", "origin", "HEAD:main"]);
+    assert!(push.status.success(), "{}", String::from_utf8_lossy(&push.stderr));
+}
