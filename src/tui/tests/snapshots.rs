@@ -113,8 +113,12 @@ fn verify_names_the_real_cause() {
             },
         ),
         (
-            "verify_secondary_rate_limit",
-            Error::Api(crate::github::ApiError::SecondaryRateLimit { retry_after: None }),
+            "verify_permission_missing",
+            Error::PermissionMissing {
+                repo: "acme/hello".into(),
+                needs: Some("contents=write".into()),
+                create_url: fine_grained.into(),
+            },
         ),
     ];
     for (name, e) in causes {
