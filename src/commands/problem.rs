@@ -78,6 +78,17 @@ fn message(e: &Error) -> String {
 }
 
 impl Problem {
+    /// The stable kind of the failure (the engine's, through a rollback); the command
+    /// line's own input failures are `bad_token`; `None` for the rest.
+    pub fn kind(&self) -> Option<crate::model::kind::Kind> {
+        use crate::model::kind::Kind;
+        match self {
+            Problem::BadToken(_) | Problem::MultiLineInput | Problem::StdinIsTty => Some(Kind::BadToken),
+            Problem::Engine(e) => Some(e.kind()),
+            Problem::BadHostUrl(_) | Problem::NotATerminal | Problem::Other(_) => None,
+        }
+    }
+
     /// The exit code class.
     pub fn exit_code(&self) -> u8 {
         match self {
@@ -131,6 +142,7 @@ fn engine_hint(e: &Error) -> Option<String> {
         Error::NoHelper { .. } => "choose where git keeps the token: `--store keyring` (the OS keyring, through git-reauth's own helper), `--store cache` (git's memory cache, forgotten after a day) or `--store file` (plaintext file ~/.git-credentials, 0600)".into(),
         Error::Keyring(e) => e.explain(),
         Error::Config(_) => "close other git processes (or remove a stale .lock file) and try again".into(),
+        Error::StoreNotWritable { dir, .. } => format!("make {} writable (a read-only mount, or its permissions), or keep the token elsewhere with `--store keyring` or `--store cache`; then run setup again", dir.display()),
         Error::OtherLoginFirst { login, .. } => format!("another account's login ({login}) answers first for this host: bind this repository to the token's account with `--bind config` (or `--bind url`)"),
         Error::OtherCredentialFirst { .. } | Error::TokenNotKept => "run `git-reauth doctor` to see which helper answers for the host".into(),
         Error::LiveCheck { .. } => "git could not use the repository with the new token: `git-reauth doctor` checks the network and GitHub's answer; then run setup again".into(),

@@ -10,7 +10,7 @@ use crate::engine::observe::{Observation, ObserveGitError, RemoteProblem, observ
 use crate::engine::{Deps, identity};
 use crate::github::{ApiError, Probe, Service};
 use crate::model::account::{Account, RepoVisibility};
-use crate::model::diagnosis::{Check, CheckId, Diagnosis};
+use crate::model::diagnosis::{Check, CheckId, Diagnosis, Kind};
 use crate::model::remote::RepoRef;
 use crate::model::text::printable;
 use crate::model::token::{TokenKind, mask};
@@ -89,6 +89,7 @@ pub async fn doctor(deps: &Deps, opts: &DoctorOpts, progress: Option<&UnboundedS
         Err(e) => {
             checks.push(Check::fail(
                 CheckId::CredentialHelper,
+                e.kind(),
                 format!("git would not ask its helpers: {e}"),
                 "fix the config key named (`git config --show-origin --get-regexp '^credential\\.'` lists them)",
             ));
@@ -103,6 +104,11 @@ pub async fn doctor(deps: &Deps, opts: &DoctorOpts, progress: Option<&UnboundedS
         Ok(Err(e)) => {
             checks.push(Check::fail(
                 CheckId::CredentialHelper,
+                if matches!(e, crate::git::GitError::Timeout { .. }) {
+                    Kind::HelperTimeout
+                } else {
+                    Kind::HelperFailed
+                },
                 format!("cannot ask git for credentials: {e}"),
                 "check that `git credential fill` works",
             ));
@@ -140,6 +146,7 @@ pub async fn doctor(deps: &Deps, opts: &DoctorOpts, progress: Option<&UnboundedS
         };
         checks.push(Check::fail(
             CheckId::CachedCredential,
+            if fill.chain.is_empty() { Kind::NoHelper } else { Kind::NoCredential },
             format!("git has no saved credential for {} ({why})", deps.host.host_port()),
             fix,
         ));
@@ -166,7 +173,7 @@ struct Who<'a> {
 fn push_network(deps: &Deps, checks: &mut Checks<'_>, reach: &Result<(), ApiError>) {
     match reach {
         Ok(()) => checks.push(Check::ok(CheckId::Network, format!("{} answers", deps.host.api_base()))),
-        Err(e) => checks.push(Check::fail(CheckId::Network, e.to_string(), api_fix(e))),
+        Err(e) => checks.push(Check::fail(CheckId::Network, e.kind(), e.to_string(), api_fix(e))),
     }
 }
 
@@ -177,17 +184,22 @@ fn local_checks(deps: &Deps, obs: &Observation, checks: &mut Checks) -> (Option<
         Ok((a, b, c)) => checks.push(Check::ok(CheckId::GitVersion, format!("git {a}.{b}.{c}"))),
         Err(ObserveGitError::Missing) => checks.push(Check::fail(
             CheckId::GitVersion,
+            Kind::GitMissing,
             "git is not installed or not on PATH",
             "install git 2.30 or newer",
         )),
         Err(ObserveGitError::TooOld(v)) => checks.push(Check::fail(
             CheckId::GitVersion,
+            Kind::GitTooOld,
             format!("git {v} is older than 2.30"),
             "install git 2.30 or newer",
         )),
-        Err(ObserveGitError::Broken(e)) => {
-            checks.push(Check::fail(CheckId::GitVersion, format!("git does not run: {e}"), "reinstall git"))
-        }
+        Err(ObserveGitError::Broken(e)) => checks.push(Check::fail(
+            CheckId::GitVersion,
+            Kind::GitBroken,
+            format!("git does not run: {e}"),
+            "reinstall git",
+        )),
     }
     if obs.git_version.is_err() {
         return (None, None);
@@ -205,15 +217,19 @@ fn local_checks(deps: &Deps, obs: &Observation, checks: &mut Checks) -> (Option<
     let view = match obs.remote.as_ref() {
         Some(Ok(v)) => v,
         other => {
-            let (summary, fix) = match other {
-                Some(Err(RemoteProblem::NoRemotes)) => {
-                    ("the repository has no remotes".to_string(), "add one: git remote add origin URL".to_string())
-                }
+            let (kind, summary, fix) = match other {
+                Some(Err(RemoteProblem::NoRemotes)) => (
+                    Kind::NoRemotes,
+                    "the repository has no remotes".to_string(),
+                    "add one: git remote add origin URL".to_string(),
+                ),
                 Some(Err(RemoteProblem::Missing(n))) => (
+                    Kind::RemoteMissing,
                     format!("no remote named `{n}`"),
                     "pick a remote with --remote NAME (see `git remote -v`)".to_string(),
                 ),
                 Some(Err(RemoteProblem::NotGitHub { remote, url })) => (
+                    Kind::NotGithubRemote,
                     format!(
                         "remote `{remote}` ({url}) is not a repository on {}: {}",
                         deps.host.host(),
@@ -221,9 +237,9 @@ fn local_checks(deps: &Deps, obs: &Observation, checks: &mut Checks) -> (Option<
                     ),
                     "pick a GitHub remote with --remote NAME, or set --host-url for GitHub Enterprise".to_string(),
                 ),
-                _ => ("no remote".to_string(), "add a remote".to_string()),
+                _ => (Kind::NoRemotes, "no remote".to_string(), "add a remote".to_string()),
             };
-            checks.push(Check::fail(CheckId::Repository, summary, fix));
+            checks.push(Check::fail(CheckId::Repository, kind, summary, fix));
             checks.push(Check::skip(CheckId::RemoteProtocol, "no GitHub remote"));
             checks.push(insteadof_check(deps, obs, None));
             return (Some(workdir), None);
@@ -274,6 +290,7 @@ async fn network_checks(
     if let Err(e) = &reach {
         checks.push(Check::fail(
             CheckId::CachedCredential,
+            e.kind(),
             format!("cannot check the saved credential: {e}"),
             api_fix(e),
         ));
@@ -283,8 +300,9 @@ async fn network_checks(
     let account = match who {
         Ok(a) => a,
         Err(ApiError::BadCredentials) => {
-            let (summary, fix) = if kind == TokenKind::Unknown {
+            let (rejected, summary, fix) = if kind == TokenKind::Unknown {
                 (
+                    Kind::PasswordRejected,
                     format!(
                         "the {helper} helper returns a password GitHub rejects (GitHub needs a token since password authentication was removed)"
                     ),
@@ -292,6 +310,7 @@ async fn network_checks(
                 )
             } else {
                 (
+                    Kind::TokenRejected,
                     format!(
                         "the {helper} helper returns a {} ({shown}) that GitHub rejects: revoked or expired",
                         kind.describe()
@@ -299,7 +318,7 @@ async fn network_checks(
                     "create a new token and run `git-reauth` to replace it".to_string(),
                 )
             };
-            checks.push(Check::fail(CheckId::CachedCredential, summary, fix));
+            checks.push(Check::fail(CheckId::CachedCredential, rejected, summary, fix));
             if let Some(Ok(p)) = &read {
                 checks.push(live_check(p, None, repo));
             }
@@ -309,6 +328,7 @@ async fn network_checks(
         Err(e) => {
             checks.push(Check::fail(
                 CheckId::CachedCredential,
+                e.kind(),
                 format!("cannot check the saved credential: {e}"),
                 api_fix(&e),
             ));
@@ -341,6 +361,7 @@ async fn network_checks(
                 }
                 Some(Err(e)) => checks.push(Check::fail(
                     CheckId::LiveAuth,
+                    e.kind(),
                     format!("git's HTTPS endpoint did not answer: {e}"),
                     api_fix(&e),
                 )),
@@ -373,6 +394,7 @@ impl Checks<'_> {
                 };
                 self.push(Check::fail(
                     CheckId::Sso,
+                    Kind::SsoRequired,
                     format!("{} requires SSO authorization for this token", r.owner),
                     fix,
                 ));
@@ -380,8 +402,23 @@ impl Checks<'_> {
             Some(Ok(RepoVisibility::NotFound)) => {
                 self.push(Check::fail(
                     CheckId::RepoAccess,
-                    format!("{r} is not visible with this token (private, or the token lacks access to it)"),
-                    format!("use a token with the repo scope ({create}) or grant a fine-grained token this repository"),
+                    Kind::RepoNotVisible,
+                    format!(
+                        "{r} is not visible with this token, which belongs to {} (private, or the token lacks access to it)",
+                        account.login
+                    ),
+                    if account.scopes.is_none() && account.login.eq_ignore_ascii_case(&r.owner) {
+                        format!("this fine-grained token sees only the repositories it was granted: add {r} to its Repository access")
+                    } else if account.scopes.is_none() {
+                        format!(
+                            "check the token's Repository access; a fine-grained token sees an organization's private repositories only once an owner approved it: ask an owner of {} to approve its pending request",
+                            r.owner
+                        )
+                    } else {
+                        format!(
+                            "use a token of an account that can see {r}: the repo scope ({create}), or a fine-grained token granted this repository"
+                        )
+                    },
                 ));
                 self.push(Check::ok(CheckId::Sso, "no SSO authorization asked for"));
             }
@@ -390,7 +427,7 @@ impl Checks<'_> {
                 self.push(Check::ok(CheckId::Sso, "no SSO authorization needed"));
             }
             Some(Err(e)) => {
-                self.push(Check::fail(CheckId::RepoAccess, format!("cannot check access to {r}: {e}"), api_fix(&e)));
+                self.push(refused_check(deps, r, &e));
                 self.push(Check::skip(CheckId::Sso, "the API did not answer"));
             }
             None => {}
@@ -406,7 +443,12 @@ mod tests {
     fn every_check_is_recorded_with_its_control_characters_escaped() {
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
         let mut checks = Checks { list: Vec::new(), progress: Some(&tx) };
-        checks.push(Check::fail(CheckId::CredentialHelper, "helper \x1b]0;pwned\x07 says", "run \u{9b}2J"));
+        checks.push(Check::fail(
+            CheckId::CredentialHelper,
+            Kind::HelperFailed,
+            "helper \x1b]0;pwned\x07 says",
+            "run \u{9b}2J",
+        ));
         let shown = (r"helper \e]0;pwned\x07 says", Some(r"run \u{9b}2J"));
         assert_eq!((checks.list[0].summary.as_str(), checks.list[0].fix.as_deref()), shown);
         let sent = rx.try_recv().unwrap();

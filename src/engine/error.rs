@@ -9,6 +9,7 @@ use crate::env::state::Untrusted;
 use crate::git::{ConfigFileError, GitError};
 use crate::github::ApiError;
 use crate::model::keyring::KeyringUnavailable;
+use crate::model::kind::{Kind, describe_permissions};
 
 /// Every way an engine entry point can fail.
 #[derive(Debug, thiserror::Error)]
@@ -60,14 +61,27 @@ pub enum Error {
     TokenRejected,
     #[error("the token lacks the `{needed}` scope (it has: {have})")]
     MissingScope { needed: String, have: String, create_url: String },
-    #[error("the token can read {repo} but cannot push to it (write access not granted)")]
+    /// A fine-grained token without Contents: write for the repository.
+    #[error("this token grants Contents: read on {repo}, so git can fetch but cannot push")]
     ReadOnly { repo: String, create_url: String },
     #[error("{login} has no write access to {repo}")]
     NoWriteRole { repo: String, login: String },
     #[error("GitHub refuses pushes to {repo}: {message}")]
     PushRefused { repo: String, message: String },
-    #[error("{repo} is not visible with this token")]
-    RepoNotVisible { repo: String, create_url: String },
+    /// 404 for the token: private and not granted to it, or mistyped. `login`: whom the
+    /// token belongs to (often the cause: a token of another account).
+    #[error("{repo} is not visible with this token, which belongs to {login}")]
+    /// `fine_grained`: the token is fine-grained (it sees only what it was granted, and an
+    /// organization's private repositories only once approved, when the organization
+    /// requires it; GitHub answers 404 either way).
+    RepoNotVisible { repo: String, login: String, fine_grained: bool, create_url: String },
+    /// The owner forbids personal access tokens (classic); `message` is GitHub's own.
+    #[error("{}", classic_forbidden(.owner, .message))]
+    ClassicTokenForbidden { owner: String, message: String, create_url: String },
+    /// "Resource not accessible by personal access token": a fine-grained permission is
+    /// missing (`needs`, in GitHub's `name=level` form, when it said which).
+    #[error("GitHub says \"Resource not accessible by personal access token\" for {repo}{}", needs_text(.needs))]
+    PermissionMissing { repo: String, needs: Option<String>, create_url: String },
     #[error("the organization that owns {repo} requires SSO authorization for this token")]
     SsoRequired { repo: String, url: Option<String> },
     /// The API gave no answer about the token (network, rate limit, server).
@@ -84,6 +98,10 @@ pub enum Error {
     /// Another helper hands out a different credential before the new token.
     #[error("the fix did not hold: {helper} still answers first with a different credential")]
     OtherCredentialFirst { helper: String },
+    /// git's store helper could not write its file (its folder is read-only), so it
+    /// still hands out the old credential.
+    #[error("the fix did not hold: the {helper} helper cannot write to {}, so it still hands out the old credential", dir.display())]
+    StoreNotWritable { helper: String, dir: PathBuf },
     /// After the store, a helper hands out another account's login first for the
     /// request (a cache answers the oldest entry first): the repository must be bound.
     #[error("the fix did not hold: {helper} answers first with the login `{login}`, not the token's")]
@@ -153,6 +171,23 @@ impl std::fmt::Display for Leftover {
     }
 }
 
+/// GitHub's words when they name the owner (its API's do), else the owner first (git's
+/// "Personal access tokens (classic) are forbidden from accessing this repository." does not).
+pub fn classic_forbidden(owner: &str, message: &str) -> String {
+    if message.contains(owner) {
+        format!("GitHub refuses this classic token: {message}")
+    } else {
+        format!("GitHub refuses this classic token for {owner}: {message}")
+    }
+}
+
+fn needs_text(needs: &Option<String>) -> String {
+    match needs {
+        Some(n) => format!(": the token needs {}", describe_permissions(n)),
+        None => String::new(),
+    }
+}
+
 impl From<ApiError> for Error {
     fn from(e: ApiError) -> Error {
         match e {
@@ -168,6 +203,57 @@ impl Error {
         match self {
             Error::Stopped { cause, .. } => cause.cause(),
             e => e,
+        }
+    }
+
+    /// The stable kind of the failure (of its cause, through a rollback): what scripts and
+    /// tests match on instead of the words.
+    pub fn kind(&self) -> Kind {
+        match self.cause() {
+            e if e.is_interrupted() => Kind::Interrupted,
+            e if e.is_timeout() => Kind::HelperTimeout,
+            Error::BadToken(_) => Kind::BadToken,
+            Error::NotInRepo(_) => Kind::NotInRepo,
+            Error::RemoteMissing(_) => Kind::RemoteMissing,
+            Error::NoRemotes => Kind::NoRemotes,
+            Error::NotGitHubRemote { .. } => Kind::NotGithubRemote,
+            Error::AccountMismatch { .. } => Kind::AccountMismatch,
+            Error::BindWouldNotHold { .. } => Kind::BindWouldNotHold,
+            Error::CredentialConfig(_) => Kind::CredentialConfig,
+            Error::GitMissing => Kind::GitMissing,
+            Error::GitTooOld(_) => Kind::GitTooOld,
+            Error::GitBroken(_) => Kind::GitBroken,
+            Error::Git(_) | Error::Config(_) => Kind::GitFailed,
+            Error::NoGlobalConfig => Kind::NoGlobalConfig,
+            Error::NoProgram => Kind::NoProgram,
+            Error::TokenRejected => Kind::TokenRejected,
+            Error::MissingScope { .. } => Kind::MissingScope,
+            Error::ReadOnly { .. } => Kind::ReadOnlyToken,
+            Error::NoWriteRole { .. } => Kind::NoWriteRole,
+            Error::PushRefused { .. } => Kind::PushRefused,
+            Error::RepoNotVisible { .. } => Kind::RepoNotVisible,
+            Error::ClassicTokenForbidden { .. } => Kind::ClassicTokenForbidden,
+            Error::PermissionMissing { .. } => Kind::PermissionMissing,
+            Error::SsoRequired { .. } => Kind::SsoRequired,
+            Error::Api(e) => e.kind(),
+            Error::NoHelper { .. } => Kind::NoHelper,
+            Error::Keyring(_) => Kind::KeyringUnavailable,
+            Error::OtherCredentialFirst { .. } => Kind::OtherCredentialFirst,
+            Error::OtherLoginFirst { .. } => Kind::OtherLoginFirst,
+            Error::TokenNotKept => Kind::TokenNotKept,
+            Error::StoreNotWritable { .. } => Kind::StoreNotWritable,
+            Error::LiveCheck { .. } => Kind::LiveCheckFailed,
+            Error::NoStateDir => Kind::NoStateDir,
+            Error::StateNotPrivate { .. } => Kind::StateNotPrivate,
+            Error::Journal { .. } => Kind::StateNotWritable,
+            Error::Busy(_) => Kind::Busy,
+            Error::NothingToUndo(_) => Kind::NothingToUndo,
+            Error::Conflict { .. } => Kind::Conflict,
+            Error::ChangedSince { .. } => Kind::ChangedSince,
+            Error::PlanChanged => Kind::PlanChanged,
+            Error::Interrupted => Kind::Interrupted,
+            // `cause()` never returns a stopped transaction.
+            Error::Stopped { cause, .. } => cause.kind(),
         }
     }
 

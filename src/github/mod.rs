@@ -19,7 +19,7 @@ use crate::model::scopes::{Sso, parse_expiry, parse_scopes, parse_sso};
 mod headers;
 mod net;
 
-use headers::{basic, bearer, header_str, rate_limited};
+use headers::{basic, bearer, forbidden, header_str, rate_limited};
 use net::Failure;
 pub use net::scrub;
 
@@ -30,8 +30,19 @@ pub enum ApiError {
     BadCredentials,
     #[error("GitHub's API rate limit is exhausted{}", reset_text(.reset))]
     RateLimited { reset: Option<DateTime<Utc>> },
-    #[error("GitHub asked to slow down (secondary rate limit); retry in {retry_after} s")]
-    SecondaryRateLimit { retry_after: u64 },
+    /// A secondary rate limit: GitHub's "You have exceeded a secondary rate limit", with
+    /// or without `retry-after` (seconds). Never a sign of a bad token.
+    #[error("GitHub asked to slow down (secondary rate limit); {}", retry_text(.retry_after))]
+    SecondaryRateLimit { retry_after: Option<u64> },
+    /// 403 "`ORG` forbids access via a personal access token (classic)": the owner's
+    /// policy; a fine-grained token for that owner works.
+    #[error("GitHub refuses this classic token for {owner}: {message}")]
+    ClassicTokenForbidden { owner: String, message: String },
+    /// 403 "Resource not accessible by personal access token": the fine-grained token
+    /// lacks a permission; `needs` is GitHub's `x-accepted-github-permissions` (e.g.
+    /// `contents=read`), when it sent one.
+    #[error("GitHub says \"Resource not accessible by personal access token\"{}", needs_text(.needs))]
+    PermissionMissing { needs: Option<String> },
     #[error("cannot reach {host}: {message}")]
     Network { host: String, message: String },
     #[error("{host} answered with a server error ({status}) several times; try again later")]
@@ -41,6 +52,37 @@ pub enum ApiError {
     /// [`GitHub::visit`] was given a URL it will not fetch; nothing was sent.
     #[error("refusing to visit {why}")]
     PageRefused { why: String },
+}
+
+impl ApiError {
+    /// The stable kind of this failure (what `--json` and the tests match on).
+    pub fn kind(&self) -> crate::model::kind::Kind {
+        use crate::model::kind::Kind;
+        match self {
+            ApiError::BadCredentials => Kind::TokenRejected,
+            ApiError::RateLimited { .. } => Kind::RateLimited,
+            ApiError::SecondaryRateLimit { .. } => Kind::SecondaryRateLimit,
+            ApiError::ClassicTokenForbidden { .. } => Kind::ClassicTokenForbidden,
+            ApiError::PermissionMissing { .. } => Kind::PermissionMissing,
+            ApiError::Network { .. } => Kind::Network,
+            ApiError::Server { .. } => Kind::ServerError,
+            ApiError::Unexpected { .. } | ApiError::PageRefused { .. } => Kind::UnexpectedAnswer,
+        }
+    }
+}
+
+fn retry_text(retry_after: &Option<u64>) -> String {
+    match retry_after {
+        Some(s) => format!("retry in {s} s"),
+        None => "wait a few minutes, then retry".into(),
+    }
+}
+
+fn needs_text(needs: &Option<String>) -> String {
+    match needs {
+        Some(n) => format!(": the token needs {}", crate::model::kind::describe_permissions(n)),
+        None => String::new(),
+    }
 }
 
 fn reset_text(reset: &Option<DateTime<Utc>>) -> String {
@@ -166,8 +208,11 @@ impl GitHub {
             if status.is_server_error() {
                 return Err(ApiError::Server { host: self.host.host_port(), status: status.as_u16() });
             }
-            if let Some(limit) = rate_limited(status, &parts.headers) {
+            if let Some(limit) = rate_limited(status, &parts.headers, &body) {
                 return Err(limit);
+            }
+            if let Some(refused) = forbidden(status, &parts.headers, &body) {
+                return Err(refused);
             }
             return Ok((status, parts.headers, body));
         }

@@ -3,6 +3,8 @@
 
 use serde::Serialize;
 
+pub use crate::model::kind::Kind;
+
 /// The outcome of one check.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -106,6 +108,9 @@ pub struct Check {
     pub id: CheckId,
     pub status: Status,
     pub summary: String,
+    /// The stable kind of a failure (every `fail` has one): what scripts match on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<Kind>,
     /// What to do; every `fail` has one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fix: Option<String>,
@@ -113,16 +118,17 @@ pub struct Check {
 
 impl Check {
     pub fn ok(id: CheckId, summary: impl Into<String>) -> Check {
-        Check { id, status: Status::Ok, summary: summary.into(), fix: None }
+        Check { id, status: Status::Ok, summary: summary.into(), kind: None, fix: None }
     }
     pub fn skip(id: CheckId, summary: impl Into<String>) -> Check {
-        Check { id, status: Status::Skip, summary: summary.into(), fix: None }
+        Check { id, status: Status::Skip, summary: summary.into(), kind: None, fix: None }
     }
     pub fn warn(id: CheckId, summary: impl Into<String>, fix: impl Into<String>) -> Check {
-        Check { id, status: Status::Warn, summary: summary.into(), fix: Some(fix.into()) }
+        Check { id, status: Status::Warn, summary: summary.into(), kind: None, fix: Some(fix.into()) }
     }
-    pub fn fail(id: CheckId, summary: impl Into<String>, fix: impl Into<String>) -> Check {
-        Check { id, status: Status::Fail, summary: summary.into(), fix: Some(fix.into()) }
+    /// A failure: its kind (stable, for scripts), its words and what to do.
+    pub fn fail(id: CheckId, kind: Kind, summary: impl Into<String>, fix: impl Into<String>) -> Check {
+        Check { id, status: Status::Fail, summary: summary.into(), kind: Some(kind), fix: Some(fix.into()) }
     }
 }
 
@@ -177,6 +183,8 @@ pub enum GitFailure {
     },
     /// "Write access to repository not granted": a read-only (fine-grained) token.
     WriteNotGranted,
+    /// "Personal access tokens (classic) are forbidden from accessing this repository."
+    ClassicForbidden,
     /// "Repository not found": private and not visible to this credential, or a typo.
     RepoNotFound,
     /// SAML SSO: the token must be authorized for the organization.
@@ -199,6 +207,9 @@ pub fn classify_git_error(stderr: &str) -> GitFailure {
     }
     if lower.contains("support for password authentication was removed") {
         return GitFailure::PasswordRemoved;
+    }
+    if lower.contains("personal access tokens (classic) are forbidden") {
+        return GitFailure::ClassicForbidden;
     }
     if lower.contains("write access to repository not granted") {
         return GitFailure::WriteNotGranted;
@@ -252,6 +263,10 @@ mod tests {
                 GitFailure::PermissionDenied { user: Some("octo".into()) },
             ),
             ("remote: Write access to repository not granted.\nfatal: …403", GitFailure::WriteNotGranted),
+            (
+                "remote: Personal access tokens (classic) are forbidden from accessing this repository.\nfatal: unable to access 'x': The requested URL returned error: 403",
+                GitFailure::ClassicForbidden,
+            ),
             ("remote: Repository not found.\nfatal: repository 'x' not found", GitFailure::RepoNotFound),
             (
                 "remote: The 'acme' organization has enabled or enforced SAML SSO.\nremote: To access this repository, visit https://github.com/orgs/acme/sso?authorization_request=AB and try your request again.",
@@ -279,7 +294,12 @@ mod tests {
         );
         assert!(d.healthy);
         assert_eq!(d.checks[0].id, CheckId::GitVersion);
-        let d = Diagnosis::new("h".into(), None, None, vec![Check::fail(CheckId::Sso, "no", "authorize")]);
+        let d = Diagnosis::new(
+            "h".into(),
+            None,
+            None,
+            vec![Check::fail(CheckId::Sso, Kind::SsoRequired, "no", "authorize")],
+        );
         assert!(!d.healthy);
         assert_eq!(d.headline(), "no");
     }
@@ -290,7 +310,7 @@ mod tests {
             "github.com".into(),
             None,
             None,
-            vec![Check::fail(CheckId::CachedCredential, "stale", "run git-reauth")],
+            vec![Check::fail(CheckId::CachedCredential, Kind::PasswordRejected, "stale", "run git-reauth")],
         );
         let v = serde_json::to_value(&d).unwrap();
         assert_eq!(v["host"], "github.com");
@@ -298,6 +318,9 @@ mod tests {
         assert_eq!(v["checks"][0]["id"], "cached-credential");
         assert_eq!(v["checks"][0]["status"], "fail");
         assert_eq!(v["checks"][0]["fix"], "run git-reauth");
+        assert_eq!(v["checks"][0]["kind"], "password_rejected");
+        let ok = serde_json::to_value(Check::ok(CheckId::Sso, "fine")).unwrap();
+        assert!(ok.get("kind").is_none(), "only a failure has a kind: {ok}");
     }
 
     #[test]

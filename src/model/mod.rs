@@ -9,6 +9,7 @@ pub mod helper_protocol;
 pub mod helpers;
 pub mod host;
 pub mod keyring;
+pub mod kind;
 pub mod line_edit;
 pub mod plan;
 #[cfg(test)]

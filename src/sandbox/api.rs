@@ -127,12 +127,29 @@ pub(crate) fn handle(shared: &Shared, parts: &http::request::Parts, body: &Bytes
             (true, Some("/meta")) => (200, meta_json(), ""),
             (true, Some(r)) if r.starts_with("/repos/") => {
                 let segs: Vec<&str> = r.trim_start_matches("/repos/").split('/').collect();
-                if let [owner, name] = segs[..] {
+                let fine_grained = token.is_some_and(|i| st.tokens[i].scopes().is_none());
+                let not_accessible = match &st.fault {
+                    Some(super::Fault::NotAccessibleByToken { accepted }) if fine_grained => Some(accepted.clone()),
+                    _ => None,
+                };
+                if let Some(accepted) = not_accessible {
+                    headers.push(("x-accepted-github-permissions", accepted));
+                    let docs = "https://docs.github.com/rest/repos/repos#get-a-repository";
+                    (403, error_body("Resource not accessible by personal access token", docs, 403), "repo")
+                } else if let [owner, name] = segs[..] {
                     match st.check_read(token, owner, name, &shared.host_url) {
                         ReadCheck::Ok { repo, role } => {
                             (200, repo_json(&st, repo, role, &api, &shared.host_url), "repo")
                         }
                         ReadCheck::NotFound => (404, error_body("Not Found", DOCS, 404), "repo"),
+                        ReadCheck::ClassicForbidden { org } => {
+                            // GitHub's REST words, org in backticks (its GraphQL API says the same without them).
+                            let msg = format!(
+                                "`{org}` forbids access via a personal access token (classic). Please use a GitHub App, OAuth App, or a personal access token with fine-grained permissions."
+                            );
+                            let docs = "https://docs.github.com/rest/repos/repos#get-a-repository";
+                            (403, error_body(&msg, docs, 403), "repo")
+                        }
                         ReadCheck::SsoRequired { url, .. } => {
                             headers.push(("x-github-sso", format!("required; url={url}")));
                             let msg = "Resource protected by organization SAML enforcement. You \

@@ -14,7 +14,16 @@ pub enum Fault {
     DropMidResponse { count: usize },
     /// Every API request answers GitHub's secondary rate limit: 403 with `retry-after`.
     SecondaryRateLimit { retry_after: u64 },
+    /// Every API request answers GitHub's secondary rate limit as it often does: 403
+    /// with its words in the body, no `retry-after`, and the primary limit not used up.
+    SecondaryRateLimitNoRetryAfter,
+    /// `GET /repos/O/R` with a fine-grained token answers 403 "Resource not accessible by
+    /// personal access token" with `x-accepted-github-permissions: ACCEPTED`.
+    NotAccessibleByToken { accepted: String },
 }
+
+/// GitHub's body for a secondary rate limit (docs: "rate limits for the REST API").
+const SECONDARY: &str = "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID";
 
 /// The API answer a fault replaces, if any; counts down bursts.
 pub(crate) fn api_answer(fault: &mut Option<Fault>) -> Option<Resp> {
@@ -28,6 +37,21 @@ pub(crate) fn api_answer(fault: &mut Option<Fault>) -> Option<Resp> {
             }
             let body = format!(r#"{{"message":"Server Error","status":"{status}"}}"#);
             Some(response(status, &[json], body))
+        }
+        Some(Fault::SecondaryRateLimitNoRetryAfter) => {
+            let body = serde_json::json!({
+                "message": format!("{SECONDARY} 8D2C:1A2B3C:4D5E6F:7A8B9C:65F0A1B2."),
+                "documentation_url": "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits",
+                "status": "403",
+            });
+            let headers = [
+                json,
+                ("x-ratelimit-limit", "5000".to_string()),
+                ("x-ratelimit-remaining", "4987".to_string()),
+                ("x-ratelimit-used", "13".to_string()),
+                ("x-ratelimit-resource", "core".to_string()),
+            ];
+            Some(response(403, &headers, body.to_string()))
         }
         Some(Fault::SecondaryRateLimit { retry_after }) => {
             let body = r#"{"message":"You have exceeded a secondary rate limit. Please wait a few minutes before you try again.","documentation_url":"https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits","status":"403"}"#;

@@ -86,6 +86,12 @@ fn authorize(
     };
     match st.check_read(Some(ti), &t.owner, &t.name, &shared.host_url) {
         ReadCheck::NotFound => Err(deny(404, "Repository not found.\n".to_owned(), false)),
+        // GitHub's words to git (seen as `remote: …` with a 403).
+        ReadCheck::ClassicForbidden { .. } => Err(deny(
+            403,
+            "Personal access tokens (classic) are forbidden from accessing this repository.\n".to_owned(),
+            false,
+        )),
         ReadCheck::SsoRequired { org, url } => Err(deny(
             403,
             format!(

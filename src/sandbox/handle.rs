@@ -102,6 +102,24 @@ impl Sandbox {
         st.orgs.push(Org { login: org.to_owned(), sso });
     }
 
+    /// The organization's owners must approve fine-grained tokens: until
+    /// [`Sandbox::approve_token`], one reads only the organization's public resources
+    /// (GitHub's docs, "Managing requests for personal access tokens").
+    pub fn require_token_approval(&self, org: &str) {
+        self.shared().lock().approval_required.insert(org.to_ascii_lowercase());
+    }
+
+    /// An owner of `org` approves the fine-grained token's request.
+    pub fn approve_token(&self, token: &str, org: &str) {
+        self.shared().lock().approved.insert((token.to_owned(), org.to_ascii_lowercase()));
+    }
+
+    /// The organization forbids personal access tokens (classic), as its owners can set
+    /// (API: 403 "`ORG` forbids access via a personal access token (classic)…"; git: 403).
+    pub fn forbid_classic_tokens(&self, org: &str) {
+        self.shared().lock().classic_forbidden.insert(org.to_ascii_lowercase());
+    }
+
     /// Creates the bare repo `ROOT/owner/name.git` with one commit on `main`.
     /// `writers` may push; a user owner always may.
     pub fn add_repo(&self, owner: &str, name: &str, private: bool, writers: &[&str]) -> anyhow::Result<PathBuf> {

@@ -110,9 +110,19 @@ pub(crate) enum Role {
 
 /// Result of checking whether a request may read a repository.
 pub(crate) enum ReadCheck {
-    Ok { repo: usize, role: Role },
+    Ok {
+        repo: usize,
+        role: Role,
+    },
     NotFound,
-    SsoRequired { org: String, url: String },
+    SsoRequired {
+        org: String,
+        url: String,
+    },
+    /// The owner forbids personal access tokens (classic) and this is one.
+    ClassicForbidden {
+        org: String,
+    },
 }
 
 /// Why a push is refused.
@@ -131,6 +141,12 @@ pub(crate) struct State {
     pub tokens: Vec<TokenRec>,
     pub next_id: u64,
     pub rate_limited: Option<DateTime<Utc>>,
+    /// Organizations (lowercase logins) that forbid personal access tokens (classic).
+    pub classic_forbidden: HashSet<String>,
+    /// Organizations (lowercase logins) whose owners must approve fine-grained tokens.
+    pub approval_required: HashSet<String>,
+    /// (token value, organization) pairs an owner approved.
+    pub approved: HashSet<(String, String)>,
     pub anon_rate: RateWindow,
     pub latency: Duration,
     /// An injected fault (see [`super::Fault`]).
@@ -238,6 +254,12 @@ impl State {
         }
         if let Some(t) = tok {
             if let Some(org) = self.org(&repo.owner)
+                && t.scopes().is_some()
+                && self.classic_forbidden.contains(&org.login.to_ascii_lowercase())
+            {
+                return ReadCheck::ClassicForbidden { org: org.login.clone() };
+            }
+            if let Some(org) = self.org(&repo.owner)
                 && org.sso
                 && t.scopes().is_some()
                 && !t.sso_authorized.contains(&org.login.to_ascii_lowercase())
@@ -249,8 +271,11 @@ impl State {
             }
             let granted = match &t.kind {
                 TokenKindSpec::Classic { .. } => !repo.private || t.has_scope("repo"),
+                // A token pending the organization's approval reads only public resources.
                 TokenKindSpec::FineGrained { repos } => {
-                    !repo.private || repos.iter().any(|(n, _)| n.eq_ignore_ascii_case(&repo.full_name()))
+                    !repo.private
+                        || (!self.pending(t, &repo.owner)
+                            && repos.iter().any(|(n, _)| n.eq_ignore_ascii_case(&repo.full_name())))
                 }
             };
             if !granted {
@@ -258,6 +283,15 @@ impl State {
             }
         }
         ReadCheck::Ok { repo: ri, role }
+    }
+
+    /// Is this fine-grained token still waiting for `owner`'s approval (an organization
+    /// that requires it, and no owner approved it yet)?
+    pub fn pending(&self, t: &TokenRec, owner: &str) -> bool {
+        let org = owner.to_ascii_lowercase();
+        t.scopes().is_none()
+            && self.approval_required.contains(&org)
+            && !self.approved.contains(&(t.value.clone(), org))
     }
 
     /// May token `ti` push to repo `ri` (already known to be readable)?
@@ -275,8 +309,12 @@ impl State {
             TokenKindSpec::FineGrained { repos } => {
                 let write =
                     repos.iter().any(|(n, a)| n.eq_ignore_ascii_case(&repo.full_name()) && matches!(a, Access::Write));
-                if !write {
-                    return Err(WriteDenied::NotGranted);
+                if !write || self.pending(t, &repo.owner) {
+                    // GitHub answers the owner's own read-only token with the owner's
+                    // login ("Permission to O/R.git denied to O."), others with "Write
+                    // access to repository not granted." (docs/github-answers.md).
+                    let own = repo.owner.eq_ignore_ascii_case(&t.login) && self.org(&repo.owner).is_none();
+                    return Err(if own { denied() } else { WriteDenied::NotGranted });
                 }
                 if role < Role::Write {
                     return Err(denied());

@@ -71,6 +71,7 @@ pub fn checks() -> Vec<Check> {
         Check::ok(CheckId::Network, "https://api.github.com answers"),
         Check::fail(
             CheckId::CachedCredential,
+            crate::model::kind::Kind::PasswordRejected,
             "the store helper returns a password GitHub rejects (GitHub needs a token since password authentication was removed)",
             "run `git-reauth` to replace it with a token",
         ),
@@ -80,6 +81,7 @@ pub fn checks() -> Vec<Check> {
         Check::skip(CheckId::Sso, "the credential is not valid"),
         Check::fail(
             CheckId::LiveAuth,
+            crate::model::kind::Kind::PasswordRejected,
             "`git push` of octo/hello would fail: GitHub refuses the account password",
             "run `git-reauth`",
         ),

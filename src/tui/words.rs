@@ -13,7 +13,9 @@ impl From<&Error> for Failure {
             Error::TokenRejected | Error::BadToken(_) => (Some(Step::Account), true, false),
             Error::MissingScope { .. } => (Some(Step::Scopes), true, false),
             Error::RepoNotVisible { .. } => (Some(Step::RepoAccess), true, false),
-            Error::ReadOnly { .. } => (Some(Step::RepoAccess), true, true),
+            Error::ReadOnly { .. } | Error::ClassicTokenForbidden { .. } | Error::PermissionMissing { .. } => {
+                (Some(Step::RepoAccess), true, true)
+            }
             Error::NoWriteRole { .. } | Error::PushRefused { .. } => (Some(Step::RepoAccess), false, false),
             Error::SsoRequired { .. } => (Some(Step::Sso), false, false),
             _ => (None, false, false),
@@ -67,6 +69,9 @@ fn hint(e: &Error) -> Option<String> {
         Error::BindWouldNotHold { .. } => "remove or change the setting named, then check again".into(),
         Error::CredentialConfig(_) => "fix the config key named, then check again".into(),
         Error::Config(_) => "close other git processes (or remove a stale .lock file) and try again".into(),
+        Error::StoreNotWritable { dir, .. } => {
+            format!("make {} writable, or go back and keep the token elsewhere (the OS keyring or git's memory cache)", dir.display())
+        }
         Error::OtherLoginFirst { login, .. } => format!(
             "another account's login ({login}) answers first for this host: quit and run `git-reauth setup --token-stdin --bind config` to bind this repository"
         ),

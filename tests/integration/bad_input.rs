@@ -25,6 +25,13 @@ fn refused(w: &World, token: &str, args: &[&str], code: i32, needle: &str) -> St
     err
 }
 
+/// The `kind` of check `id` in a `doctor --json` report ("" when it has none).
+fn kind_of(json: &str, id: &str) -> String {
+    let v: serde_json::Value = serde_json::from_str(json).unwrap();
+    let c = v["checks"].as_array().unwrap().iter().find(|c| c["id"] == id).cloned().unwrap_or_default();
+    c["kind"].as_str().unwrap_or_default().to_string()
+}
+
 #[test]
 fn malformed_tokens_are_refused_offline() {
     let w = World::broken();
@@ -96,6 +103,7 @@ fn repository_and_remote_problems_are_usage_errors() {
     refused(&w, &token, &[], 2, "is not a repository on 127.0.0.1");
     let a = w.cmd(&["doctor", "--json"]).assert().code(1);
     assert!(stdout(&a).contains("gitlab.com"), "{}", stdout(&a));
+    assert_eq!(kind_of(&stdout(&a), "repository"), "not_github_remote", "{}", stdout(&a));
 }
 
 #[test]
@@ -120,7 +128,7 @@ fn network_down_and_rate_limits_are_explained() {
     let err = refused(&w, &format!("{}\n", w.good_token()), &[], 1, "rate limit");
     assert!(err.contains("resets at"), "{err}");
     let a = w.cmd(&["doctor", "--json"]).assert().code(1);
-    assert!(stdout(&a).contains("rate limit"), "{}", stdout(&a));
+    assert_eq!(kind_of(&stdout(&a), "cached-credential"), "rate_limited", "{}", stdout(&a));
 }
 
 fn shim_dir(script: &str) -> (tempfile::TempDir, PathBuf) {

@@ -4,6 +4,7 @@
 mod accounts;
 mod alias;
 mod bad_input;
+mod causes;
 // Process groups, /proc and wait4.
 #[cfg(target_os = "linux")]
 mod children;

@@ -8,7 +8,7 @@ use crate::engine::observe::{Observation, RemoteView};
 use crate::git::FillOutcome;
 use crate::github::{ApiError, Probe};
 use crate::model::account::Account;
-use crate::model::diagnosis::{Check, CheckId, GitFailure, classify_git_error};
+use crate::model::diagnosis::{Check, CheckId, GitFailure, Kind, classify_git_error};
 use crate::model::remote::{self, RepoRef, Transport};
 use crate::model::repo::PushSource;
 use crate::model::token::TokenKind;
@@ -19,6 +19,7 @@ pub(super) fn remote_check(deps: &Deps, v: &RemoteView) -> Check {
     if v.embeds_secret {
         return Check::fail(
             CheckId::RemoteProtocol,
+            Kind::SecretInUrl,
             format!(
                 "{name}'s URL contains a password or token ({}): it leaks into logs and shell history",
                 remote::redact(v.info.url.as_deref().unwrap_or(""))
@@ -128,6 +129,7 @@ pub(super) fn helper_check(deps: &Deps, fill: &FillOutcome) -> Check {
     if fill.chain.is_empty() {
         return Check::fail(
             CheckId::CredentialHelper,
+            Kind::NoHelper,
             format!(
                 "no credential helper is configured for {}: git asks for a password every time",
                 deps.host.host_port()
@@ -140,6 +142,24 @@ pub(super) fn helper_check(deps: &Deps, fill: &FillOutcome) -> Check {
         Some(h) => format!("; {} answers, from {}", h.name(), h.file().unwrap_or(&h.origin)),
         None => String::new(),
     };
+    // git's store helper fails silently when it cannot write: a new token would not be kept.
+    if let Some(h) = fill.helper()
+        && let Some(dir) = crate::engine::setup::unwritable_store_dir(deps, &h.value)
+    {
+        return Check::fail(
+            CheckId::CredentialHelper,
+            Kind::StoreNotWritable,
+            format!(
+                "the {} helper answers but cannot write to {}: a new token would not be kept (git ignores the failure)",
+                h.name(),
+                dir.display()
+            ),
+            format!(
+                "make {} writable, or keep the token elsewhere: `git-reauth setup --token-stdin --store keyring` (or `--store cache`)",
+                dir.display()
+            ),
+        );
+    }
     Check::ok(
         CheckId::CredentialHelper,
         format!("helpers for {}: {}{answering}", deps.host.host_port(), list.join(", ")),
@@ -155,9 +175,12 @@ pub(super) fn keyring_check(fill: &FillOutcome, probe: Result<(), crate::store::
     match (probe, ours) {
         (Ok(()), true) => Check::ok(CheckId::Keyring, "the OS keyring works and git-reauth's helper uses it"),
         (Ok(()), false) => Check::ok(CheckId::Keyring, "the OS keyring works (available for `setup --store keyring`)"),
-        (Err(e), true) => {
-            Check::fail(CheckId::Keyring, format!("git-reauth's helper is configured but {e}"), e.explain())
-        }
+        (Err(e), true) => Check::fail(
+            CheckId::Keyring,
+            Kind::KeyringUnavailable,
+            format!("git-reauth's helper is configured but {e}"),
+            e.explain(),
+        ),
         (Err(e), false) if e.reason == crate::store::Reason::Locked => {
             Check::warn(CheckId::Keyring, format!("{e}; unlock it before `setup --store keyring`"), e.explain())
         }
@@ -174,40 +197,87 @@ pub(super) fn access_check(
     role_push: bool,
     write: &Option<Result<Probe, ApiError>>,
 ) -> Check {
+    let fine_grained_url = || deps.host.fine_grained_token_url(&deps.env.machine, Some(&r.owner));
+    // A fine-grained token of the repository's own (user) owner, or of an account whose
+    // role may push: a refusal can only be the token's grant (Contents: read).
+    let own_fine_grained = account.scopes.is_none() && (role_push || account.login.eq_ignore_ascii_case(&r.owner));
     match write {
         Some(Ok(Probe::Allowed)) => Check::ok(CheckId::RepoAccess, format!("{} can read and push {r}", account.login)),
         Some(Ok(Probe::Forbidden { message })) => match classify_git_error(message) {
-            GitFailure::WriteNotGranted => Check::fail(
+            GitFailure::ClassicForbidden => Check::fail(
                 CheckId::RepoAccess,
-                format!("the token can read {r} but cannot push (write access not granted)"),
-                format!(
-                    "give the token \"Contents: Read and write\" for {r}, or create one: {}",
-                    deps.host.fine_grained_token_url(&deps.env.machine, Some(&r.owner))
-                ),
+                Kind::ClassicTokenForbidden,
+                crate::engine::error::classic_forbidden(&r.owner, &first_remote_line(message)),
+                format!("create a fine-grained token for {}: {}", r.owner, fine_grained_url()),
             ),
+            GitFailure::WriteNotGranted => read_only(r, fine_grained_url()),
+            _ if own_fine_grained => read_only(r, fine_grained_url()),
             _ if !role_push => Check::fail(
                 CheckId::RepoAccess,
+                Kind::NoWriteRole,
                 format!("{} can read {r} but has no write access to it", account.login),
                 "ask an owner for write access, or push to your fork",
             ),
             _ => Check::fail(
                 CheckId::RepoAccess,
+                Kind::PushRefused,
                 format!("pushing to {r} is refused: {}", first_remote_line(message)),
                 "see the message; run `git-reauth` to fix the token",
             ),
         },
         Some(Ok(Probe::NotFound)) => Check::fail(
             CheckId::RepoAccess,
-            format!("git cannot find {r} with this token"),
+            Kind::RepoNotVisible,
+            format!("git cannot find {r} with this token, which belongs to {}", account.login),
             "check the token's repository access",
         ),
         Some(Ok(Probe::Unauthorized { .. })) => Check::fail(
             CheckId::RepoAccess,
+            Kind::TokenRejected,
             format!("git's endpoint rejects the token for {r}"),
             "create a new token and run `git-reauth`",
         ),
-        Some(Err(e)) => Check::fail(CheckId::RepoAccess, format!("cannot check push access to {r}: {e}"), api_fix(e)),
+        Some(Err(e)) => refused_check(deps, r, e),
         None => Check::skip(CheckId::RepoAccess, "not checked"),
+    }
+}
+
+fn read_only(r: &RepoRef, create_url: String) -> Check {
+    Check::fail(
+        CheckId::RepoAccess,
+        Kind::ReadOnlyToken,
+        format!("this token grants Contents: read on {r}, so git can fetch but cannot push"),
+        format!("create one with Contents: read and write (or edit this one's permissions): {create_url}"),
+    )
+}
+
+/// The API refused (or did not answer) about the token and `r`: GitHub's own reason
+/// when it gave one (a classic token its owner forbids, a missing permission).
+pub(super) fn refused_check(deps: &Deps, r: &RepoRef, e: &ApiError) -> Check {
+    let fine_grained_url = || deps.host.fine_grained_token_url(&deps.env.machine, Some(&r.owner));
+    match e {
+        ApiError::ClassicTokenForbidden { owner, message } => Check::fail(
+            CheckId::RepoAccess,
+            e.kind(),
+            crate::engine::error::classic_forbidden(owner, message),
+            format!("create a fine-grained token for {owner}: {}", fine_grained_url()),
+        ),
+        ApiError::PermissionMissing { needs } => Check::fail(
+            CheckId::RepoAccess,
+            e.kind(),
+            format!("cannot check access to {r}: {e}"),
+            match needs {
+                Some(n) => format!(
+                    "give the token {} on its settings page, or create one: {}",
+                    crate::model::kind::describe_permissions(n),
+                    fine_grained_url()
+                ),
+                None => {
+                    format!("give the token Contents: read and write for {r}, or create one: {}", fine_grained_url())
+                }
+            },
+        ),
+        e => Check::fail(CheckId::RepoAccess, e.kind(), format!("cannot check access to {r}: {e}"), api_fix(e)),
     }
 }
 
@@ -227,6 +297,7 @@ pub(super) fn scopes_check(
             None => Check::ok(CheckId::TokenScopes, format!("scopes: {}", scopes.display())),
             Some(needed) => Check::fail(
                 CheckId::TokenScopes,
+                Kind::MissingScope,
                 format!("the token lacks the `{needed}` scope needed to push (it has: {})", scopes.display()),
                 format!("create a token with repo: {}", deps.host.classic_token_url(&deps.env.machine)),
             ),
@@ -271,25 +342,34 @@ pub(super) fn live_check(read: &Probe, write: Option<&Probe>, repo: Option<&Repo
             _ => Check::warn(CheckId::LiveAuth, format!("git can fetch {r} but not push"), "see repo-access"),
         },
         Probe::Unauthorized { message } => {
-            let why = match classify_git_error(message) {
-                GitFailure::PasswordRemoved => {
-                    "GitHub refuses the account password (password authentication was removed)".to_string()
-                }
-                _ => "GitHub refuses the saved credential".to_string(),
+            let (kind, why) = match classify_git_error(message) {
+                GitFailure::PasswordRemoved => (
+                    Kind::PasswordRejected,
+                    "GitHub refuses the account password (password authentication was removed)".to_string(),
+                ),
+                _ => (Kind::TokenRejected, "GitHub refuses the saved credential".to_string()),
             };
             Check::fail(
                 CheckId::LiveAuth,
+                kind,
                 format!("`git fetch`/`git push` of {r} would fail: {why}"),
                 "run `git-reauth` to store a working token",
             )
         }
         Probe::Forbidden { message } => Check::fail(
             CheckId::LiveAuth,
+            match classify_git_error(message) {
+                GitFailure::ClassicForbidden => Kind::ClassicTokenForbidden,
+                GitFailure::Sso { .. } => Kind::SsoRequired,
+                GitFailure::WriteNotGranted => Kind::ReadOnlyToken,
+                _ => Kind::PushRefused,
+            },
             format!("git is refused for {r}: {}", first_remote_line(message)),
             "see the checks above",
         ),
         Probe::NotFound => Check::fail(
             CheckId::LiveAuth,
+            Kind::RepoNotVisible,
             format!("git says {r} does not exist for this credential"),
             "check the repository name and the token's access",
         ),

@@ -20,6 +20,7 @@ use crate::model::token::{Token, TokenKind, lint};
 mod plan;
 mod run;
 
+pub(crate) use run::unwritable_store_dir;
 pub use run::{Applied, ApplyProgress, Basis, Fixed, exclusive, fix};
 
 /// Options for `setup`.
@@ -368,12 +369,20 @@ fn check_repo(
     create_url: &str,
 ) -> Result<bool, Error> {
     let RepoAnswers { vis, write } = answers;
-    match vis? {
+    let fine_grained_url = || deps.host.fine_grained_token_url(&deps.env.machine, Some(&r.owner));
+    let not_visible = || Error::RepoNotVisible {
+        repo: r.to_string(),
+        login: account.login.clone(),
+        fine_grained: account.scopes.is_none(),
+        create_url: create_url.into(),
+    };
+    let vis = vis.map_err(|e| refused(r, e, fine_grained_url()))?;
+    match vis {
         RepoVisibility::SsoRequired { url } => Err(Error::SsoRequired { repo: r.to_string(), url }),
         RepoVisibility::NotFound => {
             // A classic token without `repo` cannot see private repositories.
             check_scopes(account, false, create_url)?;
-            Err(Error::RepoNotVisible { repo: r.to_string(), create_url: create_url.into() })
+            Err(not_visible())
         }
         RepoVisibility::Visible { private, push: role_push } => {
             // Reading a public repository needs no scope at all.
@@ -381,11 +390,23 @@ fn check_repo(
                 check_scopes(account, !private, create_url)?;
             }
             let push = role_push || !push;
-            match write? {
+            // A fine-grained token of the repository's own (user) owner, or of an account
+            // whose role may push: a refusal can only be the token's grant (Contents: read).
+            let own_fine_grained =
+                account.scopes.is_none() && (role_push || account.login.eq_ignore_ascii_case(&r.owner));
+            match write.map_err(|e| refused(r, e, fine_grained_url()))? {
                 Probe::Allowed => Ok(private),
-                Probe::Forbidden { message } if classify_git_error(&message) == GitFailure::WriteNotGranted => {
-                    let create_url = deps.host.fine_grained_token_url(&deps.env.machine, Some(&r.owner));
-                    Err(Error::ReadOnly { repo: r.to_string(), create_url })
+                Probe::Forbidden { message } if classify_git_error(&message) == GitFailure::ClassicForbidden => {
+                    Err(Error::ClassicTokenForbidden {
+                        owner: r.owner.clone(),
+                        message: message.lines().next().unwrap_or("").to_string(),
+                        create_url: fine_grained_url(),
+                    })
+                }
+                Probe::Forbidden { message }
+                    if own_fine_grained || classify_git_error(&message) == GitFailure::WriteNotGranted =>
+                {
+                    Err(Error::ReadOnly { repo: r.to_string(), create_url: fine_grained_url() })
                 }
                 Probe::Forbidden { .. } if !push => {
                     Err(Error::NoWriteRole { repo: r.to_string(), login: account.login.clone() })
@@ -395,9 +416,24 @@ fn check_repo(
                     message: message.lines().next().unwrap_or("").to_string(),
                 }),
                 Probe::Unauthorized { .. } => Err(Error::TokenRejected),
-                Probe::NotFound => Err(Error::RepoNotVisible { repo: r.to_string(), create_url: create_url.into() }),
+                Probe::NotFound => Err(not_visible()),
             }
         }
+    }
+}
+
+/// GitHub's refusals of the token for `r`, in the engine's terms (a classic token its
+/// owner forbids, a fine-grained permission missing); other API failures as they are.
+fn refused(r: &crate::model::remote::RepoRef, e: crate::github::ApiError, fine_grained_url: String) -> Error {
+    use crate::github::ApiError;
+    match e {
+        ApiError::ClassicTokenForbidden { owner, message } => {
+            Error::ClassicTokenForbidden { owner, message, create_url: fine_grained_url }
+        }
+        ApiError::PermissionMissing { needs } => {
+            Error::PermissionMissing { repo: r.to_string(), needs, create_url: fine_grained_url }
+        }
+        e => e.into(),
     }
 }
 

@@ -161,6 +161,13 @@ async fn verify(deps: &Deps, prepared: &Prepared, token: &Token) -> Result<Vec<S
             }
         )),
         Some(false) => {
+            // git's store helper fails silently (approve exits 0) when it cannot write
+            // its file: the old credential is then still the one handed out.
+            if let Some(h) = fill.helper()
+                && let Some(dir) = unwritable_store_dir(deps, &h.value)
+            {
+                return Err(Error::StoreNotWritable { helper: h.name(), dir });
+            }
             let answered = fill.credential.as_ref().and_then(|c| c.username.clone());
             if let Some(login) = answered.filter(|u| !u.eq_ignore_ascii_case(&prepared.account.login)) {
                 let helper = fill.helper().map(|h| h.name()).unwrap_or_else(|| "a helper".into());
@@ -208,4 +215,40 @@ async fn verify(deps: &Deps, prepared: &Prepared, token: &Token) -> Result<Vec<S
         None => verified.push(format!("(no commit yet: the push side of {name} is checked by your first push)")),
     }
     Ok(verified)
+}
+
+/// The folder of git's store helper's file (`--file PATH`, else `~/.git-credentials`),
+/// when `helper` is that helper and the folder cannot be written to (git-credential-store
+/// writes `FILE.lock` beside it and renames it into place, and fails silently).
+pub(crate) fn unwritable_store_dir(deps: &Deps, helper: &str) -> Option<std::path::PathBuf> {
+    let mut words = helper.split_whitespace();
+    if words.next() != Some("store") {
+        return None;
+    }
+    let mut file = None;
+    while let Some(w) = words.next() {
+        if let Some(f) = w.strip_prefix("--file=") {
+            file = Some(std::path::PathBuf::from(f));
+        } else if w == "--file" {
+            file = words.next().map(std::path::PathBuf::from);
+        }
+    }
+    let file = file.or_else(|| deps.env.var("HOME").map(|h| std::path::PathBuf::from(h).join(".git-credentials")))?;
+    let dir = file.parent().filter(|d| d.is_dir())?.to_path_buf();
+    (!writable(&dir)).then_some(dir)
+}
+
+/// Can this process create files in `dir`? access(2) answers for permissions and for a
+/// read-only mount (which stops root too) without writing anything.
+#[cfg(unix)]
+fn writable(dir: &std::path::Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let Ok(path) = std::ffi::CString::new(dir.as_os_str().as_bytes()) else { return true };
+    // SAFETY: `path` is a valid NUL-terminated string that outlives the call.
+    unsafe { libc::access(path.as_ptr(), libc::W_OK) == 0 }
+}
+
+#[cfg(not(unix))]
+fn writable(dir: &std::path::Path) -> bool {
+    tempfile::tempfile_in(dir).is_ok()
 }

@@ -87,7 +87,7 @@ fn summary(state: &State, t: &Theme, w: usize) -> Vec<Line<'static>> {
         return l;
     }
     let what = match d.get(CheckId::CachedCredential) {
-        Some(c) if c.status == Status::Fail && c.summary.contains("password") => {
+        Some(c) if c.kind == Some(crate::model::kind::Kind::PasswordRejected) => {
             "git still sends your old account password; GitHub needs a token instead (it stopped accepting \
              passwords for git, e.g. once you enabled 2FA)."
                 .to_string()

@@ -85,6 +85,50 @@ fn verify() {
     check("verify_sso", &verify_sso());
 }
 
+/// Issue 14's causes on the Verify screen: each names the real cause and offers the
+/// token that would work.
+#[test]
+fn verify_names_the_real_cause() {
+    let fine_grained = "https://github.com/settings/personal-access-tokens/new?name=git-reauth&target_name=acme&contents=write&expires_in=90";
+    let causes = [
+        (
+            "verify_classic_forbidden",
+            Error::ClassicTokenForbidden {
+                owner: "acme".into(),
+                message: "`acme` forbids access via a personal access token (classic). Please use a GitHub App, OAuth App, or a personal access token with fine-grained permissions.".into(),
+                create_url: fine_grained.into(),
+            },
+        ),
+        (
+            "verify_read_only_owner",
+            Error::ReadOnly { repo: "octo/hello".into(), create_url: fine_grained.replace("acme", "octo") },
+        ),
+        (
+            "verify_other_login",
+            Error::RepoNotVisible {
+                repo: "octo/hello".into(),
+                login: "mona".into(),
+                fine_grained: false,
+                create_url: "https://github.com/settings/tokens/new?scopes=repo,workflow".into(),
+            },
+        ),
+        (
+            "verify_permission_missing",
+            Error::PermissionMissing {
+                repo: "acme/hello".into(),
+                needs: Some("contents=write".into()),
+                create_url: fine_grained.into(),
+            },
+        ),
+    ];
+    for (name, e) in causes {
+        let s = verify_failed(&e);
+        let text = render(&s, 100, 30);
+        assert!(!text.contains("revoked") && !text.contains("ask an owner"), "{name}:\n{text}");
+        check(name, &s);
+    }
+}
+
 #[test]
 fn remote() {
     let mut s = at(Screen::Remote);
