@@ -233,3 +233,20 @@ fn too_small_asks_for_room_and_nothing_panics_at_any_size() {
         }
     }
 }
+
+/// Another login than the token's (issue 12): said before anything changes, with the
+/// binding keys in the status bar.
+#[test]
+fn verify_offers_to_bind_another_login() {
+    let e = Error::AccountMismatch {
+        pinned: "work-bot".into(),
+        source_of: "credential.https://github.com.username in /home/me/.gitconfig".into(),
+        login: "octo".into(),
+        target: "origin".into(),
+        by_helper: false,
+    };
+    let s = verify_failed(&e);
+    let text = render(&s, 100, 30);
+    assert!(text.contains("press b") && text.contains("work-bot") && text.contains("b bind"), "{text}");
+    check("verify_account_mismatch", &s);
+}
