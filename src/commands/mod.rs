@@ -111,7 +111,8 @@ fn deps(host_url: Option<&str>) -> Result<Deps, Problem> {
 /// Without `--host-url` (and `GIT_REAUTH_HOST_URL`): the host the remote is on, when it
 /// is not github.com but answers as GitHub Enterprise Server; else the Deps as they are,
 /// with a note on stderr naming the `--host-url` to try. With or without it, a note when
-/// an SSH remote's alias could not be resolved for want of `ssh`. For doctor and setup.
+/// an SSH remote's alias could not be resolved for want of `ssh`. For doctor, setup and
+/// the wizard.
 async fn host_from_remote(deps: Deps, given: bool, remote: Option<&str>) -> Result<Deps, Problem> {
     use crate::engine::detect::{HostGuess, detect_host};
     let found = detect_host(&deps, remote, !given).await;
@@ -144,7 +145,10 @@ async fn run(cli: Cli) -> Result<u8, Problem> {
         if !crate::tui::terminal::has_tty() {
             return Err(Problem::NotATerminal);
         }
-        return Ok(crate::tui::run(deps(cli.global.host_url.as_deref())?).await?);
+        // The host from the remote too (its notes stay on the terminal under the wizard's screen).
+        let given = cli.global.host_url.is_some();
+        let deps = host_from_remote(deps(cli.global.host_url.as_deref())?, given, None).await?;
+        return Ok(crate::tui::run(deps).await?);
     };
     match command {
         Command::Demo(a) => return demo::run(a).await,

@@ -91,3 +91,17 @@ fn a_server_that_is_not_github_gets_the_host_url_to_try() {
     assert!(err.contains("/api/v3/meta has no installed_version"), "{err}");
     assert!(err.contains(&format!("try --host-url http://127.0.0.1:{port}")), "{err}");
 }
+
+/// The wizard finds the host from the remote as doctor and setup do: its header names
+/// the Enterprise host, not github.com.
+#[test]
+fn the_wizard_uses_the_enterprise_host_of_the_remote() {
+    let w = World::with(Setup { ssh_remote: false, ..Setup::default() });
+    let host = w.sandbox.host_url().trim_start_matches("http://").to_string();
+    let vars: Vec<(String, String)> = w.vars().into_iter().filter(|(k, _)| k != "GIT_REAUTH_HOST_URL").collect();
+    let mut t = crate::tmux::Tmux::run(&w.ws.repo, &vars, &[], 100, 30);
+    let s = t.wait_for("What is wrong");
+    assert!(s.contains(&host) && !s.contains("github.com ·"), "{s}");
+    t.keys(&["q"]);
+    assert_eq!(t.exit_code(), 1);
+}
