@@ -469,10 +469,20 @@ fn of_two_url_values_the_first_is_the_remote() {
     let a = w.setup(&token, &[]).code(1);
     assert!(stderr(&a).contains("git push --dry-run origin failed"), "{}", stderr(&a));
     assert_eq!(w.snapshot(), before);
-    // With the second value gone, the same setup works.
-    w.git_ok(&["config", "--unset", "remote.origin.url", "second"]);
+    // A second value git can push to (a mirror on the host): setup works, and a real
+    // push reaches both repositories.
+    w.sandbox.add_repo(OWNER, "mirror", true, &[crate::support::LOGIN]).expect("mirror");
+    let mirror = format!("{}/{OWNER}/mirror.git", w.sandbox.host_url());
+    w.git_ok(&["config", "--replace-all", "remote.origin.url", &mirror, "second"]);
     w.setup(&token, &[]).success();
-    assert!(w.git_ok(&["ls-remote", "origin", "HEAD"]).contains("HEAD"));
+    let push = w.git(&["push", "origin", "HEAD:refs/heads/both"]);
+    assert!(push.status.success(), "{}", String::from_utf8_lossy(&push.stderr));
+    let head = w.git_ok(&["rev-parse", "HEAD"]);
+    for name in [REPO, "mirror"] {
+        let bare = w.sandbox.repo_path(OWNER, name);
+        let got = Command::new("git").arg("--git-dir").arg(&bare).args(["rev-parse", "both"]).output().unwrap();
+        assert_eq!(String::from_utf8_lossy(&got.stdout).trim(), head, "{name} got the push");
+    }
 }
 
 /// An SSH pushurl is named as the pushurl it is (not as an insteadOf rule).
