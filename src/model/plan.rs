@@ -53,9 +53,14 @@ impl Change {
             v.as_deref().map(scrub).unwrap_or_else(|| "(unset)".into())
         }
         match self {
-            Change::RemoteUrl { remote, push, from, to, .. } => {
+            Change::RemoteUrl { config, remote, push, from, to } => {
                 let which = if *push { "push URL" } else { "URL" };
-                format!("set {remote} {which}: {} → {}", show(from), show(to))
+                // A URL git reads from an included file or `config.worktree`: say where.
+                let in_file = match config.file_name().and_then(|n| n.to_str()) {
+                    Some("config") | None => String::new(),
+                    Some(_) => format!(" (in {})", config.display()),
+                };
+                format!("set {remote} {which}{in_file}: {} → {}", show(from), show(to))
             }
             Change::ConfigKey { file, key, from, to } => {
                 let list = |v: &Vec<String>| {
@@ -217,6 +222,16 @@ mod tests {
         assert_eq!(plan.irreversible(), 1);
         // Inverting twice gives back the reversible part.
         assert_eq!(inv.inverse().changes, vec![plan.changes[0].clone(), plan.changes[2].clone()]);
+    }
+
+    #[test]
+    fn a_url_in_another_file_names_it() {
+        let mut c = remote("git@github.com:o/r.git", "https://github.com/o/r.git", false);
+        assert!(!c.describe().contains(" (in "), "{}", c.describe());
+        if let Change::RemoteUrl { config, .. } = &mut c {
+            *config = "/home/me/work.inc".into();
+        }
+        assert!(c.describe().starts_with("set origin URL (in /home/me/work.inc): "), "{}", c.describe());
     }
 
     #[test]

@@ -259,6 +259,57 @@ pub fn verify_sso() -> State {
     })
 }
 
+/// Verify: the remote URL names another login than the token's; `b` and `u` bind.
+pub fn verify_account() -> State {
+    verify_failed(&Error::AccountMismatch {
+        pinned: "work-bot".into(),
+        source_of: "the remote URL".into(),
+        login: "octo".into(),
+        target: "origin".into(),
+        by_helper: false,
+    })
+}
+
+/// Credentials for a remote that used the SSH alias `github-work`: switched to HTTPS
+/// and bound to the token's account in the repository's own config.
+pub fn credentials_alias() -> State {
+    let mut s = at(Screen::Credentials);
+    let mut p = prepared();
+    let alias = "git@github-work:octo/hello.git".to_string();
+    if let Some(t) = &mut p.target {
+        t.view.info.url = Some(alias.clone());
+        t.view.alias = Some(crate::model::ssh::SshAlias {
+            name: "github-work".into(),
+            hostname: "github.com".into(),
+            user: Some("git".into()),
+            identity_file: Some("~/.ssh/id_work".into()),
+        });
+    }
+    let config = PathBuf::from("/home/me/hello/.git/config");
+    for c in &mut p.plan.changes {
+        if let Change::RemoteUrl { from, .. } = c {
+            *from = Some(alias.clone());
+        }
+    }
+    p.plan.changes.insert(
+        1,
+        Change::ConfigKey {
+            file: config,
+            key: "credential.https://github.com.username".into(),
+            from: vec![],
+            to: vec!["octo".into()],
+        },
+    );
+    p.notes.push(
+        "origin used the SSH alias github-work (for github.com); over HTTPS it is bound to octo, the token's account"
+            .into(),
+    );
+    if let VerifyState::Passed { prepared, .. } = &mut s.verify {
+        *prepared = Box::new(p);
+    }
+    s
+}
+
 /// Apply with the first change done and the rest in flight.
 pub fn apply_running() -> State {
     let mut s = at(Screen::Apply);
@@ -277,8 +328,14 @@ pub fn states() -> Vec<(&'static str, &'static str, State)> {
         ("paste", "Paste the token: masked, checked as you type", paste_token()),
         ("verify", "Verify: GitHub accepts the token", at(Screen::Verify)),
         ("verify-sso", "Verify: the organization wants SSO authorization", verify_sso()),
+        ("verify-account", "Verify: git sends another login for this repository", verify_account()),
         ("remote", "Remote: switch SSH to HTTPS", at(Screen::Remote)),
         ("credentials", "Credentials: every change before it is made", at(Screen::Credentials)),
+        (
+            "credentials-alias",
+            "Credentials: an SSH alias switched and bound to the token's account",
+            credentials_alias(),
+        ),
         ("apply", "Apply: one change at a time", apply_running()),
         ("done", "Done: verified, and how to undo", at(Screen::Done)),
     ];

@@ -250,3 +250,12 @@ fn verify_offers_to_bind_another_login() {
     assert!(text.contains("press b") && text.contains("work-bot") && text.contains("b bind"), "{text}");
     check("verify_account_mismatch", &s);
 }
+
+/// An SSH alias switched to HTTPS: the binding is in the plan, and the note says why.
+#[test]
+fn credentials_show_an_alias_binding() {
+    let s = credentials_alias();
+    let text = render(&s, 100, 30);
+    assert!(text.contains("credential.https://github.com.username") && text.contains("github-work"), "{text}");
+    check("credentials_alias", &s);
+}
