@@ -305,7 +305,7 @@ pub fn credentials_alias() -> State {
             .into(),
     );
     if let VerifyState::Passed { prepared, .. } = &mut s.verify {
-        *prepared = Box::new(p);
+        **prepared = p;
     }
     s
 }
