@@ -310,6 +310,20 @@ pub fn credentials_alias() -> State {
     s
 }
 
+/// Credentials for a linked worktree whose remote URL git reads from a file the
+/// repository's config includes (`includeIf "gitdir:…"`): that file is the one changed.
+pub fn credentials_include() -> State {
+    let mut s = at(Screen::Credentials);
+    if let VerifyState::Passed { prepared, .. } = &mut s.verify {
+        for c in &mut prepared.plan.changes {
+            if let Change::RemoteUrl { config, .. } = c {
+                *config = PathBuf::from("/home/me/work/work.inc");
+            }
+        }
+    }
+    s
+}
+
 /// Apply with the first change done and the rest in flight.
 pub fn apply_running() -> State {
     let mut s = at(Screen::Apply);

@@ -259,3 +259,12 @@ fn credentials_show_an_alias_binding() {
     assert!(text.contains("credential.https://github.com.username") && text.contains("github-work"), "{text}");
     check("credentials_alias", &s);
 }
+
+/// A URL from an included file: the plan names the file that changes.
+#[test]
+fn credentials_name_an_included_file() {
+    let s = credentials_include();
+    let text = render(&s, 100, 30);
+    assert!(text.contains("set origin URL (in /home/me/work/work.inc)"), "{text}");
+    check("credentials_include", &s);
+}
