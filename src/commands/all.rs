@@ -151,12 +151,14 @@ fn detail(r: &RepoReport) -> String {
         parts.push(what);
     }
     if let Some(a) = &r.account {
-        parts.push(match (&a.login, &a.file) {
-            (Some(l), Some(f)) => format!("sends {l} ({} in {f})", a.key.as_deref().unwrap_or(a.source)),
-            (Some(l), None) => {
+        let key = a.key.as_deref().unwrap_or(a.source);
+        parts.push(match (&a.login, &a.file, &a.included_from) {
+            (Some(l), Some(f), _) => format!("sends {l} ({key} in {f})"),
+            (Some(l), None, Some(f)) => format!("sends {l} ({key}, included from {f})"),
+            (Some(l), None, None) => {
                 format!("sends {l} (from the {})", if a.source == "url" { "remote URL" } else { a.source })
             }
-            (None, _) => "sends the helper's account".into(),
+            (None, _, _) => "sends the helper's account".into(),
         });
     }
     if let Some(why) = &r.reason {

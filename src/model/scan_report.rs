@@ -244,6 +244,9 @@ pub struct AccountReport {
     /// Its config scope (`global`, `local`…) and file.
     pub scope: Option<String>,
     pub file: Option<String>,
+    /// The file that included it, when it comes from an included file (`include.path`,
+    /// `includeIf`): libgit2 does not name the included file itself.
+    pub included_from: Option<String>,
 }
 
 impl AccountReport {
@@ -251,16 +254,19 @@ impl AccountReport {
         let login = r.username.clone().filter(|u| !u.is_empty());
         match (&login, &r.user_source) {
             (Some(_), Some(UserSource::Url)) => {
-                AccountReport { login, source: "url", key: None, scope: None, file: None }
+                AccountReport { login, source: "url", key: None, scope: None, file: None, included_from: None }
             }
-            (Some(_), Some(src @ UserSource::Config { key, scope, .. })) => AccountReport {
+            (Some(_), Some(src @ UserSource::Config { key, scope, origin })) => AccountReport {
                 file: src.file().map(str::to_owned),
+                included_from: origin.strip_prefix("include:").map(str::to_owned),
                 login,
                 source: "config",
                 key: Some(key.clone()),
                 scope: Some(scope.clone()),
             },
-            _ => AccountReport { login: None, source: "helper", key: None, scope: None, file: None },
+            _ => {
+                AccountReport { login: None, source: "helper", key: None, scope: None, file: None, included_from: None }
+            }
         }
     }
 }

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod alias;
+mod all;
 mod bad_input;
 // Process groups, /proc and wait4.
 #[cfg(target_os = "linux")]
