@@ -49,7 +49,10 @@ pub async fn run(deps: &Deps, args: DoctorArgs) -> Result<u8, Problem> {
         bar.finish_and_clear();
     }
     if args.json {
-        out(&json_lines(&report)?)?;
+        // In pieces: ten thousand repositories need not be one string.
+        for chunk in report.repos.chunks(512) {
+            out(&json_lines(chunk)?)?;
+        }
     } else {
         out(&render(&report, Style::stdout()))?;
     }
@@ -84,9 +87,9 @@ fn progress_bar() -> Option<indicatif::ProgressBar> {
 }
 
 /// One JSON object per repository and line (JSON lines), in path order.
-pub fn json_lines(report: &ScanReport) -> Result<String, Problem> {
+pub fn json_lines(repos: &[RepoReport]) -> Result<String, Problem> {
     let mut text = String::new();
-    for r in &report.repos {
+    for r in repos {
         text.push_str(&serde_json::to_string(r).map_err(|e| Problem::Other(e.to_string()))?);
         text.push('\n');
     }

@@ -21,7 +21,7 @@ use crate::git::walk::{self, Found, SharedConfig};
 use crate::model::helpers::ConfigEntry;
 use crate::model::remote::InsteadOf;
 use crate::model::repo::RemoteInfo;
-use crate::model::request::{RequestError, request_for};
+use crate::model::request::request_for;
 use crate::model::scan::{Facts, NotAsked, RemotePlace, Verdict, needs_binding, verdict};
 use crate::model::scan_report::{self as report, AccountReport, RemoteReport, RepoReport};
 use crate::model::ssh::SshTarget;
@@ -195,16 +195,16 @@ fn classify_all(
     let shared_credential: Vec<ConfigEntry> =
         shared.as_ref().map(|s| s.entries.iter().filter(|e| is_credential(e)).cloned().collect()).unwrap_or_default();
     let lookup = |name: &str| aliases.get(name).cloned();
-    let mut partial: Vec<Partial> =
+    let partial: Vec<Partial> =
         reads.into_par_iter().map(|r| classify(r, shared, &shared_credential, host, &lookup)).collect();
     let conflicts = needs_binding(partial.iter().map(|p| p.pinned.as_deref()));
     partial
-        .iter_mut()
+        .into_iter()
         .zip(conflicts)
-        .map(|(p, conflict)| {
+        .map(|(mut p, conflict)| {
             p.facts.login_conflict = conflict;
             let (v, needs, reason) = verdict(&p.facts, not_asked);
-            RepoReport { verdict: v, needs, reason, ..p.report.clone() }
+            RepoReport { verdict: v, needs, reason, ..p.report }
         })
         .collect()
 }
@@ -255,9 +255,10 @@ fn classify(
     } else {
         shared_credential.iter().cloned().chain(local.credential).collect()
     };
+    // A valueless credential key stops git (RequestError::NoValue); a URL git takes no
+    // credential for is as unusable.
     let request = match request_for(&report::request_url(&view, host), &entries) {
         Ok(r) => r,
-        Err(e @ RequestError::NoValue { .. }) => return broken(e.to_string(), report),
         Err(e) => return broken(e.to_string(), report),
     };
     let account = AccountReport::of(&request);
