@@ -36,9 +36,10 @@ pub async fn run(deps: &Deps, args: DoctorArgs) -> Result<u8, Problem> {
     let tell: Arc<dyn Fn(Progress) + Send + Sync> = match bar.clone() {
         Some(bar) => Arc::new(move |p| match p {
             Progress::Found(n) => bar.set_message(format!("{n} repositories found")),
-            Progress::Read { done, total } => {
+            // Reported from several threads: counted here, so the bar never goes back.
+            Progress::Read { done: _, total } => {
                 bar.set_length(total as u64);
-                bar.set_position(done as u64);
+                bar.inc(1);
             }
         }),
         None => Arc::new(|_| {}),
@@ -79,7 +80,7 @@ fn progress_bar() -> Option<indicatif::ProgressBar> {
     if !std::io::stderr().is_terminal() {
         return None;
     }
-    let bar = indicatif::ProgressBar::with_draw_target(Some(0), indicatif::ProgressDrawTarget::stderr());
+    let bar = indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
     if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}") {
         bar.set_style(style);
     }
