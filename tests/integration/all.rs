@@ -262,3 +262,48 @@ fn healthy_depth_and_bad_folders() {
     let out = t.cmd(&["doctor", "--offline"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// One `ssh -G` per distinct host name, however many repositories use it: a fake ssh
+/// first on PATH logs each run.
+#[cfg(unix)]
+#[test]
+fn ssh_is_asked_once_per_alias_host() {
+    use std::os::unix::fs::PermissionsExt;
+    let t = tree();
+    let bin = t.home.join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let log = t.home.join("ssh.log");
+    let fake = bin.join("ssh");
+    std::fs::write(
+        &fake,
+        format!(
+            "#!/bin/sh\nfor a; do last=$a; done\necho \"$last\" >> '{}'\n\
+             if [ \"$last\" = github-work ]; then echo 'hostname github.com'; echo 'identityfile ~/.ssh/id_work';\n\
+             else echo \"hostname $last\"; fi\n",
+            log.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let many = t.root.join("many");
+    for i in 0..5 {
+        t.repo(&format!("many/alias{i}"), Some(&format!("git@github-work:octo/a{i}.git")));
+    }
+    t.repo("many/other", Some("git@gitlab-box:octo/b.git"));
+    t.repo("many/other2", Some("ssh://git@gitlab-box/octo/c.git"));
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
+    let out = t
+        .cmd(&["doctor", "--all", "--offline", "--json", &many.display().to_string()])
+        .env("PATH", path)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let verdicts: Vec<String> = text
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap()["verdict"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(verdicts, ["needs-binding"; 5].iter().chain(&["other-host"; 2]).copied().collect::<Vec<_>>(), "{text}");
+    let mut asked: Vec<String> = std::fs::read_to_string(&log).unwrap().lines().map(str::to_owned).collect();
+    asked.sort();
+    assert_eq!(asked, ["github-work", "gitlab-box"], "one run per distinct host name");
+}
