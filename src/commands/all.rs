@@ -117,7 +117,12 @@ pub fn render(report: &ScanReport, s: Style) -> String {
         summary.push_str(&format!(": {}", counts.join(", ")));
     }
     summary.push_str(&format!(" ({}", report.host));
-    summary.push_str(if report.offline { ", offline)" } else { ", local facts only)" });
+    summary.push_str(if report.offline { ", offline" } else { ", local facts only" });
+    let credentials = crate::model::scan_report::credential_groups(&report.repos).len();
+    if credentials > 0 {
+        summary.push_str(&format!("; {credentials} distinct credential{}", if credentials == 1 { "" } else { "s" }));
+    }
+    summary.push(')');
     text.push_str(&s.bold(&summary));
     text.push('\n');
     text

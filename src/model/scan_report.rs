@@ -299,6 +299,19 @@ impl RemoteReport {
     }
 }
 
+/// The distinct credential requests among the reports, each with how many
+/// repositories make it, in order: what a network check asks for once each (one
+/// request per (host, account, path rule)), then reuses for every repository.
+pub fn credential_groups(repos: &[RepoReport]) -> Vec<(&str, usize)> {
+    let mut groups: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for r in repos {
+        if let Some(c) = r.credential.as_deref() {
+            *groups.entry(c).or_default() += 1;
+        }
+    }
+    groups.into_iter().collect()
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -338,6 +351,31 @@ mod tests {
         let host = HostUrl::github();
         let v = view(fork, &host, &|_| None).unwrap();
         assert_eq!(v.push_repo.map(|r| r.to_string()).as_deref(), Some("me/r"));
+    }
+
+    #[test]
+    fn one_credential_per_distinct_request() {
+        let r = |c: Option<&str>| RepoReport {
+            path: String::new(),
+            kind: RepoKind::WorkTree,
+            verdict: Verdict::NotChecked,
+            needs: vec![],
+            reason: None,
+            remote: None,
+            account: None,
+            credential: c.map(str::to_owned),
+        };
+        let repos = [
+            r(Some("https://github.com")),
+            r(Some("https://octo-work@github.com")),
+            r(None),
+            r(Some("https://github.com")),
+            r(Some("https://github.com/o/r.git")),
+        ];
+        assert_eq!(
+            credential_groups(&repos),
+            [("https://github.com", 2), ("https://github.com/o/r.git", 1), ("https://octo-work@github.com", 1)]
+        );
     }
 
     #[test]

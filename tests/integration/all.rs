@@ -231,7 +231,7 @@ fn text_output_one_line_each_and_a_summary() {
     assert_eq!(
         *summary,
         format!(
-            "12 repositories: 1 broken, {binding} needs-binding, 2 needs-switch, 5 not-checked, {other} other-host (github.com, offline)"
+            "12 repositories: 1 broken, {binding} needs-binding, 2 needs-switch, 5 not-checked, {other} other-host (github.com, offline; 3 distinct credentials)"
         )
     );
 }
