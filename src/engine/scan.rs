@@ -262,9 +262,9 @@ fn classify(
         Err(e) => return broken(e.to_string(), report),
     };
     let account = AccountReport::of(&request);
-    let pinned = account.login.clone();
+    let pinned = request.username.clone().filter(|u| !u.is_empty());
     report.account = Some(account);
-    report.credential = Some(request.describe());
+    report.credential = Some(report::credential_of(&request));
     let facts = Facts {
         broken: None,
         remote: Some(RemotePlace::Host),

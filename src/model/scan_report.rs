@@ -249,9 +249,24 @@ pub struct AccountReport {
     pub included_from: Option<String>,
 }
 
+/// A user name as it may be printed: a token used as one (`https://ghp_…@github.com`)
+/// is `***`.
+fn shown_user(user: &str) -> String {
+    if remote::is_token_shaped_user(user) { "***".into() } else { user.into() }
+}
+
+/// The request as the report names it ([`RepoReport::credential`]), a token-shaped user
+/// name hidden.
+pub fn credential_of(r: &Request) -> String {
+    match r.username.as_deref().filter(|u| !u.is_empty()) {
+        Some(u) => Request { username: Some(shown_user(u)), ..r.clone() }.describe(),
+        None => Request { username: None, ..r.clone() }.describe(),
+    }
+}
+
 impl AccountReport {
     pub fn of(r: &Request) -> AccountReport {
-        let login = r.username.clone().filter(|u| !u.is_empty());
+        let login = r.username.as_deref().filter(|u| !u.is_empty()).map(shown_user);
         match (&login, &r.user_source) {
             (Some(_), Some(UserSource::Url)) => {
                 AccountReport { login, source: "url", key: None, scope: None, file: None, included_from: None }

@@ -113,8 +113,14 @@ fn tree() -> Tree {
     std::fs::create_dir_all(t.root.join("srv")).unwrap();
     t.git(&t.root.join("srv"), &["init", "-q", "--bare", "bare.git"]);
     t.repo("node_modules/dep", Some("git@github.com:octo/dep.git"));
+    t.repo("leak/token", Some(&format!("https://{}@github.com/octo/leak.git", token())));
     t.repo(".hidden/secret", Some("git@github.com:octo/hidden.git"));
     t
+}
+
+/// A token-shaped user name, made at run time.
+fn token() -> String {
+    format!("ghp_{}", "q7".repeat(18))
 }
 
 fn run_json(t: &Tree, extra: &[&str]) -> (BTreeMap<String, Value>, i32, String) {
@@ -151,6 +157,7 @@ fn every_repository_is_found_with_its_verdict() {
             ("https", "not-checked"),
             ("https-wt", "not-checked"),
             ("https/sub/nested", "not-checked"),
+            ("leak/token", "not-checked"),
             ("personal", "needs-binding"),
             ("srv/bare.git", "not-checked"),
             ("ssh", "needs-switch"),
@@ -191,9 +198,15 @@ fn every_repository_is_found_with_its_verdict() {
             continue;
         }
         let dir = t.root.join(rel);
-        assert_eq!(v["remote"]["fetch_url"], t.git(&dir, &["remote", "get-url", "origin"]), "{rel}");
-        assert_eq!(v["remote"]["push_url"], t.git(&dir, &["remote", "get-url", "--push", "origin"]), "{rel}");
+        let git_says = |args: &[&str]| git_reauth::model::remote::redact(&t.git(&dir, args));
+        assert_eq!(v["remote"]["fetch_url"], git_says(&["remote", "get-url", "origin"]), "{rel}");
+        assert_eq!(v["remote"]["push_url"], git_says(&["remote", "get-url", "--push", "origin"]), "{rel}");
     }
+    // A token used as the user name is never printed, in any field.
+    assert_eq!(r("leak/token")["credential"], "https://***@github.com");
+    assert_eq!(r("leak/token")["account"]["login"], "***");
+    assert_eq!(r("leak/token")["remote"]["url"], "https://***@github.com/octo/leak.git");
+    assert!(!repos.values().any(|v| v.to_string().contains(&token())));
     let work = t.git(&t.root.join("work/one"), &["config", "credential.https://github.com.username"]);
     assert_eq!(work, "octo-work", "git's own reading of the includeIf");
     // The field names are stable: every object has all of them.
@@ -209,7 +222,8 @@ fn text_output_one_line_each_and_a_summary() {
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8(out.stdout).unwrap();
     let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines.len(), 13, "{text}");
+    assert_eq!(lines.len(), 14, "{text}");
+    assert!(!text.contains(&token()), "a token in a remote URL is never printed: {text}");
     let line = |rel: &str| {
         let path = t.root.join(rel).display().to_string();
         *lines.iter().find(|l| l.contains(&format!(" {path}  "))).unwrap_or_else(|| panic!("{rel}: {text}"))
@@ -231,7 +245,7 @@ fn text_output_one_line_each_and_a_summary() {
     assert_eq!(
         *summary,
         format!(
-            "12 repositories: 1 broken, {binding} needs-binding, 2 needs-switch, 5 not-checked, {other} other-host (github.com, offline; 3 distinct credentials)"
+            "13 repositories: 1 broken, {binding} needs-binding, 2 needs-switch, 6 not-checked, {other} other-host (github.com, offline; 4 distinct credentials)"
         )
     );
 }
