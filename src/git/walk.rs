@@ -122,7 +122,9 @@ fn linked(dir: &Path) -> Option<Found> {
 /// it has conditional includes (`includeIf`), which depend on the repository.
 #[derive(Clone, Debug, Default)]
 pub struct SharedConfig {
+    /// System, then XDG and global entries, in git's order.
     pub entries: Vec<ConfigEntry>,
+    /// An `includeIf` is among them.
     pub conditional: bool,
 }
 

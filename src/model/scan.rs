@@ -67,6 +67,7 @@ pub enum RepoKind {
 }
 
 impl RepoKind {
+    /// The name `--json` gives it.
     pub fn as_str(self) -> &'static str {
         match self {
             RepoKind::WorkTree => "work-tree",
@@ -124,6 +125,7 @@ impl Verdict {
         Verdict::OtherHost,
     ];
 
+    /// The name `--json` and the text give it.
     pub fn as_str(self) -> &'static str {
         match self {
             Verdict::Works => "works",

@@ -189,7 +189,9 @@ pub fn transport_name(t: Transport) -> &'static str {
 pub struct RepoReport {
     /// The work tree (a bare repository's own folder).
     pub path: String,
+    /// `work-tree`, `linked-worktree`, `bare`.
     pub kind: RepoKind,
+    /// The verdict (`model::scan::Verdict`).
     pub verdict: Verdict,
     /// `switch`, `binding`.
     pub needs: Vec<Need>,
@@ -206,8 +208,11 @@ pub struct RepoReport {
 /// The remote looked at, as written and as git uses it (URLs redacted).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct RemoteReport {
+    /// The remote's name (`origin`, else the first).
     pub name: String,
+    /// `remote.<name>.url` as written (the first value).
     pub url: Option<String>,
+    /// `remote.<name>.pushurl` as written (the first value).
     pub pushurl: Option<String>,
     /// After insteadOf (`git remote get-url`).
     pub fetch_url: String,
@@ -225,10 +230,14 @@ pub struct RemoteReport {
     pub alias: Option<AliasReport>,
 }
 
+/// The SSH alias a remote goes through, as `ssh -G` resolved it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct AliasReport {
+    /// The name in the URL (`github-work`).
     pub name: String,
+    /// The host it stands for.
     pub hostname: String,
+    /// The key it names, unless it is one of ssh's defaults.
     pub identity_file: Option<String>,
 }
 
@@ -236,6 +245,7 @@ pub struct AliasReport {
 /// `source: helper` (the helper's answer decides).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct AccountReport {
+    /// The pinned user name (`***` for a token-shaped one), or `None`: the helper's.
     pub login: Option<String>,
     /// `url`, `config` or `helper`.
     pub source: &'static str,
@@ -265,6 +275,7 @@ pub fn credential_of(r: &Request) -> String {
 }
 
 impl AccountReport {
+    /// From the credential request git makes.
     pub fn of(r: &Request) -> AccountReport {
         let login = r.username.as_deref().filter(|u| !u.is_empty()).map(shown_user);
         match (&login, &r.user_source) {
@@ -287,6 +298,7 @@ impl AccountReport {
 }
 
 impl RemoteReport {
+    /// From the remote and, when it is on the host, its classification.
     pub fn of(info: &RemoteInfo, view: Option<&RemoteView>) -> RemoteReport {
         let push_source = match info.push_source() {
             PushSource::Url => "url",
