@@ -131,12 +131,31 @@ pub struct CredentialArgs {
 
 #[derive(Debug, Args)]
 pub struct DoctorArgs {
-    /// Print JSON (see CONTRACT.md) instead of text
+    /// Print JSON (see CONTRACT.md) instead of text; with --all, one object per repository and line
+    /// (JSON lines): path, kind, verdict, needs, reason, remote, account, credential
     #[arg(long)]
     pub json: bool,
     /// Check this remote instead of origin
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", conflicts_with = "all")]
     pub remote: Option<String>,
+    /// Every repository under DIR… (default: the home folder): bare ones, linked worktrees and
+    /// repositories nested in another's work tree included; hidden folders (other than those named),
+    /// node_modules, target, vendor and caches are skipped. One line per repository and a summary.
+    /// Verdicts: works, needs-switch (SSH or git:// on the host), needs-binding (an SSH alias with a
+    /// key of its own, or two GitHub logins pinned on the host), no-access, not-checked (offline, no
+    /// remote), other-host, broken (git cannot use the config). Exit 1 when a repository
+    /// needs-switch, needs-binding, has no-access or is broken
+    #[arg(long)]
+    pub all: bool,
+    /// With --all: the folders to search (default: the home folder)
+    #[arg(value_name = "DIR", requires = "all")]
+    pub dirs: Vec<std::path::PathBuf>,
+    /// With --all: local facts only, no request to the server
+    #[arg(long, requires = "all")]
+    pub offline: bool,
+    /// With --all: how deep to look, counted like `find -maxdepth` (a folder named is depth 0)
+    #[arg(long, value_name = "N", requires = "all", default_value_t = crate::model::scan::DEFAULT_MAX_DEPTH)]
+    pub max_depth: usize,
 }
 
 #[derive(Debug, Args)]

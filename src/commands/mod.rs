@@ -1,6 +1,7 @@
 //! The command-line face: parse, wire the edges, run the engine, render its report as
 //! text or JSON, and turn every failure into one line + a hint + an exit code.
 
+mod all;
 mod completions;
 mod demo;
 mod doctor;
@@ -159,7 +160,7 @@ async fn run(cli: Cli) -> Result<u8, Problem> {
     let deps = deps(cli.global.host_url.as_deref())?;
     let given = cli.global.host_url.is_some();
     let deps = match &command {
-        Command::Doctor(a) => host_from_remote(deps, given, a.remote.as_deref()).await?,
+        Command::Doctor(a) if !a.all => host_from_remote(deps, given, a.remote.as_deref()).await?,
         Command::Setup(a) => host_from_remote(deps, given, a.remote.as_deref()).await?,
         _ => deps,
     };
@@ -167,6 +168,7 @@ async fn run(cli: Cli) -> Result<u8, Problem> {
     spawn_signal_watch(cancel.clone());
     match command {
         // Read-only commands stop at once on Ctrl-C: nothing to roll back.
+        Command::Doctor(a) if a.all => until_cancelled(&cancel, all::run(&deps, a)).await,
         Command::Doctor(a) => until_cancelled(&cancel, doctor::run(&deps, a)).await,
         Command::Status(a) => until_cancelled(&cancel, status::run(&deps, a)).await,
         // Undo finishes, or puts back the steps it took, then reports the interruption.

@@ -10,6 +10,7 @@ pub mod error;
 pub mod identity;
 pub mod journal;
 pub mod observe;
+pub mod scan;
 pub mod setup;
 pub mod status;
 pub mod undo;

@@ -8,6 +8,7 @@ mod credential;
 mod repo;
 mod run;
 mod ssh;
+pub mod walk;
 
 pub use config::{ConfigFileError, InsteadOfRule, entries as config_entries, global_config_file, insteadof_rules};
 pub use config_file::{apply_edit, read_values, write_values, write_values_edit};

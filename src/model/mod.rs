@@ -17,6 +17,8 @@ mod props;
 pub mod remote;
 pub mod repo;
 pub mod request;
+pub mod scan;
+pub mod scan_report;
 pub mod scopes;
 pub mod scrub;
 pub mod ssh;

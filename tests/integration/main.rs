@@ -3,6 +3,7 @@
 
 mod accounts;
 mod alias;
+mod all;
 mod bad_input;
 mod causes;
 // Process groups, /proc and wait4.

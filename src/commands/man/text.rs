@@ -94,6 +94,12 @@ pub const ENVIRONMENT: &[Entry] = &[
         on: NETWORK,
     },
     Entry {
+        name: "GIT_CONFIG_NOSYSTEM, GIT_CONFIG_SYSTEM",
+        text: "doctor --all reads the system git config as git does: not at all with GIT_CONFIG_NOSYSTEM, \
+               else $GIT_CONFIG_SYSTEM, else the system file.",
+        on: &["", "doctor"],
+    },
+    Entry {
         name: "HOSTNAME",
         text: "This machine's name for token descriptions (\"git-reauth on NAME\"); else /etc/hostname \
                (COMPUTERNAME on Windows).",
