@@ -183,6 +183,17 @@ pub struct SetupArgs {
     /// Check and print the plan, change nothing
     #[arg(long)]
     pub dry_run: bool,
+    /// Every repository under the folders (default: the home folder): the host's credential
+    /// once, then, with --switch-remote, every SSH remote on the host switched to HTTPS, in one
+    /// plan, one journal and one undo
+    #[arg(long, conflicts_with = "remote")]
+    pub all: bool,
+    /// With --all: the folders to search (default: the home folder)
+    #[arg(value_name = "DIR", requires = "all")]
+    pub dirs: Vec<std::path::PathBuf>,
+    /// With --all: how deep to look, counted like `find -maxdepth`
+    #[arg(long, value_name = "N", requires = "all", default_value_t = crate::model::scan::DEFAULT_MAX_DEPTH)]
+    pub max_depth: usize,
     /// Do not ask for confirmation (setup never prompts; accepted for scripts)
     #[arg(long, short)]
     pub yes: bool,

@@ -61,7 +61,7 @@ pub async fn run(deps: &Deps, args: DoctorArgs) -> Result<u8, Problem> {
 }
 
 /// The folders named, made absolute against the working folder; none: the home folder.
-fn roots(deps: &Deps, dirs: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+pub(super) fn roots(deps: &Deps, dirs: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     let env = deps.env();
     if dirs.is_empty() {
         let home = env.var("HOME").filter(|h| !h.is_empty()).ok_or("no home folder (HOME is not set)")?;

@@ -161,7 +161,7 @@ async fn run(cli: Cli) -> Result<u8, Problem> {
     let given = cli.global.host_url.is_some();
     let deps = match &command {
         Command::Doctor(a) if !a.all => host_from_remote(deps, given, a.remote.as_deref()).await?,
-        Command::Setup(a) => host_from_remote(deps, given, a.remote.as_deref()).await?,
+        Command::Setup(a) if !a.all => host_from_remote(deps, given, a.remote.as_deref()).await?,
         _ => deps,
     };
     let cancel = CancellationToken::new();

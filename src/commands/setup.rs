@@ -44,11 +44,15 @@ pub async fn run(deps: &Deps, args: SetupArgs, cancel: &CancellationToken) -> Re
     let stdin = std::io::stdin();
     let is_tty = stdin.is_terminal();
     let token = read_token(stdin.lock(), is_tty)?;
+    if args.all {
+        return run_all(deps, args, &token, cancel).await;
+    }
     let opts = SetupOpts {
         remote: args.remote,
         switch_remote: args.switch_remote,
         store: args.store.into(),
         bind: args.bind.map_or(Bind::Ask, Into::into),
+        host_only: false,
     };
     // The plan is printed before anything changes; `--dry-run` stops there.
     let mut shown = Ok(());
@@ -118,6 +122,83 @@ pub fn render_plan(p: &Prepared, deps: &Deps, s: Style) -> String {
         text.push_str(&format!("{} {n}\n", s.warn("note:")));
     }
     text
+}
+
+/// `setup --all`: find the repositories (offline), then the host's credential and every
+/// chosen repository's switch in one plan, one journal, one undo.
+async fn run_all(deps: &Deps, args: SetupArgs, token: &Token, cancel: &CancellationToken) -> Result<u8, Problem> {
+    use crate::engine::scan::{ScanOpts, scan};
+    use crate::engine::setup::{FixedAll, fix_all};
+    use crate::model::scan::Need;
+    let roots = super::all::roots(deps, &args.dirs).map_err(Problem::Other)?;
+    let report =
+        scan(deps, &ScanOpts { roots, max_depth: args.max_depth, offline: true }, std::sync::Arc::new(|_| {})).await;
+    let switchable: Vec<std::path::PathBuf> = report
+        .repos
+        .iter()
+        .filter(|r| r.needs.contains(&Need::Switch))
+        .map(|r| std::path::PathBuf::from(&r.path))
+        .collect();
+    let dirs = if args.switch_remote { switchable.clone() } else { Vec::new() };
+    let opts = SetupOpts {
+        remote: None,
+        switch_remote: args.switch_remote,
+        store: args.store.into(),
+        bind: args.bind.map_or(Bind::Ask, Into::into),
+        host_only: false,
+    };
+    let s = Style::stdout();
+    let mut shown = Ok(());
+    let confirm = |p: &crate::engine::setup::AllPrepared| {
+        let mut text = render_plan(&p.host, deps, s);
+        // The host's plan lines are the last ones of the whole plan: show the whole.
+        text = text.split(&s.bold("Plan:")).next().unwrap_or("").to_string();
+        text.push_str(&format!(
+            "{} {} repositories found; {} switched:\n",
+            s.bold("Plan:"),
+            report.repos.len(),
+            p.repos.len()
+        ));
+        for r in &p.repos {
+            text.push_str(&format!("  {} {} ({})\n", s.ok("→"), r.dir.display(), r.repo));
+        }
+        for (i, c) in p.plan.changes.iter().enumerate() {
+            text.push_str(&format!("  {}. {}\n", i + 1, c.describe()));
+        }
+        for (dir, why) in &p.skipped {
+            text.push_str(&format!("{} left out: {}: {why}\n", s.warn("note:"), dir.display()));
+        }
+        if !args.switch_remote && !switchable.is_empty() {
+            text.push_str(&format!(
+                "{} {} repositories use SSH on the host; add --switch-remote to switch them\n",
+                s.warn("note:"),
+                switchable.len()
+            ));
+        }
+        for n in &p.notes {
+            text.push_str(&format!("{} {n}\n", s.warn("note:")));
+        }
+        shown = out(&text);
+        shown.is_ok() && !args.dry_run
+    };
+    let fixed = fix_all(deps, token, &dirs, &opts, cancel, confirm).await?;
+    shown?;
+    match fixed {
+        FixedAll::Previewed(_) => out("Dry run: nothing was changed.\n")?,
+        FixedAll::Applied { journal, verified, .. } => {
+            let mut text = String::new();
+            for v in &verified {
+                text.push_str(&format!("{} {v}\n", s.ok("✓")));
+            }
+            text.push_str(&format!(
+                "{} One `git-reauth undo` reverts every repository (journal: {}).\n",
+                s.bold("Done."),
+                journal.display()
+            ));
+            out(&text)?;
+        }
+    }
+    Ok(exit::OK)
 }
 
 #[cfg(test)]

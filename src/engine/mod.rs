@@ -41,6 +41,12 @@ impl Deps {
         Ok(Deps { git: Git::new(env.clone()), env, host, github, keyring: true })
     }
 
+    /// The same world, working in `cwd` (each repository of `setup --all`).
+    pub fn at(&self, cwd: &std::path::Path) -> Deps {
+        let env = self.env.with_cwd(cwd);
+        Deps { git: Git::new(env.clone()), env, ..self.clone() }
+    }
+
     /// The same, with the OS keyring off limits (the demo).
     pub fn without_keyring(self) -> Deps {
         Deps { keyring: false, ..self }

@@ -181,7 +181,8 @@ async fn verify(
         // the alternatives when there is none).
         None => default_store(&deps).await,
     };
-    let result = prepare(&deps, &token, &SetupOpts { remote: None, switch_remote, store, bind }).await;
+    let result =
+        prepare(&deps, &token, &SetupOpts { remote: None, switch_remote, store, bind, host_only: false }).await;
     let _ = tx.send(Msg::Verified { req, result: result.map(Box::new) });
 }
 

@@ -162,7 +162,13 @@ pub fn prepared() -> Prepared {
             ],
         },
         notes: vec![],
-        opts: SetupOpts { remote: None, switch_remote: true, store: StoreChoice::Helper, bind: Default::default() },
+        opts: SetupOpts {
+            remote: None,
+            switch_remote: true,
+            store: StoreChoice::Helper,
+            bind: Default::default(),
+            host_only: false,
+        },
         request: crate::model::request::Request {
             protocol: "https".into(),
             host: "github.com".into(),

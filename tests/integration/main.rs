@@ -23,6 +23,7 @@ mod man;
 mod redaction;
 mod screenshots;
 mod secrets;
+mod setup_all;
 mod support;
 mod tmux;
 mod undo_bytes;

@@ -17,9 +17,11 @@ use crate::model::request::Request;
 use crate::model::storage::StoreChoice;
 use crate::model::token::{Token, TokenKind, lint};
 
+mod all;
 mod plan;
 mod run;
 
+pub use all::{AllPrepared, FixedAll, RepoPart, fix_all};
 pub(crate) use run::unwritable_store_dir;
 pub use run::{Applied, ApplyProgress, Basis, Fixed, exclusive, fix};
 
@@ -31,6 +33,9 @@ pub struct SetupOpts {
     pub store: StoreChoice,
     /// How to tie the repository to the token's account when git sends another login.
     pub bind: Bind,
+    /// The host's credential only, whatever repository the working folder is in
+    /// (`setup --all` plans each repository itself).
+    pub host_only: bool,
 }
 
 /// The login the helpers hand out now for the fix's request, found before the plan.
@@ -235,7 +240,11 @@ struct Local {
 
 /// Look at the local setup (no network) and refuse what no fix can work with.
 async fn look(deps: &Deps, opts: &SetupOpts) -> Result<Local, Error> {
-    let obs = observe(deps, opts.remote.as_deref()).await;
+    let mut obs = observe(deps, opts.remote.as_deref()).await;
+    if opts.host_only {
+        obs.repo = None;
+        obs.remote = None;
+    }
     match &obs.git_version {
         Err(ObserveGitError::Missing) => return Err(Error::GitMissing),
         Err(ObserveGitError::TooOld(v)) => return Err(Error::GitTooOld(v.clone())),

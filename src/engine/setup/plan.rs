@@ -40,26 +40,7 @@ pub(super) fn make(
         let v = &t.view;
         let https = deps.host.repo_url(&v.repo);
         if opts.switch_remote {
-            let config = t.repo.config_file.clone();
-            for (push, current) in [(false, &v.info.url), (true, &v.info.pushurl)] {
-                let Some(cur) = current else { continue };
-                let wanted = remote::to_https(cur, &deps.host).unwrap_or_else(|| https.clone());
-                if &wanted != cur {
-                    changes.push(Change::RemoteUrl {
-                        config: v
-                            .info
-                            .file_to_change(push, &config)
-                            .map_err(|why| Error::Git(crate::git::GitError::Repo(why)))?,
-                        remote: v.info.name.clone(),
-                        push,
-                        // Recorded without a token the URL may hold: the plan is shown and
-                        // journaled, and applied while the URL, scrubbed, is this one.
-                        from: Some(scrub(cur)),
-                        to: Some(wanted),
-                    });
-                }
-            }
-            changes.extend(drop_ssh_rules(deps, &https, rules, &mut notes)?);
+            changes.extend(switch(deps, t, rules, &mut notes)?);
         } else if v.uses_ssh() {
             notes.push(format!(
                 "{} uses SSH, so git will not use the token for it; add --switch-remote to switch it to {https}",
@@ -247,6 +228,40 @@ fn with_user(url: &str, user: Option<&str>) -> String {
         return url.to_string();
     }
     u.to_string()
+}
+
+/// The changes that switch `t`'s remote (its url and pushurl) to HTTPS in the files
+/// git reads them from, and drop the insteadOf rules that would turn it back into SSH.
+pub(super) fn switch(
+    deps: &Deps,
+    t: &RepoTarget,
+    rules: &[InsteadOfRule],
+    notes: &mut Vec<String>,
+) -> Result<Vec<Change>, Error> {
+    let v = &t.view;
+    let https = deps.host.repo_url(&v.repo);
+    let config = t.repo.config_file.clone();
+    let mut changes = Vec::new();
+    for (push, current) in [(false, &v.info.url), (true, &v.info.pushurl)] {
+        let Some(cur) = current else { continue };
+        let wanted = remote::to_https(cur, &deps.host).unwrap_or_else(|| https.clone());
+        if &wanted != cur {
+            changes.push(Change::RemoteUrl {
+                config: v
+                    .info
+                    .file_to_change(push, &config)
+                    .map_err(|why| Error::Git(crate::git::GitError::Repo(why)))?,
+                remote: v.info.name.clone(),
+                push,
+                // Recorded without a token the URL may hold: the plan is shown and
+                // journaled, and applied while the URL, scrubbed, is this one.
+                from: Some(scrub(cur)),
+                to: Some(wanted),
+            });
+        }
+    }
+    changes.extend(drop_ssh_rules(deps, &https, rules, notes)?);
+    Ok(changes)
 }
 
 /// Make the chosen helper the only one for this host, exactly as gh does for its own:
