@@ -270,6 +270,17 @@ async fn token_page_latency_and_shutdown() {
     let root = sb.repo_path("x", "y").parent().unwrap().parent().unwrap().to_path_buf();
     assert!(root.exists());
     sb.shutdown().await;
-    assert!(tokio::net::TcpStream::connect(&addr).await.is_err());
+    // Nothing of this sandbox answers any more (another test's sandbox may have been given
+    // the freed port since: it does not know alice's token).
+    if let Ok(mut stream) = tokio::net::TcpStream::connect(&addr).await {
+        use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+        let req = format!(
+            "GET /api/v3/user HTTP/1.1\r\nhost: {addr}\r\nauthorization: token {tok}\r\nconnection: close\r\n\r\n"
+        );
+        let _ = stream.write_all(req.as_bytes()).await;
+        let mut answer = String::new();
+        let _ = stream.read_to_string(&mut answer).await;
+        assert!(!answer.starts_with("HTTP/1.1 200"), "the old sandbox still answers: {answer}");
+    }
     assert!(!root.exists(), "temp dir removed with the last handle");
 }
