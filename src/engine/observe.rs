@@ -59,10 +59,6 @@ pub fn pick_remote(repo: &RepoInfo, wanted: Option<&str>) -> Result<String, Remo
     }
 }
 
-fn transport_of(url: &str) -> Transport {
-    remote::parse(url).map(|r| r.transport).unwrap_or(Transport::Other)
-}
-
 /// Look at git, the repository and the chosen remote.
 pub async fn observe(deps: &Deps, wanted_remote: Option<&str>) -> Observation {
     let git_version = match deps.git.version().await {
@@ -96,27 +92,8 @@ async fn view(deps: &Deps, repo: &RepoInfo, name: &str) -> Result<RemoteView, Re
         _ => remote::classify(&info.effective_fetch, &deps.host),
     };
     let (classified, alias) = through_alias(deps, classified, [&written, &info.effective_fetch]).await;
-    match classified {
-        Classified::GitHub { repo, transport, embeds_secret } => {
-            // A fork-style pushurl (or rule) pushes to another repository on the host.
-            let push_repo = match remote::classify(&info.effective_push, &deps.host) {
-                Classified::GitHub { repo: pushed, .. } if pushed != repo => Some(pushed),
-                _ => None,
-            };
-            Ok(RemoteView {
-                repo,
-                transport,
-                push_transport: transport_of(&info.effective_push),
-                fetch_transport: transport_of(&info.effective_fetch),
-                embeds_secret: embeds_secret
-                    || info.pushurl.as_deref().is_some_and(|p| remote::parse(p).is_ok_and(|r| r.embeds_secret)),
-                push_repo,
-                info,
-                alias,
-            })
-        }
-        _ => Err(RemoteProblem::NotGitHub { remote: name.into(), url: remote::redact(&written) }),
-    }
+    RemoteView::placed(info, classified, alias, &deps.host)
+        .map_err(|_| RemoteProblem::NotGitHub { remote: name.into(), url: remote::redact(&written) })
 }
 
 /// A remote that is not on the host but reached over SSH may name an SSH alias
@@ -150,10 +127,7 @@ async fn alias_of(deps: &Deps, url: &str) -> Option<(Classified, Option<SshAlias
             return None;
         }
     };
-    let user = parsed.user.as_deref().map(|u| format!("{u}@")).unwrap_or_default();
-    let host = if target.hostname.contains(':') { format!("[{}]", target.hostname) } else { target.hostname.clone() };
-    let path = parsed.path.trim_start_matches('/');
-    match remote::classify(&format!("ssh://{user}{host}/{path}"), &deps.host) {
+    match remote::classify(&crate::model::ssh::through(&parsed, &target), &deps.host) {
         c @ Classified::GitHub { .. } => Some((c, Some(target.alias(name)))),
         _ => None,
     }

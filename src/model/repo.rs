@@ -150,6 +150,37 @@ impl RemoteInfo {
 }
 
 impl RemoteView {
+    /// The view of a remote that `classify` placed on the host (`classified`), with the
+    /// SSH alias it went through: the push side (a fork's repository on the host, the
+    /// transports git uses) and whether a secret is embedded. `Err`: the classification,
+    /// when it is not the host's.
+    pub fn placed(
+        info: RemoteInfo,
+        classified: crate::model::remote::Classified,
+        alias: Option<SshAlias>,
+        host: &crate::model::host::HostUrl,
+    ) -> Result<RemoteView, crate::model::remote::Classified> {
+        use crate::model::remote::{self, Classified};
+        let transport_of = |url: &str| remote::parse(url).map(|r| r.transport).unwrap_or(Transport::Other);
+        let Classified::GitHub { repo, transport, embeds_secret } = classified else { return Err(classified) };
+        // A fork-style pushurl (or rule) pushes to another repository on the host.
+        let push_repo = match remote::classify(&info.effective_push, host) {
+            Classified::GitHub { repo: pushed, .. } if pushed != repo => Some(pushed),
+            _ => None,
+        };
+        Ok(RemoteView {
+            repo,
+            transport,
+            push_transport: transport_of(&info.effective_push),
+            fetch_transport: transport_of(&info.effective_fetch),
+            embeds_secret: embeds_secret
+                || info.pushurl.as_deref().is_some_and(|p| remote::parse(p).is_ok_and(|r| r.embeds_secret)),
+            push_repo,
+            info,
+            alias,
+        })
+    }
+
     /// True when fetches or pushes go over SSH or the unauthenticated `git://`
     /// protocol (configured or forced by a rewrite rule): no token is used for either,
     /// and switching the remote to HTTPS is what helps.

@@ -135,36 +135,18 @@ pub fn view(
             let Ok(p) = remote::parse(url) else { continue };
             let Some(name) = p.host.as_deref().filter(|_| p.transport == Transport::Ssh) else { continue };
             let Some(target) = aliases(name).filter(|t| t.is_host(host)) else { continue };
-            let user = p.user.as_deref().map(|u| format!("{u}@")).unwrap_or_default();
-            let h =
-                if target.hostname.contains(':') { format!("[{}]", target.hostname) } else { target.hostname.clone() };
-            if let c @ Classified::GitHub { .. } = remote::classify(&format!("ssh://{user}{h}/{}", p.path), host) {
+            if let c @ Classified::GitHub { .. } = remote::classify(&crate::model::ssh::through(&p, &target), host) {
                 classified = c;
                 alias = Some(target.alias(name));
                 break;
             }
         }
     }
-    match classified {
-        Classified::GitHub { repo, transport, embeds_secret } => {
-            let push_repo = match remote::classify(&info.effective_push, host) {
-                Classified::GitHub { repo: pushed, .. } if pushed != repo => Some(pushed),
-                _ => None,
-            };
-            Ok(RemoteView {
-                repo,
-                transport,
-                push_transport: transport_of(&info.effective_push),
-                fetch_transport: transport_of(&info.effective_fetch),
-                embeds_secret: embeds_secret
-                    || info.pushurl.as_deref().is_some_and(|p| remote::parse(p).is_ok_and(|r| r.embeds_secret)),
-                push_repo,
-                info,
-                alias,
-            })
-        }
-        Classified::Foreign { host } => Err(host),
-        Classified::Local => Err(String::new()),
+    match RemoteView::placed(info, classified, alias, host) {
+        Ok(v) => Ok(v),
+        Err(Classified::GitHub { .. }) => Err(String::new()),
+        Err(Classified::Foreign { host }) => Err(host),
+        Err(Classified::Local) => Err(String::new()),
     }
 }
 

@@ -104,11 +104,34 @@ pub fn is_alias_name(name: &str) -> bool {
         && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | ':'))
 }
 
+/// The remote URL `url` as it reaches `target` (the host an SSH alias stands for):
+/// `ssh://[user@]HOSTNAME/path`, to classify against the host.
+pub fn through(url: &crate::model::remote::RemoteUrl, target: &SshTarget) -> String {
+    let user = url.user.as_deref().map(|u| format!("{u}@")).unwrap_or_default();
+    let host = if target.hostname.contains(':') { format!("[{}]", target.hostname) } else { target.hostname.clone() };
+    // scp-like paths are relative, `ssh://` ones start with `/`: one slash either way.
+    format!("ssh://{user}{host}/{}", url.path.trim_start_matches('/'))
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_remote_through_an_alias_keeps_its_user_and_one_slash() {
+        let t = SshTarget { hostname: "github.com".into(), port: None, user: None, identity_files: vec![] };
+        let v6 = SshTarget { hostname: "::1".into(), ..t.clone() };
+        for (url, want) in [
+            ("git@github-work:o/r.git", "ssh://git@github.com/o/r.git"),
+            ("ssh://git@github-work/o/r.git", "ssh://git@github.com/o/r.git"),
+            ("ssh://github-work:22/o/r", "ssh://github.com/o/r"),
+        ] {
+            assert_eq!(through(&crate::model::remote::parse(url).unwrap(), &t), want, "{url}");
+        }
+        assert_eq!(through(&crate::model::remote::parse("git@w:o/r").unwrap(), &v6), "ssh://git@[::1]/o/r");
+    }
 
     /// This machine's OpenSSH answering for `alias` with `config` as its only
     /// configuration file; `None` without ssh on PATH.
