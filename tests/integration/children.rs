@@ -226,8 +226,8 @@ fn ctrl_c_reaches_git_and_its_helpers_in_their_own_process_group() {
     assert_eq!((code, err.as_str()), (Some(130), "error: interrupted; nothing was changed\n"));
     assert_eq!(outlived(&[&secs]), Vec::<String>::new(), "doctor's helper outlived the Ctrl-C");
 
-    // setup is in its apply step, reading the login it would forget: git gets the
-    // Ctrl-C, and what was changed is rolled back.
+    // setup reads the login the helpers hand out (before any change): git gets the
+    // Ctrl-C too, and nothing is changed, whichever sees it first.
     let ssh_url = w.git_ok(&["remote", "get-url", "origin"]);
     let snap = w.snapshot_files();
     let slow = [("GIT_REAUTH_GIT_TIMEOUT_SECS".to_string(), "300".to_string())];

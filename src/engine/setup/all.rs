@@ -59,10 +59,7 @@ pub async fn fix_all(
     confirm: impl FnOnce(&AllPrepared) -> bool,
 ) -> Result<FixedAll, Error> {
     let _lock = exclusive(deps).await?;
-    let prepared = tokio::select! {
-        p = prepare_all(deps, token, dirs, opts) => p?,
-        _ = cancel.cancelled() => return Err(Error::Interrupted),
-    };
+    let prepared = super::run::or_cancelled(cancel, prepare_all(deps, token, dirs, opts)).await?;
     if !confirm(&prepared) {
         return Ok(FixedAll::Previewed(Box::new(prepared)));
     }

@@ -87,9 +87,14 @@ pub async fn fix(
 }
 
 /// `f`, unless `cancel` fires first (nothing has changed yet: it is dropped).
-async fn or_cancelled<T>(cancel: &CancellationToken, f: impl Future<Output = Result<T, Error>>) -> Result<T, Error> {
+/// Ctrl-C reaches git's children too: a git run that stopped for it is the same
+/// interruption, whichever is seen first.
+pub(super) async fn or_cancelled<T>(
+    cancel: &CancellationToken,
+    f: impl Future<Output = Result<T, Error>>,
+) -> Result<T, Error> {
     tokio::select! {
-        r = f => r,
+        r = f => r.map_err(|e| if e.is_interrupted() { Error::Interrupted } else { e }),
         _ = cancel.cancelled() => Err(Error::Interrupted),
     }
 }
