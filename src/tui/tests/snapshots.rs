@@ -268,3 +268,28 @@ fn credentials_name_an_included_file() {
     assert!(text.contains("set origin URL (in /home/me/work/work.inc)"), "{text}");
     check("credentials_include", &s);
 }
+
+/// Issue 14's causes that no other snapshot shows: a fine-grained token an organization
+/// may not have approved yet (GitHub answers 404 either way: both causes are named), and
+/// git's store helper in a folder it cannot write (found after applying: rolled back).
+#[test]
+fn the_other_causes_name_themselves() {
+    let pending = Error::RepoNotVisible {
+        repo: "acme/hello".into(),
+        login: "octo".into(),
+        fine_grained: true,
+        create_url: "https://github.com/settings/personal-access-tokens/new?target_name=acme".into(),
+    };
+    let s = verify_failed(&pending);
+    let text = render(&s, 100, 30);
+    assert!(text.contains("acme/hello") && text.contains("approv"), "{text}");
+    check("verify_pending_approval", &s);
+
+    let mut s = apply_running();
+    s.apply.changed = 3;
+    let unwritable = Error::StoreNotWritable { helper: "store".into(), dir: "/home/me/locked".into() };
+    s.apply.stage = ApplyStage::Failed(Failure::from(&unwritable));
+    let text = render(&s, 100, 30);
+    assert!(text.contains("/home/me/locked") && !text.contains("still answers first"), "{text}");
+    check("apply_store_not_writable", &s);
+}
