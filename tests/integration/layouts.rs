@@ -253,3 +253,18 @@ fn fix_push_undo_credentials(w: &World, files: &[PathBuf], changed: &Path) {
     let store = std::fs::read_to_string(w.ws.home.join(".git-credentials")).unwrap();
     assert!(!store.contains(PASSWORD), "the included helper forgot the stale login: {store}");
 }
+
+/// A repository's own insteadOf rule forcing SSH, with setup run from a subfolder: git
+/// names the file `.git/config` from the top of the work tree, and that is the file the
+/// rule is dropped from.
+#[test]
+fn a_local_insteadof_rule_is_dropped_when_setup_runs_in_a_subfolder() {
+    let w = World::with(Setup { ssh_remote: false, ..Setup::default() });
+    let base = w.sandbox.host_url();
+    let ip = base.trim_start_matches("http://").split(':').next().unwrap().to_string();
+    w.git_ok(&["config", "--local", &format!("url.git@{ip}:.insteadOf"), &format!("{base}/")]);
+    let dir = w.ws.repo.join("src/deep");
+    std::fs::create_dir_all(&dir).unwrap();
+    let files = common_files(&w);
+    fix_push_undo(&w, &dir, &[], &files, &files[0]);
+}

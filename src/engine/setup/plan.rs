@@ -260,7 +260,7 @@ pub(super) fn switch(
             });
         }
     }
-    changes.extend(drop_ssh_rules(deps, &https, rules, notes)?);
+    changes.extend(drop_ssh_rules(deps, &t.repo.workdir, &https, rules, notes)?);
     Ok(changes)
 }
 
@@ -279,6 +279,7 @@ fn host_helper_change(deps: &Deps, store: StoreChoice) -> Result<Change, Error> 
 /// ConfigKey changes removing insteadOf rules that would turn `https` back into SSH.
 fn drop_ssh_rules(
     deps: &Deps,
+    top: &std::path::Path,
     https: &str,
     rules: &[InsteadOfRule],
     notes: &mut Vec<String>,
@@ -299,8 +300,11 @@ fn drop_ssh_rules(
             ));
             continue;
         };
-        // git names a repository's own config file relative to the folder it ran in.
-        let file = deps.env.cwd.join(file);
+        // git names a repository's own config file relative to the top of the work tree
+        // (`file:.git/config`, from any subfolder), or to the folder it ran in when
+        // GIT_DIR says where the repository is.
+        let base = if deps.env.var("GIT_DIR").is_some_and(|d| !d.is_empty()) { deps.env.cwd.as_path() } else { top };
+        let file = base.join(file);
         if changes
             .iter()
             .any(|c| matches!(c, Change::ConfigKey { file: f, key, .. } if f == &file && key == &r.entry.key))
