@@ -185,8 +185,11 @@ async fn run_all(deps: &Deps, args: SetupArgs, token: &Token, cancel: &Cancellat
     shown?;
     match fixed {
         FixedAll::Previewed(_) => out("Dry run: nothing was changed.\n")?,
-        FixedAll::Applied { journal, verified, .. } => {
+        FixedAll::Applied { journal, verified, prepared } => {
             let mut text = String::new();
+            for (dir, why) in prepared.skipped.iter().filter(|(_, why)| why.contains("changed since the plan")) {
+                text.push_str(&format!("{} left out: {}: {why}\n", s.warn("note:"), dir.display()));
+            }
             for v in &verified {
                 text.push_str(&format!("{} {v}\n", s.ok("✓")));
             }

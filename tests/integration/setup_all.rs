@@ -75,3 +75,60 @@ fn every_clone_is_switched_in_one_plan_and_one_undo_reverts_all() {
     w.cmd(&["undo"]).assert().success();
     assert_eq!(bytes(), before, "one undo gives every config file back byte for byte");
 }
+
+/// Ctrl-C while the host's stale login is being forgotten (the helper hangs on erase),
+/// after every clone's remote was switched: all of it is rolled back, every file is as
+/// it was, and the exit is 130.
+#[cfg(target_os = "linux")]
+#[test]
+fn ctrl_c_mid_way_rolls_back_every_clone() {
+    use std::time::Duration;
+
+    use git_reauth::sandbox::workstation::HelperKind;
+
+    use crate::faults::{outlived, sleepers, unique_sleep};
+    let w = World::with(Setup { helper: HelperKind::None, ..Setup::default() });
+    let secs = unique_sleep();
+    let helper =
+        format!("!f() {{ case \"$1\" in erase) exec sleep {secs};; *) exec git credential-store \"$@\";; esac; }}; f");
+    w.git_ok(&["config", "--global", "credential.helper", &helper]);
+    let host = w.sandbox.host_url().replace("http://", "");
+    std::fs::write(w.ws.home.join(".git-credentials"), format!("http://octo:stale-password@{host}\n")).unwrap();
+    let second = another_clone(&w, "second", "second", true);
+    let work = w.ws.repo.parent().unwrap().to_path_buf();
+    let configs = [w.ws.repo.join(".git/config"), second.join(".git/config"), w.ws.home.join(".gitconfig")];
+    let bytes = || configs.iter().map(|f| std::fs::read(f).unwrap_or_default()).collect::<Vec<_>>();
+    let before = bytes();
+    let token = w.good_token();
+    let mut child = {
+        use std::io::Write;
+        use std::os::unix::process::CommandExt;
+        let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("git-reauth"))
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap())
+            .envs(w.vars())
+            .env("GIT_REAUTH_GIT_TIMEOUT_SECS", "300")
+            .current_dir(&w.ws.repo)
+            .args(["setup", "--all", "--token-stdin", "--switch-remote", work.to_str().unwrap()])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .process_group(0)
+            .spawn()
+            .unwrap();
+        writeln!(c.stdin.take().unwrap(), "{token}").unwrap();
+        c
+    };
+    w.wait_for("the forget step to hang", Duration::from_secs(60), || !sleepers(&secs).is_empty());
+    assert_ne!(bytes(), before, "the clones were switched before the forget step");
+    let group = format!("-{}", child.id());
+    assert!(std::process::Command::new("kill").args(["-INT", "--", &group]).status().unwrap().success());
+    let status = child.wait().unwrap();
+    let mut err = String::new();
+    use std::io::Read;
+    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    assert_eq!(status.code(), Some(130), "{err}");
+    assert!(err.contains("interrupted"), "{err}");
+    assert_eq!(bytes(), before, "every clone's config is as it was, byte for byte");
+    assert_eq!(outlived(&[&secs]), Vec::<String>::new(), "the helper outlived the Ctrl-C");
+}

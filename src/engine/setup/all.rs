@@ -63,6 +63,9 @@ pub async fn fix_all(
     if !confirm(&prepared) {
         return Ok(FixedAll::Previewed(Box::new(prepared)));
     }
+    // A repository whose remote was changed since the plan (by another program) is left
+    // out and named, never overwritten; the others go ahead.
+    let prepared = without_changed(prepared)?;
     let entry = Entry::new(&deps.host().host_port(), None, prepared.plan.clone());
     let mut tx = Transaction::fix(deps, entry, cancel)?;
     let new = NewSecret { secret: token.secret(), expiry_utc: prepared.host.account.expires.map(|t| t.timestamp()) };
@@ -77,6 +80,31 @@ pub async fn fix_all(
     };
     let (_, journal) = tx.commit(EntryState::Applied).await?;
     Ok(FixedAll::Applied { prepared: Box::new(prepared), journal, verified })
+}
+
+/// The plan without the repositories whose remote no longer holds what it was planned
+/// from (their switch would be refused mid-way and roll everything back).
+fn without_changed(mut p: AllPrepared) -> Result<AllPrepared, Error> {
+    let mut changed = Vec::new();
+    for c in &p.plan.changes {
+        if let Change::RemoteUrl { config, .. } = c
+            && !crate::engine::apply::still_as_planned(c)?
+            && !changed.contains(config)
+        {
+            changed.push(config.clone());
+        }
+    }
+    if changed.is_empty() {
+        return Ok(p);
+    }
+    p.plan.changes.retain(|c| !matches!(c, Change::RemoteUrl { config, .. } if changed.contains(config)));
+    let (kept, gone): (Vec<RepoPart>, Vec<RepoPart>) =
+        p.repos.into_iter().partition(|r| !changed.iter().any(|f| f.starts_with(&r.dir)));
+    p.repos = kept;
+    for r in gone {
+        p.skipped.push((r.dir, "its remote was changed since the plan was made: left as it is".into()));
+    }
+    Ok(p)
 }
 
 /// The host's plan, then each repository's switch, checked against GitHub (at most
