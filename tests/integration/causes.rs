@@ -196,23 +196,8 @@ fn the_stale_password_of_the_broken_workstation_is_password_rejected() {
     assert_eq!(check(&report, "remote-protocol")["status"], "warn", "SSH is a warning, not a failure");
 }
 
-/// `git-reauth ARGS` in the clone with `dir` read-only for real (root ignores
-/// permissions): a read-only bind mount in a mount namespace of its own.
 #[cfg(target_os = "linux")]
-fn with_read_only(w: &World, dir: &std::path::Path, args: &str) -> assert_cmd::Command {
-    let dir = dir.display().to_string();
-    let script = format!(
-        "mount --bind '{dir}' '{dir}' && mount -o remount,ro,bind '{dir}' && exec '{}' {args}",
-        env!("CARGO_BIN_EXE_git-reauth")
-    );
-    let mut c = assert_cmd::Command::new("unshare");
-    c.args(["-r", "-m", "sh", "-c", &script])
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap())
-        .envs(w.vars())
-        .current_dir(&w.ws.repo);
-    c
-}
+use crate::faults::with_read_only;
 
 #[cfg(target_os = "linux")]
 #[test]

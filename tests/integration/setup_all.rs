@@ -86,14 +86,9 @@ fn ctrl_c_mid_way_rolls_back_every_clone() {
 
     use git_reauth::sandbox::workstation::HelperKind;
 
-    use crate::faults::{outlived, sleepers, unique_sleep};
+    use crate::faults::{helper_that_hangs_on_erase, outlived, sleepers};
     let w = World::with(Setup { helper: HelperKind::None, ..Setup::default() });
-    let secs = unique_sleep();
-    let helper =
-        format!("!f() {{ case \"$1\" in erase) exec sleep {secs};; *) exec git credential-store \"$@\";; esac; }}; f");
-    w.git_ok(&["config", "--global", "credential.helper", &helper]);
-    let host = w.sandbox.host_url().replace("http://", "");
-    std::fs::write(w.ws.home.join(".git-credentials"), format!("http://octo:stale-password@{host}\n")).unwrap();
+    let secs = helper_that_hangs_on_erase(&w);
     let second = another_clone(&w, "second", "second", true);
     let work = w.ws.repo.parent().unwrap().to_path_buf();
     let configs = [w.ws.repo.join(".git/config"), second.join(".git/config"), w.ws.home.join(".gitconfig")];

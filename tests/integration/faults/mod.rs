@@ -156,6 +156,20 @@ pub(crate) fn sleepers(secs: &str) -> Vec<String> {
 }
 
 /// A `sleep` duration no other test uses, so a test finds exactly its own sleepers.
+/// A credential helper (`git credential-store` underneath) that hangs when asked to
+/// erase, with a stale login for the sandbox host in its file: a run hangs in its forget
+/// step. Returns the `sleep` argument that finds the hanging process.
+pub(crate) fn helper_that_hangs_on_erase(w: &World) -> String {
+    let secs = unique_sleep();
+    let helper =
+        format!("!f() {{ case \"$1\" in erase) exec sleep {secs};; *) exec git credential-store \"$@\";; esac; }}; f");
+    w.git_ok(&["config", "--global", "credential.helper", &helper]);
+    // The stale login it hands out (only a login that is there is forgotten).
+    let host = w.sandbox.host_url().replace("http://", "");
+    std::fs::write(w.ws.home.join(".git-credentials"), format!("http://octo:stale-password@{host}\n")).unwrap();
+    secs
+}
+
 pub(crate) fn unique_sleep() -> String {
     let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
     format!("3600.{:06}", nanos % 1_000_000)
@@ -287,7 +301,7 @@ fn the_reliability_table_names_real_tests() {
 
 /// `git-reauth ARGS` in the clone with `dir` read-only for real (root ignores
 /// permissions): a read-only bind mount in a mount namespace of its own.
-fn with_read_only(w: &World, dir: &std::path::Path, args: &str) -> assert_cmd::Command {
+pub(crate) fn with_read_only(w: &World, dir: &std::path::Path, args: &str) -> assert_cmd::Command {
     let dir = dir.display().to_string();
     let script = format!(
         "mount --bind '{dir}' '{dir}' && mount -o remount,ro,bind '{dir}' && exec '{}' {args}",

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use git_reauth::sandbox::workstation::HelperKind;
 
-use super::{kill_sleepers, one_clear_line, sleepers, unique_sleep, with_read_only};
+use super::{kill_sleepers, one_clear_line, sleepers, with_read_only};
 use crate::support::*;
 
 /// A world fixed by `setup --store file --switch-remote`, so that undo has two steps:
@@ -122,13 +122,7 @@ fn undo_after_a_setup_killed_mid_way_reverts_only_the_steps_it_took() {
     // The user's helper hangs when asked to forget: setup switches the remote, then
     // waits in the forget step, and is killed there (SIGKILL: no rollback possible).
     let w = World::with(Setup { helper: HelperKind::None, ..Setup::default() });
-    let secs = unique_sleep();
-    let helper =
-        format!("!f() {{ case \"$1\" in erase) exec sleep {secs};; *) exec git credential-store \"$@\";; esac; }}; f");
-    w.git_ok(&["config", "--global", "credential.helper", &helper]);
-    // The stale login it hands out (only a login that is there is forgotten).
-    let host = w.sandbox.host_url().replace("http://", "");
-    std::fs::write(w.ws.home.join(".git-credentials"), format!("http://octo:stale-password@{host}\n")).unwrap();
+    let secs = super::helper_that_hangs_on_erase(&w);
     let ssh_url = w.git_ok(&["remote", "get-url", "origin"]);
     let before = w.snapshot_files();
     let child = w.spawn_setup(&w.good_token(), &["--store", "file"], &[]);
