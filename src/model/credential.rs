@@ -145,23 +145,7 @@ fn explicit_port(url: &str) -> bool {
 
 /// Percent-decode; refuse anything that decodes to a line break, NUL or invalid UTF-8.
 fn decode(s: &str) -> Result<String, CredentialError> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        let hex = |j: usize| b.get(j).and_then(|c| char::from(*c).to_digit(16));
-        match (b[i], hex(i + 1), hex(i + 2)) {
-            (b'%', Some(hi), Some(lo)) => {
-                out.push(u8::try_from(hi * 16 + lo).map_err(|_| CredentialError::BadUrl)?);
-                i += 3;
-            }
-            (c, _, _) => {
-                out.push(c);
-                i += 1;
-            }
-        }
-    }
-    let s = String::from_utf8(out).map_err(|_| CredentialError::BadUrl)?;
+    let s = String::from_utf8(crate::model::percent::decode(s)).map_err(|_| CredentialError::BadUrl)?;
     if s.contains(['\n', '\r', '\0']) {
         return Err(CredentialError::BadUrl);
     }

@@ -11,6 +11,7 @@ pub mod host;
 pub mod keyring;
 pub mod kind;
 pub mod line_edit;
+pub mod percent;
 pub mod plan;
 #[cfg(test)]
 mod props;

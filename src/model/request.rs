@@ -11,7 +11,7 @@
 
 use serde::Serialize;
 
-use crate::model::helpers::{ConfigEntry, HelperEntry};
+use crate::model::helpers::{ConfigEntry, HelperEntry, strip_prefix_ignore_case};
 
 /// Where the user name of a request comes from.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -471,30 +471,9 @@ fn path_prefix(url: &str, prefix: &str) -> bool {
     url.starts_with(prefix) && (url.len() == prefix.len() || url.as_bytes()[prefix.len()] == b'/')
 }
 
-fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
-    let head = s.get(..prefix.len())?;
-    head.eq_ignore_ascii_case(prefix).then(|| &s[prefix.len()..])
-}
-
-/// Percent-decode as git's `url_decode_mem` (no `+` rule); `None` when the bytes are
-/// not UTF-8.
+/// Percent-decode as git's `url_decode_mem`; `None` when the bytes are not UTF-8.
 fn decode(s: &str) -> Option<String> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%'
-            && let Some(v) = b.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok())
-            && let Ok(n) = u8::from_str_radix(v, 16)
-        {
-            out.push(n);
-            i += 3;
-            continue;
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8(out).ok()
+    String::from_utf8(crate::model::percent::decode(s)).ok()
 }
 
 #[cfg(test)]

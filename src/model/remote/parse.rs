@@ -87,22 +87,7 @@ fn percent_decode(s: &str, whole: &str) -> Result<String, RemoteUrlError> {
     if !s.contains('%') {
         return Ok(s.to_string());
     }
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        let hex = |j: usize| b.get(j).and_then(|c| (*c as char).to_digit(16));
-        match (b[i], hex(i + 1), hex(i + 2)) {
-            (b'%', Some(h), Some(l)) if h * 16 + l > 0 => {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-            }
-            (c, _, _) => {
-                out.push(c);
-                i += 1;
-            }
-        }
-    }
+    let out = crate::model::percent::decode_but_nul(s);
     let out = String::from_utf8(out).map_err(|_| invalid(whole))?;
     if out.chars().any(char::is_control) {
         return Err(RemoteUrlError::ControlChars);
