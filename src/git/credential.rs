@@ -85,7 +85,12 @@ impl GitCredential {
     /// the whole request: a `credential.<url>.helper` with a path or user name counts).
     pub async fn chain(&self) -> Result<Vec<HelperEntry>, GitError> {
         let entries = super::config_entries(&self.git, r"^credential\..*helper$").await?;
-        Ok(helpers_for(&self.protocol, &self.host, self.path.as_deref(), self.username.as_deref(), &entries))
+        Ok(self.chain_in(&entries))
+    }
+
+    /// [`chain`](Self::chain) from `credential.*` entries already read.
+    pub fn chain_in(&self, entries: &[crate::model::helpers::ConfigEntry]) -> Vec<HelperEntry> {
+        helpers_for(&self.protocol, &self.host, self.path.as_deref(), self.username.as_deref(), entries)
     }
 
     /// Ask the helpers for the host's credential without ever prompting. git's trace

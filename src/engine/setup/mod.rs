@@ -263,8 +263,9 @@ async fn look(deps: &Deps, opts: &SetupOpts) -> Result<Local, Error> {
         (Some(_), Some(Err(RemoteProblem::NoRemotes))) if wants_repo => return Err(Error::NoRemotes),
         (Some(_), _) => None,
     };
-    let chain = deps.credential().chain().await?;
+    // One read of the `credential.*` config: the request, the binding and the helpers.
     let entries = identity::entries(deps).await?;
+    let chain = deps.credential().chain_in(&entries);
     let repo = obs.repo.zip(view);
     Ok(Local { repo, insteadof: obs.insteadof, chain, entries })
 }
